@@ -1,0 +1,112 @@
+// Exact-integer JSON for the wire. Node 20's JSON.parse cannot see a number's source text, so big integer literals
+// are rewritten into marked strings before the native parse and turned back into bigint by the reviver. The scan
+// only runs when the text contains a run of 16+ digits, so ordinary bodies take the native path untouched.
+
+const BIG_DIGITS = /\d{16}/
+const MARK = "\u0000bigint:"
+// The same marker as it is written inside JSON text (a raw NUL is not allowed in a JSON string).
+const MARK_IN_JSON = "\\u0000bigint:"
+
+const isDigit = (c: number) => c >= 48 && c <= 57
+
+const markBigIntegers = (text: string): string => {
+  let out = ""
+  let last = 0
+  let i = 0
+  const n = text.length
+  while (i < n) {
+    const c = text.charCodeAt(i)
+    if (c === 34 /* " */) {
+      i++
+      while (i < n) {
+        const d = text.charCodeAt(i)
+        if (d === 92 /* \ */) i += 2
+        else if (d === 34) break
+        else i++
+      }
+      i++
+      continue
+    }
+    if (c === 45 /* - */ || isDigit(c)) {
+      const start = i
+      i++
+      while (i < n && isDigit(text.charCodeAt(i))) i++
+      const next = text.charCodeAt(i)
+      const isFraction = next === 46 || next === 101 || next === 69 // . e E
+      if (!isFraction && i - start >= 16) {
+        out += `${text.slice(last, start)}"${MARK_IN_JSON}${text.slice(start, i)}"`
+        last = i
+      } else if (isFraction) {
+        while (i < n && /[0-9eE+\-.]/.test(text[i]!)) i++
+      }
+      continue
+    }
+    i++
+  }
+  return last === 0 ? text : out + text.slice(last)
+}
+
+const reviveBigIntegers = (_key: string, value: unknown): unknown => {
+  if (typeof value === "string" && value.startsWith(MARK)) {
+    const big = BigInt(value.slice(MARK.length))
+    return big >= BigInt(Number.MIN_SAFE_INTEGER) && big <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(big) : big
+  }
+  return value
+}
+
+export const parse = (text: string): unknown => {
+  if (!BIG_DIGITS.test(text)) return JSON.parse(text)
+  return JSON.parse(markBigIntegers(text), reviveBigIntegers)
+}
+
+const BIGINT_OUT = /"\\u0000bigint:(-?\d+)"/g
+
+export const stringify = (value: unknown, options?: { readonly space?: number | undefined }): string => {
+  let sawBigInt = false
+  const text = JSON.stringify(
+    value,
+    (_key, v: unknown) => {
+      if (typeof v === "bigint") {
+        sawBigInt = true
+        return `${MARK}${v.toString()}`
+      }
+      return v
+    },
+    options?.space
+  )
+  if (text === undefined) throw new TypeError("Value cannot be written as JSON")
+  return sawBigInt ? text.replace(BIGINT_OUT, "$1") : text
+}
+
+const NON_ASCII = /[\u0080-\uffff]/g
+const escapeNonAscii = (s: string) => s.replace(NON_ASCII, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`)
+
+const writeCanonical = (value: unknown): string | undefined => {
+  if (value === null) return "null"
+  switch (typeof value) {
+    case "bigint":
+      return value.toString()
+    case "number":
+      return Number.isFinite(value) ? JSON.stringify(value) : "null"
+    case "boolean":
+      return value ? "true" : "false"
+    case "string":
+      return escapeNonAscii(JSON.stringify(value))
+    case "object": {
+      const toJSON = (value as { toJSON?: unknown }).toJSON
+      if (typeof toJSON === "function") return writeCanonical(toJSON.call(value))
+      if (Array.isArray(value)) return `[${value.map((v) => writeCanonical(v) ?? "null").join(",")}]`
+      const record = value as Record<string, unknown>
+      const parts: Array<string> = []
+      for (const key of Object.keys(record).sort()) {
+        const written = writeCanonical(record[key])
+        if (written !== undefined) parts.push(`${escapeNonAscii(JSON.stringify(key))}:${written}`)
+      }
+      return `{${parts.join(",")}}`
+    }
+    default:
+      return undefined
+  }
+}
+
+export const canonical = (value: unknown): string => `${writeCanonical(value) ?? "null"}\n`
