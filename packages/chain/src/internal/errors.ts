@@ -1,0 +1,64 @@
+import { ParseResult } from "effect"
+import { BaseError } from "viem"
+import * as ChainError from "../ChainError.js"
+
+/** @internal */
+export const invalidSubscription = (field: string, detail: string): ChainError.ChainError =>
+  new ChainError.ChainError({ reason: new ChainError.InvalidSubscription({ field, detail }) })
+
+/** @internal */
+export const invalidSignature = (detail: string): ChainError.ChainError =>
+  new ChainError.ChainError({ reason: new ChainError.InvalidSignature({ detail }) })
+
+/** @internal */
+export const invalidRequest = (detail: string): ChainError.ChainError =>
+  new ChainError.ChainError({ reason: new ChainError.InvalidRequest({ detail }) })
+
+/** @internal */
+export const invalidKey = (kind: "privateKey" | "mnemonic", detail: string): ChainError.ChainError =>
+  new ChainError.ChainError({ reason: new ChainError.InvalidKey({ kind, detail }) })
+
+/** @internal */
+export const rpcError = (method: string, cause: unknown): ChainError.ChainError =>
+  new ChainError.ChainError({ reason: new ChainError.RpcError({ method, detail: describe(cause) }) })
+
+/** @internal */
+export const signingError = (detail: string): ChainError.ChainError =>
+  new ChainError.ChainError({ reason: new ChainError.SigningError({ detail }) })
+
+/** @internal */
+export const devnetError = (detail: string): ChainError.ChainError =>
+  new ChainError.ChainError({ reason: new ChainError.DevnetError({ detail }) })
+
+/**
+ * A one-line description of an unknown failure: viem's `shortMessage` when there is one (its long `message` embeds
+ * request bodies and doc links), else the error message.
+ *
+ * @internal
+ */
+export const describe = (cause: unknown): string => {
+  if (cause instanceof BaseError) return cause.shortMessage
+  if (cause instanceof Error) return cause.message
+  return String(cause)
+}
+
+/** Throws {@link invalidSubscription} (usable in expression position). @internal */
+export const invalidSubscriptionThrow = (field: string, detail: string): never => {
+  throw invalidSubscription(field, detail)
+}
+
+/** Keeps a `ChainError`, wraps anything else as a signing error. @internal */
+export const asChainError = (cause: unknown): ChainError.ChainError =>
+  ChainError.isChainError(cause) ? cause : signingError(describe(cause))
+
+/** The first issue of a schema failure, with its path: `signature.v: Expected 27 or 28, got 1`. @internal */
+export const describeParseError = (error: ParseResult.ParseError): string => {
+  const issues = ParseResult.ArrayFormatter.formatErrorSync(error)
+  const first = issues[0]
+  if (first === undefined) return error.message
+  const path = first.path.map(String).join(".")
+  // A union reports one issue per member at the same path: show them together.
+  const here = issues.filter((issue) => issue.path.map(String).join(".") === path).map((issue) => issue.message)
+  const more = issues.length > here.length ? ` (and ${issues.length - here.length} more)` : ""
+  return `${path === "" ? "" : `${path}: `}${here.join(" | ")}${more}`
+}
