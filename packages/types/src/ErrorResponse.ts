@@ -20,7 +20,7 @@ import { JsonObject } from "./Json.js"
  */
 export const ErrorResponse = Schema.Struct({
   error: Schema.String,
-  params: Schema.optional(JsonObject)
+  params: Schema.optionalWith(JsonObject, { exact: true })
 }).annotations({ identifier: "ErrorResponse" })
 
 /**

@@ -25,7 +25,7 @@ import { ContainerId, JobId } from "./Primitives.js"
 export const JobRequest = Schema.Struct({
   containers: Schema.Array(ContainerId),
   data: JsonObject,
-  requires_proof: Schema.optional(Schema.Boolean)
+  requires_proof: Schema.optionalWith(Schema.Boolean, { exact: true })
 }).annotations({ identifier: "JobRequest" })
 
 /**
@@ -173,13 +173,13 @@ const resultFields = {
   id: JobId,
   status: Schema.typeSchema(JobStatus),
   result: Schema.NullOr(Schema.Union(ContainerOutput, ContainerError)),
-  intermediate_results: Schema.optional(Schema.Array(ContainerOutput))
+  intermediate_results: Schema.optionalWith(Schema.Array(ContainerOutput), { exact: true })
 }
 
 const JobResultWire = Schema.Struct({
   ...resultFields,
   status: JobStatus,
-  intermediate: Schema.optional(Schema.Array(ContainerOutput))
+  intermediate: Schema.optionalWith(Schema.Array(ContainerOutput), { exact: true })
 })
 
 /**

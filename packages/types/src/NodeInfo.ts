@@ -4,6 +4,7 @@
  * @since 0.1.0
  */
 import { Schema } from "effect"
+import { RecordKey } from "./internal/recordKey.js"
 import { JsonObject } from "./Json.js"
 import { ContainerId } from "./Primitives.js"
 
@@ -120,7 +121,7 @@ export interface NodeInfo extends Schema.Schema.Type<typeof NodeInfo> {}
  * @since 0.1.0
  * @category schemas
  */
-export const Resources = Schema.Record({ key: Schema.String, value: JsonObject }).annotations({
+export const Resources = Schema.Record({ key: RecordKey, value: JsonObject }).annotations({
   identifier: "Resources"
 })
 
@@ -138,7 +139,7 @@ export type Resources = typeof Resources.Type
  */
 export const ModelSupport = Schema.Struct({
   supported: Schema.Boolean,
-  error: Schema.optional(Schema.String)
+  error: Schema.optionalWith(Schema.String, { exact: true })
 }).annotations({ identifier: "ModelSupport" })
 
 /**
@@ -159,7 +160,7 @@ export interface ModelSupport extends Schema.Schema.Type<typeof ModelSupport> {}
  * @since 0.1.0
  * @category schemas
  */
-export const ModelSupportMap = Schema.Record({ key: Schema.String, value: ModelSupport }).annotations({
+export const ModelSupportMap = Schema.Record({ key: RecordKey, value: ModelSupport }).annotations({
   identifier: "ModelSupportMap"
 })
 

@@ -3,7 +3,14 @@
  *
  * @since 0.1.0
  */
+import type { FastCheck } from "effect"
 import { Schema } from "effect"
+
+// Property-test values for hex strings: generated directly, since filtering random strings by the pattern never ends.
+const hexArbitrary = (fc: typeof FastCheck, minBytes: number, maxBytes: number) =>
+  fc
+    .uint8Array({ minLength: minBytes, maxLength: maxBytes })
+    .map((bytes): `0x${string}` => `0x${Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("")}`)
 
 /**
  * A job id: a UUID, as the node issues them. Branded, so a plain string cannot be passed where a job id is expected.
@@ -65,7 +72,7 @@ export const Address = Schema.String.pipe(
     message: (issue) => `Expected an address (0x and 40 hex digits), got ${JSON.stringify(issue.actual)}`
   }),
   Schema.brand("Address")
-).annotations({ identifier: "Address" })
+).annotations({ identifier: "Address", arbitrary: () => (fc) => hexArbitrary(fc, 20, 20).map((hex) => hex as Address) })
 
 /**
  * @since 0.1.0
@@ -78,7 +85,14 @@ export type Address = typeof Address.Type
  *
  * @example
  * ```ts
- * import { Schema } from "effect"
+ * import type { FastCheck } from "effect"
+import { Schema } from "effect"
+
+// Property-test values for hex strings: generated directly, since filtering random strings by the pattern never ends.
+const hexArbitrary = (fc: typeof FastCheck, minBytes: number, maxBytes: number) =>
+  fc
+    .uint8Array({ minLength: minBytes, maxLength: maxBytes })
+    .map((bytes): `0x${string}` => `0x${Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("")}`)
  * import { Primitives } from "@infernet/types"
  * Schema.decodeUnknownSync(Primitives.Hex)("0x1234")
  * ```
@@ -92,7 +106,7 @@ export const Hex = Schema.TemplateLiteral("0x", Schema.String)
         `Expected hex bytes (0x and an even number of hex digits), got ${JSON.stringify(issue.actual)}`
     })
   )
-  .annotations({ identifier: "Hex" })
+  .annotations({ identifier: "Hex", arbitrary: () => (fc) => hexArbitrary(fc, 0, 64) })
 
 /**
  * @since 0.1.0
@@ -105,7 +119,14 @@ export type Hex = typeof Hex.Type
  *
  * @example
  * ```ts
- * import { Schema } from "effect"
+ * import type { FastCheck } from "effect"
+import { Schema } from "effect"
+
+// Property-test values for hex strings: generated directly, since filtering random strings by the pattern never ends.
+const hexArbitrary = (fc: typeof FastCheck, minBytes: number, maxBytes: number) =>
+  fc
+    .uint8Array({ minLength: minBytes, maxLength: maxBytes })
+    .map((bytes): `0x${string}` => `0x${Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("")}`)
  * import { Primitives } from "@infernet/types"
  * Schema.decodeUnknownSync(Primitives.Bytes32)(`0x${"00".repeat(32)}`)
  * ```
@@ -118,7 +139,7 @@ export const Bytes32 = Schema.TemplateLiteral("0x", Schema.String)
       message: (issue) => `Expected 32 bytes as hex (0x and 64 hex digits), got ${JSON.stringify(issue.actual)}`
     })
   )
-  .annotations({ identifier: "Bytes32" })
+  .annotations({ identifier: "Bytes32", arbitrary: () => (fc) => hexArbitrary(fc, 32, 32) })
 
 const uint = (bits: number) => {
   const max = 2 ** bits - 1
@@ -161,7 +182,14 @@ const UINT256_MAX = 2n ** 256n - 1n
  *
  * @example
  * ```ts
- * import { Schema } from "effect"
+ * import type { FastCheck } from "effect"
+import { Schema } from "effect"
+
+// Property-test values for hex strings: generated directly, since filtering random strings by the pattern never ends.
+const hexArbitrary = (fc: typeof FastCheck, minBytes: number, maxBytes: number) =>
+  fc
+    .uint8Array({ minLength: minBytes, maxLength: maxBytes })
+    .map((bytes): `0x${string}` => `0x${Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("")}`)
  * import { Primitives } from "@infernet/types"
  * Schema.decodeUnknownSync(Primitives.Uint256)(12) // 12n
  * ```
