@@ -1,0 +1,719 @@
+/**
+ * A typed client for an Infernet node's REST API, as an Effect service.
+ *
+ * `NodeClient.make` / `NodeClient.layer` need an `HttpClient.HttpClient` (the client never picks a platform):
+ * `NodeHttpClient.layerUndici` or `NodeHttpClient.layer` from `@effect/platform-node`, or `FetchHttpClient.layer`
+ * from `@effect/platform` for any runtime with `fetch`. One client shares that HttpClient's connection pool across
+ * every call.
+ *
+ * @example
+ * ```ts
+ * import { NodeClient } from "@infernet/client"
+ * import { NodeHttpClient } from "@effect/platform-node"
+ * import { Effect } from "effect"
+ *
+ * const program = Effect.gen(function* () {
+ *   const client = yield* NodeClient.NodeClient
+ *   const id = yield* client.requestJob({ containers: ["openai-inference-0.0.1"], data: { prompt: "hi" } })
+ *   return yield* client.getJobResultSync(id)
+ * })
+ *
+ * program.pipe(
+ *   Effect.provide(NodeClient.layer({ baseUrl: "http://localhost:4000" })),
+ *   Effect.provide(NodeHttpClient.layerUndici),
+ *   Effect.runPromise
+ * )
+ * ```
+ * @since 0.1.0
+ */
+import { HttpClient } from "@effect/platform"
+import type { Headers } from "@effect/platform"
+import { type ErrorResponse, Job, NodeInfo, Primitives } from "@infernet/types"
+import type { Scope, Stream } from "effect"
+import { Clock, Config, ConfigError, Context, Duration, Effect, Either, Layer, Schedule, Schema } from "effect"
+import * as Http from "./internal/http.js"
+import { chunkIds } from "./internal/chunkIds.js"
+import { decodeUtf8 } from "./internal/text.js"
+import { version } from "./internal/version.js"
+import { JobFailed, JobNotFound, NodeClientError, StillRunning, UnexpectedResponse } from "./NodeClientError.js"
+
+/**
+ * A retry policy: a `Schedule` fed with each failure, a number of retries with the default backoff, or `false`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Retry = Schedule.Schedule<unknown, NodeClientError> | number | false
+
+/**
+ * Options of {@link make}.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Options {
+  /** The node's URL, e.g. `http://localhost:4000` (a path prefix is kept: `https://proxy/node-1`). */
+  readonly baseUrl: string | URL
+  /** Default timeout of one HTTP attempt (each retry gets a fresh one). Default 30 seconds. */
+  readonly timeout?: Duration.DurationInput | undefined
+  /**
+   * How safe requests (GETs) are retried on transient failures (transport errors, 429, 502/503/504); `Retry-After`
+   * is honoured. Default {@link defaultRetrySchedule}: 100 ms doubling, jittered, 4 retries. `false` turns it off.
+   * Requests that create or change something are never retried unless a call passes its own `retry`.
+   */
+  readonly retry?: Retry | undefined
+  /** Wraps the `HttpClient` every request goes through (tracing, proxies, extra middleware). */
+  readonly transformClient?: ((client: HttpClient.HttpClient) => HttpClient.HttpClient) | undefined
+  /** The `User-Agent` header. Default `infernet-ts-client/<version>`; `false` sends none. */
+  readonly userAgent?: string | false | undefined
+  /** Headers added to every request. */
+  readonly headers?: Headers.Input | undefined
+  /** The longest URL `getJobResults` builds; longer id lists are split into several requests. Default 2000. */
+  readonly maxUrlLength?: number | undefined
+  /** How many of those split requests run at once. Default 4. */
+  readonly concurrency?: number | undefined
+}
+
+/**
+ * Options every call accepts.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface CallOptions {
+  /** Timeout of one HTTP attempt of this call; default the client's `timeout`. */
+  readonly timeout?: Duration.DurationInput | undefined
+  /**
+   * Retry policy of this call, on transient failures only. For safe requests it replaces the client's `retry`; for
+   * requests that create or change something (jobs, streams, statuses, subscriptions) it opts in to retries.
+   */
+  readonly retry?: Retry | undefined
+  /** Extra headers for this call. */
+  readonly headers?: Headers.Input | undefined
+}
+
+/**
+ * A job request. `containers` takes plain strings; `data` is the first container's input (a JSON object).
+ * `Job.JobRequest` values from `@infernet/types` fit too.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface JobRequestInput {
+  /** Container ids, run in order. */
+  readonly containers: ReadonlyArray<string>
+  /** The input of the first container: a JSON object (`bigint` values are written exactly). */
+  readonly data: { readonly [key: string]: unknown }
+  /** Ask for a proof; the last container must generate proofs. */
+  readonly requires_proof?: boolean | undefined
+}
+
+/**
+ * Options of {@link Service.getJobResults}.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface GetJobResultsOptions extends CallOptions {
+  /** Include the earlier containers' outputs (`intermediate_results`). */
+  readonly intermediate?: boolean | undefined
+}
+
+/**
+ * Options of {@link Service.getJobResultSync}.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface GetJobResultSyncOptions extends GetJobResultsOptions {
+  /**
+   * The polling schedule; the job is polled once at once, then once per recurrence. Default
+   * {@link defaultPollSchedule}: 10 ms doubling up to 1 s between polls, for at most 60 s.
+   */
+  readonly schedule?: Schedule.Schedule<unknown, unknown> | undefined
+  /**
+   * Shorthand for the Python client's `retries`: poll at most this many times, with the default backoff (which gives
+   * up after about 14 s for 20 polls). Ignored when `schedule` is given.
+   */
+  readonly retries?: number | undefined
+  /**
+   * How long an id the node does not list is still polled for before failing with `JobNotFound`, in case it is not
+   * visible yet (a job recorded by another process, a node behind a load balancer). Default 500 ms.
+   */
+  readonly notFoundGrace?: Duration.DurationInput | undefined
+}
+
+/**
+ * Options of {@link Service.getJobs}.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface GetJobsOptions extends CallOptions {
+  /** `true`: only running jobs; `false`: only finished jobs; absent: all. */
+  readonly pending?: boolean | undefined
+}
+
+/**
+ * A streaming job (`requestStream`). `bytes` and `text` are two views of the same single body: consume one of them,
+ * once, inside the scope that opened the stream.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface JobStream {
+  /** The job id, read from the body's first line. */
+  readonly id: Primitives.JobId
+  /** The container's raw output, as it arrives. */
+  readonly bytes: Stream.Stream<Uint8Array, NodeClientError>
+  /** The output decoded as UTF-8 (characters split across chunks are reassembled). */
+  readonly text: Stream.Stream<string, NodeClientError>
+  /**
+   * The stored result of the job, once the stream has ended (`getJobResultSync(id)`). The node stores a finished
+   * stream as `success` with `{output: "<all text>"}`; a stream cut by the node (e.g. its ~60 s limit) ends without
+   * an in-band error, and this tells whether the job really succeeded.
+   */
+  readonly result: (options?: GetJobResultSyncOptions) => Effect.Effect<Job.JobResult, NodeClientError>
+}
+
+/**
+ * The answer of {@link Service.requestJobsPaired}: each request with its job id or its rejection, in input order.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface PairedBatch<Request> {
+  /** Requests the node accepted, with their job ids. */
+  readonly accepted: Array<{ readonly index: number; readonly request: Request; readonly id: Primitives.JobId }>
+  /** Requests the node rejected, with its `{error, params}`. */
+  readonly rejected: Array<{
+    readonly index: number
+    readonly request: Request
+    readonly error: ErrorResponse.ErrorResponse
+  }>
+}
+
+/**
+ * The status `recordStatus` can record.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type RecordableStatus = "running" | "success" | "failed"
+
+/**
+ * The client's methods. Every method fails with a {@link NodeClientError} only.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Service {
+  /** `GET /health`: `true` when the node says `{"status": "healthy"}`. */
+  readonly health: (options?: CallOptions) => Effect.Effect<boolean, NodeClientError>
+  /** `GET /info`: version, running containers, pending job counts, chain status. */
+  readonly info: (options?: CallOptions) => Effect.Effect<NodeInfo.NodeInfo, NodeClientError>
+  /** `GET /resources`: container id -> the resources its service reports. */
+  readonly resources: (options?: CallOptions) => Effect.Effect<NodeInfo.Resources, NodeClientError>
+  /** `GET /resources?model_id=`: container id -> whether it supports the model. */
+  readonly checkModelSupport: (
+    modelId: string,
+    options?: CallOptions
+  ) => Effect.Effect<NodeInfo.ModelSupportMap, NodeClientError>
+  /** `POST /api/jobs`: creates a job and returns its id. Never retried unless the call opts in. */
+  readonly requestJob: (
+    request: JobRequestInput,
+    options?: CallOptions
+  ) => Effect.Effect<Primitives.JobId, NodeClientError>
+  /** `POST /api/jobs/batch`: one answer per request, in order: `{id}` or the node's `{error, params}`. */
+  readonly requestJobs: (
+    requests: ReadonlyArray<JobRequestInput>,
+    options?: CallOptions
+  ) => Effect.Effect<ReadonlyArray<Job.BatchResponseItem>, NodeClientError>
+  /** Like `requestJobs`, with each request paired with its answer and successes split from rejections. */
+  readonly requestJobsPaired: <Request extends JobRequestInput>(
+    requests: ReadonlyArray<Request>,
+    options?: CallOptions
+  ) => Effect.Effect<PairedBatch<Request>, NodeClientError>
+  /**
+   * `GET /api/jobs?id=..`: the results of the ids the node knows (unknown ids are left out), in request order. Long
+   * lists are split so that every URL stays under `maxUrlLength`.
+   */
+  readonly getJobResults: (
+    ids: Iterable<string>,
+    options?: GetJobResultsOptions
+  ) => Effect.Effect<ReadonlyArray<Job.JobResult>, NodeClientError>
+  /**
+   * Polls a job until it is no longer running. Succeeds with a `success` result; fails with `JobFailed` (carrying the
+   * result), `JobNotFound` (after `notFoundGrace`) or `StillRunning` (when the schedule ends).
+   */
+  readonly getJobResultSync: (
+    id: string,
+    options?: GetJobResultSyncOptions
+  ) => Effect.Effect<Job.JobResult, NodeClientError>
+  /** `POST /api/jobs/stream`: creates a job and streams its output. The connection lives as long as the scope. */
+  readonly requestStream: (
+    request: JobRequestInput,
+    options?: CallOptions
+  ) => Effect.Effect<JobStream, NodeClientError, Scope.Scope>
+  /** `GET /api/jobs`: the ids of this client's jobs (`pending: true` running only, `false` finished only). */
+  readonly getJobs: (options?: GetJobsOptions) => Effect.Effect<ReadonlyArray<Primitives.JobId>, NodeClientError>
+  /** `PUT /api/status`: records a job's status by hand (the node accepts it from local callers only). */
+  readonly recordStatus: (
+    id: string,
+    status: RecordableStatus,
+    request: JobRequestInput,
+    options?: CallOptions
+  ) => Effect.Effect<void, NodeClientError>
+}
+
+/**
+ * The `NodeClient` service.
+ *
+ * @since 0.1.0
+ * @category services
+ */
+export class NodeClient extends Context.Tag("@infernet/client/NodeClient")<NodeClient, Service>() {}
+
+/**
+ * The default retry schedule of safe requests: 100 ms, doubling, jittered, at most 4 retries (about 1.5 s in all).
+ *
+ * @since 0.1.0
+ * @category schedules
+ */
+export const defaultRetrySchedule: Schedule.Schedule<unknown, NodeClientError> = Http.defaultRetrySchedule
+
+const pollBackoff: Schedule.Schedule<unknown> = Schedule.exponential("10 millis", 2).pipe(
+  Schedule.union(Schedule.spaced("1 second"))
+)
+
+/**
+ * The default polling schedule of `getJobResultSync`: 10 ms, doubling, at most 1 s between polls (one poll a second
+ * is the node's default rate-limit refill), for at most 60 s. A job that finishes in a few milliseconds is returned
+ * in a few milliseconds.
+ *
+ * @since 0.1.0
+ * @category schedules
+ */
+export const defaultPollSchedule: Schedule.Schedule<unknown> = pollBackoff.pipe(Schedule.upTo("60 seconds"))
+
+/**
+ * The polling schedule for the Python-style `retries` shorthand: the default backoff, `polls` polls in all.
+ *
+ * @example
+ * ```ts
+ * import { NodeClient } from "@infernet/client"
+ * const schedule = NodeClient.pollSchedule(20) // like the Python client's retries=20, faster for fast jobs
+ * ```
+ * @since 0.1.0
+ * @category schedules
+ */
+export const pollSchedule = (polls: number): Schedule.Schedule<unknown> =>
+  pollBackoff.pipe(Schedule.intersect(Schedule.recurs(Math.max(0, Math.floor(polls) - 1))))
+
+/**
+ * The default `User-Agent`: `infernet-ts-client/<version>`.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const userAgent = `infernet-ts-client/${version}`
+
+const DEFAULT_TIMEOUT = Duration.seconds(30)
+const DEFAULT_MAX_URL_LENGTH = 2000
+const DEFAULT_CONCURRENCY = 4
+const DEFAULT_NOT_FOUND_GRACE = Duration.millis(500)
+
+/**
+ * Validates and normalises a node URL: `http:` or `https:`, no query or fragment, no trailing slash.
+ *
+ * @example
+ * ```ts
+ * import { NodeClient } from "@infernet/client"
+ * NodeClient.normalizeBaseUrl("http://localhost:4000/") // Either.right("http://localhost:4000")
+ * ```
+ * @since 0.1.0
+ * @category utils
+ */
+export const normalizeBaseUrl = (baseUrl: string | URL): Either.Either<string, string> => {
+  let url: URL
+  try {
+    url = new URL(String(baseUrl))
+  } catch {
+    return Either.left(`Invalid node URL ${JSON.stringify(String(baseUrl))}: expected e.g. http://localhost:4000`)
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    return Either.left(`Invalid node URL ${JSON.stringify(String(baseUrl))}: expected an http: or https: URL`)
+  }
+  if (url.search !== "" || url.hash !== "") {
+    return Either.left(`Invalid node URL ${JSON.stringify(String(baseUrl))}: a query or fragment is not allowed`)
+  }
+  return Either.right(`${url.origin}${url.pathname.replace(/\/+$/, "")}`)
+}
+
+const encodeJobRequest = (request: JobRequestInput) =>
+  request.requires_proof === undefined
+    ? { containers: request.containers, data: request.data }
+    : { containers: request.containers, data: request.data, requires_proof: request.requires_proof }
+
+const JobIds = Schema.Array(Primitives.JobId)
+const JobResults = Schema.Array(Job.JobResult)
+const BatchResponse = Schema.Array(Job.BatchResponseItem)
+
+/**
+ * Builds the client's methods on the `HttpClient` in context. An invalid `baseUrl` is a defect (use
+ * {@link layerConfig} to turn configuration mistakes into a `ConfigError`).
+ *
+ * @example
+ * ```ts
+ * import { NodeClient } from "@infernet/client"
+ * import { FetchHttpClient } from "@effect/platform"
+ * import { Effect } from "effect"
+ *
+ * const healthy = Effect.gen(function* () {
+ *   const client = yield* NodeClient.make({ baseUrl: "http://localhost:4000", timeout: "5 seconds" })
+ *   return yield* client.health()
+ * }).pipe(Effect.provide(FetchHttpClient.layer))
+ * ```
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make = (options: Options): Effect.Effect<Service, never, HttpClient.HttpClient> =>
+  Effect.gen(function* () {
+    const baseUrl = normalizeBaseUrl(options.baseUrl)
+    if (Either.isLeft(baseUrl)) return yield* Effect.dieMessage(`NodeClient.make: ${baseUrl.left}`)
+    const httpClient = yield* HttpClient.HttpClient
+    const retry = Http.retryOption(options.retry)
+    const settings: Http.Settings = {
+      client: options.transformClient === undefined ? httpClient : options.transformClient(httpClient),
+      baseUrl: baseUrl.right,
+      headers: Http.defaultHeaders(
+        options.userAgent === false ? undefined : (options.userAgent ?? userAgent),
+        options.headers
+      ),
+      timeout: options.timeout === undefined ? DEFAULT_TIMEOUT : Duration.decode(options.timeout),
+      retry: retry === "default" ? Http.defaultRetrySchedule : retry
+    }
+    const maxUrlLength = options.maxUrlLength ?? DEFAULT_MAX_URL_LENGTH
+    const concurrency = Math.max(1, options.concurrency ?? DEFAULT_CONCURRENCY)
+
+    const unexpected = (method: string, path: string, detail: string, body: unknown) =>
+      new NodeClientError({
+        method,
+        reason: new UnexpectedResponse({
+          url: Http.urlOf(settings, { path }),
+          status: 200,
+          body: JSON.stringify(body)?.slice(0, Http.SNIPPET_LENGTH) ?? "",
+          detail
+        })
+      })
+
+    const health = Effect.fn("NodeClient.health")(function* (options?: CallOptions) {
+      const info = yield* Http.json(
+        settings,
+        { method: "health", httpMethod: "GET", path: "/health", safe: true, options },
+        Schema.Struct({ status: Schema.String })
+      )
+      return info.status === "healthy"
+    })
+
+    const info = Effect.fn("NodeClient.info")(function* (options?: CallOptions) {
+      return yield* Http.json(
+        settings,
+        { method: "info", httpMethod: "GET", path: "/info", safe: true, options },
+        NodeInfo.NodeInfo
+      )
+    })
+
+    const resources = Effect.fn("NodeClient.resources")(function* (options?: CallOptions) {
+      return yield* Http.json(
+        settings,
+        { method: "resources", httpMethod: "GET", path: "/resources", safe: true, options },
+        NodeInfo.Resources
+      )
+    })
+
+    const checkModelSupport = Effect.fn("NodeClient.checkModelSupport")(function* (
+      modelId: string,
+      options?: CallOptions
+    ) {
+      return yield* Http.json(
+        settings,
+        {
+          method: "checkModelSupport",
+          httpMethod: "GET",
+          path: "/resources",
+          urlParams: [["model_id", modelId]],
+          safe: true,
+          options
+        },
+        NodeInfo.ModelSupportMap
+      )
+    })
+
+    const requestJob = Effect.fn("NodeClient.requestJob")(function* (request: JobRequestInput, options?: CallOptions) {
+      const response = yield* Http.json(
+        settings,
+        {
+          method: "requestJob",
+          httpMethod: "POST",
+          path: "/api/jobs",
+          body: encodeJobRequest(request),
+          safe: false,
+          options
+        },
+        Job.JobResponse
+      )
+      return response.id
+    })
+
+    const batch = (method: string, requests: ReadonlyArray<JobRequestInput>, options: CallOptions | undefined) =>
+      Effect.gen(function* () {
+        const items = yield* Http.json(
+          settings,
+          {
+            method,
+            httpMethod: "POST",
+            path: "/api/jobs/batch",
+            body: requests.map(encodeJobRequest),
+            safe: false,
+            options
+          },
+          BatchResponse
+        )
+        if (items.length !== requests.length) {
+          return yield* Effect.fail(
+            unexpected(
+              method,
+              "/api/jobs/batch",
+              `the node answered ${items.length} items for ${requests.length} requests`,
+              items
+            )
+          )
+        }
+        return items
+      })
+
+    const requestJobs = Effect.fn("NodeClient.requestJobs")(function* (
+      requests: ReadonlyArray<JobRequestInput>,
+      options?: CallOptions
+    ) {
+      return yield* batch("requestJobs", requests, options)
+    })
+
+    const requestJobsPaired = <Request extends JobRequestInput>(
+      requests: ReadonlyArray<Request>,
+      options?: CallOptions
+    ): Effect.Effect<PairedBatch<Request>, NodeClientError> =>
+      Effect.gen(function* () {
+        const items = yield* batch("requestJobsPaired", requests, options)
+        const paired: PairedBatch<Request> = { accepted: [], rejected: [] }
+        for (let index = 0; index < items.length; index++) {
+          const item = items[index]!
+          const request = requests[index]!
+          if ("error" in item) paired.rejected.push({ index, request, error: item })
+          else if ("id" in item) paired.accepted.push({ index, request, id: item.id })
+          else {
+            return yield* Effect.fail(
+              unexpected("requestJobsPaired", "/api/jobs/batch", `item ${index} has neither an id nor an error`, item)
+            )
+          }
+        }
+        return paired
+      }).pipe(Effect.withSpan("NodeClient.requestJobsPaired"))
+
+    const fetchResults = (method: string, ids: ReadonlyArray<string>, options: GetJobResultsOptions | undefined) =>
+      Effect.gen(function* () {
+        if (ids.length === 0) return []
+        const flags: Array<readonly [string, string]> = options?.intermediate === true ? [["intermediate", "true"]] : []
+        const prefix = Http.urlOf(settings, { path: "/api/jobs", urlParams: flags })
+        // `prefix` ends in "?intermediate=true" or has no "?" yet; ids follow after "&" or "?".
+        const prefixLength = prefix.length + 1
+        const groups = chunkIds(prefixLength, ids, maxUrlLength)
+        const answers = yield* Effect.forEach(
+          groups,
+          (group) =>
+            Http.json(
+              settings,
+              {
+                method,
+                httpMethod: "GET",
+                path: "/api/jobs",
+                urlParams: [...flags, ...group.map((id) => ["id", id] as const)],
+                safe: true,
+                options
+              },
+              JobResults
+            ),
+          { concurrency }
+        )
+        return answers.flat()
+      })
+
+    const getJobResults = Effect.fn("NodeClient.getJobResults")(function* (
+      ids: Iterable<string>,
+      options?: GetJobResultsOptions
+    ) {
+      return yield* fetchResults("getJobResults", Array.from(ids), options)
+    })
+
+    const getJobResultSync = Effect.fn("NodeClient.getJobResultSync")(function* (
+      id: string,
+      options?: GetJobResultSyncOptions
+    ) {
+      const schedule =
+        options?.schedule ?? (options?.retries === undefined ? defaultPollSchedule : pollSchedule(options.retries))
+      const grace =
+        options?.notFoundGrace === undefined ? DEFAULT_NOT_FOUND_GRACE : Duration.decode(options.notFoundGrace)
+      const fail = (reason: JobFailed | JobNotFound | StillRunning) =>
+        Effect.fail(new NodeClientError({ method: "getJobResultSync", reason }))
+      const driver = yield* Schedule.driver(schedule)
+      const start = yield* Clock.currentTimeMillis
+      let attempts = 0
+      while (true) {
+        attempts++
+        const results = yield* fetchResults("getJobResultSync", [id], options)
+        const result = results[0]
+        if (result !== undefined) {
+          if (result.status === "success") return result
+          if (result.status === "failed") return yield* fail(new JobFailed({ result }))
+        } else if (Duration.greaterThanOrEqualTo(Duration.millis((yield* Clock.currentTimeMillis) - start), grace)) {
+          return yield* fail(new JobNotFound({ id }))
+        }
+        const next = yield* Effect.either(driver.next(result))
+        if (Either.isLeft(next)) {
+          return yield* fail(result === undefined ? new JobNotFound({ id }) : new StillRunning({ id, attempts }))
+        }
+      }
+    })
+
+    const requestStream = Effect.fn("NodeClient.requestStream")(function* (
+      request: JobRequestInput,
+      options?: CallOptions
+    ) {
+      const opened = yield* Http.stream(settings, {
+        method: "requestStream",
+        httpMethod: "POST",
+        path: "/api/jobs/stream",
+        body: encodeJobRequest(request),
+        safe: false,
+        options
+      })
+      const id = Primitives.JobId.make(opened.id)
+      return {
+        id,
+        bytes: opened.rest,
+        text: decodeUtf8(opened.rest),
+        result: (resultOptions?: GetJobResultSyncOptions) => getJobResultSync(id, resultOptions)
+      } satisfies JobStream
+    })
+
+    const getJobs = Effect.fn("NodeClient.getJobs")(function* (options?: GetJobsOptions) {
+      return yield* Http.json(
+        settings,
+        {
+          method: "getJobs",
+          httpMethod: "GET",
+          path: "/api/jobs",
+          urlParams: options?.pending === undefined ? [] : [["pending", String(options.pending)]],
+          safe: true,
+          options
+        },
+        JobIds
+      )
+    })
+
+    const recordStatus = Effect.fn("NodeClient.recordStatus")(function* (
+      id: string,
+      status: RecordableStatus,
+      request: JobRequestInput,
+      options?: CallOptions
+    ) {
+      yield* Http.json(
+        settings,
+        {
+          method: "recordStatus",
+          httpMethod: "PUT",
+          path: "/api/status",
+          body: { id, status, containers: request.containers },
+          safe: false,
+          options
+        },
+        Schema.Unknown
+      )
+    })
+
+    return NodeClient.of({
+      health,
+      info,
+      resources,
+      checkModelSupport,
+      requestJob,
+      requestJobs,
+      requestJobsPaired,
+      getJobResults,
+      getJobResultSync,
+      requestStream,
+      getJobs,
+      recordStatus
+    })
+  })
+
+/**
+ * A layer of the {@link NodeClient} service.
+ *
+ * @example
+ * ```ts
+ * import { NodeClient } from "@infernet/client"
+ * import { NodeHttpClient } from "@effect/platform-node"
+ * import { Layer } from "effect"
+ *
+ * const live = NodeClient.layer({ baseUrl: "http://localhost:4000" }).pipe(Layer.provide(NodeHttpClient.layerUndici))
+ * ```
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer = (options: Options): Layer.Layer<NodeClient, never, HttpClient.HttpClient> =>
+  Layer.effect(NodeClient, make(options))
+
+/**
+ * The configuration {@link layerConfig} reads when given none: `SERVER_URL` (default `http://localhost:4000`).
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const defaultConfig: Config.Config<Options> = Config.all({
+  baseUrl: Config.string("SERVER_URL").pipe(Config.withDefault("http://localhost:4000"))
+})
+
+/**
+ * A layer of the {@link NodeClient} service whose options come from `Config` (by default `SERVER_URL`, falling back to
+ * `http://localhost:4000`). An invalid URL fails the layer with a `ConfigError`.
+ *
+ * @example
+ * ```ts
+ * import { NodeClient } from "@infernet/client"
+ * import { Config } from "effect"
+ *
+ * const fromEnv = NodeClient.layerConfig()
+ * const custom = NodeClient.layerConfig({ baseUrl: Config.string("NODE_URL"), timeout: Config.succeed("5 seconds") })
+ * ```
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerConfig = (
+  options?: Config.Config.Wrap<Options>
+): Layer.Layer<NodeClient, ConfigError.ConfigError, HttpClient.HttpClient> =>
+  Layer.effect(
+    NodeClient,
+    Effect.flatMap(
+      (options === undefined ? defaultConfig : Config.unwrap(options)).pipe(
+        Config.mapOrFail((resolved) =>
+          Either.mapBoth(normalizeBaseUrl(resolved.baseUrl), {
+            onLeft: (message) => ConfigError.InvalidData([], message),
+            onRight: () => resolved
+          })
+        )
+      ),
+      make
+    )
+  )

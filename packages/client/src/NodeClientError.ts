@@ -1,0 +1,350 @@
+/**
+ * The one error type of `@infernet/client`: which client method failed, and a tagged `reason` saying why.
+ *
+ * Match on the reason with `Effect.catchTag("NodeClientError", ...)` and `error.reason._tag`, or narrow it with the
+ * `is*` guards exported here.
+ *
+ * @since 0.1.0
+ */
+import { Job, Json } from "@infernet/types"
+import { Duration, Predicate, Schema } from "effect"
+
+const describeParams = (params: Json.JsonObject | undefined): string =>
+  params === undefined || Object.keys(params).length === 0 ? "" : ` ${Json.stringify(params)}`
+
+/**
+ * The node could not be reached, or the connection broke while the request or its answer was in flight (connection
+ * refused, DNS failure, reset). Safe requests are retried on it.
+ *
+ * @example
+ * ```ts
+ * import { NodeClientError } from "@infernet/client"
+ * const reason = new NodeClientError.TransportError({ url: "http://127.0.0.1:4000/info", detail: "ECONNREFUSED" })
+ * reason.message // "The connection to the node at http://127.0.0.1:4000/info failed: ECONNREFUSED"
+ * ```
+ * @since 0.1.0
+ * @category reasons
+ */
+export class TransportError extends Schema.TaggedClass<TransportError>("@infernet/client/TransportError")(
+  "TransportError",
+  {
+    /** The URL of the request. */
+    url: Schema.String,
+    /** A short description of the failure, e.g. `connect ECONNREFUSED 127.0.0.1:4000`. */
+    detail: Schema.String,
+    /** The underlying error, when there is one. */
+    cause: Schema.optionalWith(Schema.Defect, { exact: true })
+  }
+) {
+  /**
+   * @since 0.1.0
+   */
+  get message(): string {
+    return `The connection to the node at ${this.url} failed: ${this.detail}`
+  }
+}
+
+/**
+ * No complete answer arrived within the call's `timeout` (one HTTP attempt; retries get a fresh timeout).
+ *
+ * @since 0.1.0
+ * @category reasons
+ */
+export class Timeout extends Schema.TaggedClass<Timeout>("@infernet/client/Timeout")("Timeout", {
+  /** The URL of the request. */
+  url: Schema.String,
+  /** The timeout that expired. */
+  timeout: Schema.DurationFromSelf
+}) {
+  /**
+   * @since 0.1.0
+   */
+  get message(): string {
+    return `The node did not answer within ${Duration.format(this.timeout)} (${this.url})`
+  }
+}
+
+/**
+ * The node's rate limiter answered `429 Too Many Requests`. `retryAfter` is its `Retry-After` header, when present.
+ * Safe requests are retried on it, never sooner than `retryAfter`.
+ *
+ * @since 0.1.0
+ * @category reasons
+ */
+export class RateLimited extends Schema.TaggedClass<RateLimited>("@infernet/client/RateLimited")("RateLimited", {
+  /** The URL of the request. */
+  url: Schema.String,
+  /** How long the node asks the client to wait (`Retry-After`), when it says. */
+  retryAfter: Schema.optionalWith(Schema.DurationFromSelf, { exact: true })
+}) {
+  /**
+   * @since 0.1.0
+   */
+  get message(): string {
+    const wait = this.retryAfter === undefined ? "" : `; retry after ${Duration.format(this.retryAfter)}`
+    return `The node is rate limiting this client (HTTP 429)${wait}`
+  }
+}
+
+/**
+ * The node answered a non-2xx status with its JSON error body `{error, params}`, e.g. `405 Container not supported`
+ * with `params: {container: "x"}`.
+ *
+ * @since 0.1.0
+ * @category reasons
+ */
+export class ApiError extends Schema.TaggedClass<ApiError>("@infernet/client/ApiError")("ApiError", {
+  /** The HTTP status. */
+  status: Schema.Number,
+  /** The node's `error` message. */
+  error: Schema.String,
+  /** The node's `params`, when it sent some. */
+  params: Schema.optionalWith(Json.JsonObject, { exact: true })
+}) {
+  /**
+   * @since 0.1.0
+   */
+  get message(): string {
+    return `The node rejected the request: ${this.error}${describeParams(this.params)} (HTTP ${this.status})`
+  }
+}
+
+/**
+ * The answer was not what the REST API promises: a non-JSON body (the node's HTML 404/405 pages, a proxy's error
+ * page), JSON that does not match the expected schema, or a stream without a job id line. Keeps the status, the
+ * content type and the start of the body.
+ *
+ * @since 0.1.0
+ * @category reasons
+ */
+export class UnexpectedResponse extends Schema.TaggedClass<UnexpectedResponse>("@infernet/client/UnexpectedResponse")(
+  "UnexpectedResponse",
+  {
+    /** The URL of the request. */
+    url: Schema.String,
+    /** The HTTP status. */
+    status: Schema.Number,
+    /** The `Content-Type` header, when present. */
+    contentType: Schema.optionalWith(Schema.String, { exact: true }),
+    /** The start of the body (at most 256 characters). */
+    body: Schema.String,
+    /** What was wrong with it. */
+    detail: Schema.String
+  }
+) {
+  /**
+   * @since 0.1.0
+   */
+  get message(): string {
+    const type = this.contentType === undefined ? "" : `, ${this.contentType}`
+    const body = this.body.length === 0 ? "" : `\n  body: ${JSON.stringify(this.body)}`
+    return `Unexpected answer from the node (HTTP ${this.status}${type}) at ${this.url}: ${this.detail}${body}`
+  }
+}
+
+/**
+ * The job finished with status `failed`; `result` is the stored job, whose `result` is usually a
+ * `{container, error}`.
+ *
+ * @since 0.1.0
+ * @category reasons
+ */
+export class JobFailed extends Schema.TaggedClass<JobFailed>("@infernet/client/JobFailed")("JobFailed", {
+  /** The failed job as the node stores it. */
+  result: Job.JobResult
+}) {
+  /**
+   * @since 0.1.0
+   */
+  get message(): string {
+    const outcome = this.result.result
+    const detail = Job.isContainerError(outcome) ? `: container ${outcome.container} failed: ${outcome.error}` : ""
+    return `Job ${this.result.id} failed${detail}`
+  }
+}
+
+/**
+ * The node does not know the job id: it is unknown, belongs to another client (jobs are visible only to the address
+ * that created them), or the node forgot it.
+ *
+ * @since 0.1.0
+ * @category reasons
+ */
+export class JobNotFound extends Schema.TaggedClass<JobNotFound>("@infernet/client/JobNotFound")("JobNotFound", {
+  /** The job id that was asked for. */
+  id: Schema.String
+}) {
+  /**
+   * @since 0.1.0
+   */
+  get message(): string {
+    return `The node does not know job ${this.id} (unknown id, or created from another address)`
+  }
+}
+
+/**
+ * The job was still `running` when the polling schedule ended.
+ *
+ * @since 0.1.0
+ * @category reasons
+ */
+export class StillRunning extends Schema.TaggedClass<StillRunning>("@infernet/client/StillRunning")("StillRunning", {
+  /** The job id. */
+  id: Schema.String,
+  /** How many times the job was polled. */
+  attempts: Schema.Number
+}) {
+  /**
+   * @since 0.1.0
+   */
+  get message(): string {
+    return `Job ${this.id} is still running after ${this.attempts} polls; wait longer (a longer schedule or more retries)`
+  }
+}
+
+/**
+ * A delegated subscription could not be prepared: signing failed, the RPC could not be reached, or the dry run of
+ * `createSubscriptionDelegatee` reverted.
+ *
+ * @since 0.1.0
+ * @category reasons
+ */
+export class SubscriptionError extends Schema.TaggedClass<SubscriptionError>("@infernet/client/SubscriptionError")(
+  "SubscriptionError",
+  {
+    /** What went wrong. */
+    detail: Schema.String,
+    /** The underlying error, when there is one. */
+    cause: Schema.optionalWith(Schema.Defect, { exact: true })
+  }
+) {
+  /**
+   * @since 0.1.0
+   */
+  get message(): string {
+    return `Could not prepare the delegated subscription: ${this.detail}`
+  }
+}
+
+/**
+ * Every reason a {@link NodeClientError} can carry.
+ *
+ * @since 0.1.0
+ * @category reasons
+ */
+export const Reason = Schema.Union(
+  TransportError,
+  Timeout,
+  RateLimited,
+  ApiError,
+  UnexpectedResponse,
+  JobFailed,
+  JobNotFound,
+  StillRunning,
+  SubscriptionError
+)
+
+/**
+ * @since 0.1.0
+ * @category reasons
+ */
+export type Reason = typeof Reason.Type
+
+/**
+ * The error of every `NodeClient` method. `method` names the method (`"requestJob"`), `reason` says why.
+ *
+ * @example
+ * ```ts
+ * import { NodeClient } from "@infernet/client"
+ * import { Effect } from "effect"
+ *
+ * const program = Effect.gen(function* () {
+ *   const client = yield* NodeClient.NodeClient
+ *   return yield* client.requestJob({ containers: ["missing"], data: {} })
+ * }).pipe(
+ *   Effect.catchTag("NodeClientError", (error) =>
+ *     error.reason._tag === "ApiError" ? Effect.succeed(`rejected: ${error.reason.error}`) : Effect.fail(error)
+ *   )
+ * )
+ * ```
+ * @since 0.1.0
+ * @category errors
+ */
+export class NodeClientError extends Schema.TaggedError<NodeClientError>("@infernet/client/NodeClientError")(
+  "NodeClientError",
+  {
+    /** The `NodeClient` method that failed, e.g. `"requestJob"`. */
+    method: Schema.String,
+    /** Why it failed. */
+    reason: Reason
+  }
+) {
+  /**
+   * @since 0.1.0
+   */
+  override get message(): string {
+    return `NodeClient.${this.method}: ${this.reason.message}`
+  }
+}
+
+/**
+ * Narrows an unknown value (e.g. a caught Promise rejection) to a {@link NodeClientError}.
+ *
+ * @since 0.1.0
+ * @category guards
+ */
+export const isNodeClientError = (u: unknown): u is NodeClientError => u instanceof NodeClientError
+
+/**
+ * The statuses a safe request is retried on: bad gateway, service unavailable, gateway timeout.
+ *
+ * @since 0.1.0
+ * @category predicates
+ */
+export const transientStatuses: ReadonlySet<number> = new Set([502, 503, 504])
+
+/**
+ * Whether a failure is transient, so that a safe (idempotent) request may be sent again: transport errors, 429, and
+ * 502/503/504 answers. Timeouts are not: a slow node is not helped by more load.
+ *
+ * @example
+ * ```ts
+ * import { NodeClientError } from "@infernet/client"
+ * NodeClientError.isTransient(new NodeClientError.NodeClientError({
+ *   method: "info", reason: new NodeClientError.RateLimited({ url: "http://127.0.0.1:4000/info" })
+ * })) // true
+ * ```
+ * @since 0.1.0
+ * @category predicates
+ */
+export const isTransient = (error: NodeClientError): boolean => {
+  const reason = error.reason
+  switch (reason._tag) {
+    case "TransportError":
+    case "RateLimited":
+      return true
+    case "ApiError":
+    case "UnexpectedResponse":
+      return transientStatuses.has(reason.status)
+    default:
+      return false
+  }
+}
+
+/**
+ * Whether a value is a reason with the given tag; handy in `Effect.catchIf`.
+ *
+ * @example
+ * ```ts
+ * import { NodeClientError } from "@infernet/client"
+ * declare const error: NodeClientError.NodeClientError
+ * if (NodeClientError.hasReason(error, "JobFailed")) console.log(error.reason.result.result)
+ * ```
+ * @since 0.1.0
+ * @category predicates
+ */
+export const hasReason = <Tag extends Reason["_tag"]>(
+  error: NodeClientError,
+  tag: Tag
+): error is NodeClientError & { readonly reason: Extract<Reason, { readonly _tag: Tag }> } =>
+  Predicate.isTagged(error.reason, tag)

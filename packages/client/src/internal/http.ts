@@ -1,0 +1,420 @@
+/**
+ * The one place that turns HTTP into `NodeClientError`s: transport failures, timeouts, statuses, non-JSON bodies and
+ * schema mismatches all become a tagged reason here, and the retry policy (safe requests, transient failures,
+ * `Retry-After`) is applied here.
+ */
+import type { HttpClient, HttpClientResponse } from "@effect/platform"
+import type { HttpClientError } from "@effect/platform"
+import { Headers, HttpClientRequest } from "@effect/platform"
+import { ErrorResponse, Json } from "@infernet/types"
+import type { Scope } from "effect"
+import {
+  Chunk,
+  Clock,
+  Duration,
+  Effect,
+  Either,
+  Option,
+  ParseResult,
+  Schedule,
+  Schema,
+  SchemaAST,
+  Stream
+} from "effect"
+import * as Errors from "../NodeClientError.js"
+
+/** The longest body excerpt kept in an `UnexpectedResponse`. */
+export const SNIPPET_LENGTH = 256
+
+/** Retry policy of one call: `undefined` means "do not retry". */
+export type RetryPolicy = Schedule.Schedule<unknown, Errors.NodeClientError> | undefined
+
+/** Everything a call needs, resolved from the client's options and the call's options. */
+export interface Settings {
+  readonly client: HttpClient.HttpClient
+  readonly baseUrl: string
+  readonly headers: Headers.Headers
+  readonly timeout: Duration.Duration
+  /** The client's retry schedule for safe requests. */
+  readonly retry: RetryPolicy
+}
+
+/** The per-call options the transport understands. */
+export interface TransportOptions {
+  readonly timeout?: Duration.DurationInput | undefined
+  readonly retry?: Schedule.Schedule<unknown, Errors.NodeClientError> | number | false | undefined
+  readonly headers?: Headers.Input | undefined
+}
+
+/** One HTTP call of a client method. */
+export interface Call {
+  /** The `NodeClient` method, for the error's `method`. */
+  readonly method: string
+  readonly httpMethod: "GET" | "POST" | "PUT"
+  /** The path below the base URL, starting with `/`. */
+  readonly path: string
+  readonly urlParams?: ReadonlyArray<readonly [string, string]> | undefined
+  /** A JSON body, written with `Json.stringify` (big integers exact). */
+  readonly body?: unknown
+  /** Safe (idempotent) requests use the client's retry schedule; others retry only when the call opts in. */
+  readonly safe: boolean
+  readonly options?: TransportOptions | undefined
+}
+
+/** The default schedule for retrying safe requests: 100 ms doubling, jittered, at most 4 retries. */
+export const defaultRetrySchedule: Schedule.Schedule<unknown, Errors.NodeClientError> = Schedule.exponential(
+  "100 millis",
+  2
+).pipe(Schedule.jittered, Schedule.intersect(Schedule.recurs(4)))
+
+/** Turns the `retry` option into a schedule (`number` = that many retries of the default backoff). */
+export const retryOption = (
+  retry: Schedule.Schedule<unknown, Errors.NodeClientError> | number | false | undefined
+): RetryPolicy | "default" => {
+  if (retry === undefined) return "default"
+  if (retry === false) return undefined
+  if (typeof retry === "number") {
+    if (!Number.isFinite(retry) || retry <= 0) return undefined
+    return Schedule.exponential("100 millis", 2).pipe(Schedule.jittered, Schedule.intersect(Schedule.recurs(retry)))
+  }
+  return retry
+}
+
+// Never retry sooner than the node's Retry-After: intersect keeps the longer of the two delays.
+const honourRetryAfter = Schedule.identity<Errors.NodeClientError>().pipe(
+  Schedule.addDelay((error) =>
+    error.reason._tag === "RateLimited" && error.reason.retryAfter !== undefined ? error.reason.retryAfter : 0
+  )
+)
+
+const resolveRetry = (settings: Settings, call: Call): RetryPolicy => {
+  const perCall = retryOption(call.options?.retry)
+  if (perCall !== "default") return perCall
+  return call.safe ? settings.retry : undefined
+}
+
+/** `url.full` of a call, as it goes on the wire. */
+export const urlOf = (settings: Settings, call: Pick<Call, "path" | "urlParams">): string => {
+  const url = new URL(settings.baseUrl + call.path)
+  for (const [key, value] of call.urlParams ?? []) url.searchParams.append(key, value)
+  return url.href
+}
+
+const snippet = (text: string): string =>
+  text.length <= SNIPPET_LENGTH ? text : `${text.slice(0, SNIPPET_LENGTH - 1)}\u2026`
+
+/**
+ * A readable one-line description of a transport failure, following `cause` chains (undici's `fetch failed` hides the
+ * useful `connect ECONNREFUSED 127.0.0.1:4000` one level down) and `AggregateError`s (happy eyeballs).
+ */
+export const describeCause = (cause: unknown): string => {
+  const parts: Array<string> = []
+  let current: unknown = cause
+  for (let depth = 0; depth < 6 && current !== undefined && current !== null; depth++) {
+    if (typeof current !== "object") {
+      parts.push(String(current))
+      break
+    }
+    const error = current as { message?: unknown; code?: unknown; cause?: unknown; errors?: unknown }
+    const message = typeof error.message === "string" ? error.message : ""
+    const code = typeof error.code === "string" ? error.code : undefined
+    const text = code !== undefined && !message.includes(code) ? (message ? `${code} ${message}` : code) : message
+    if (text && !parts.includes(text)) parts.push(text)
+    if (error.cause !== undefined) current = error.cause
+    else if (Array.isArray(error.errors) && error.errors.length > 0) current = error.errors[0]
+    else break
+  }
+  return parts.length === 0 ? "unknown error" : parts.join(": ")
+}
+
+const fromHttpClientError = (url: string, error: HttpClientError.HttpClientError): Errors.Reason => {
+  if (error._tag === "RequestError") {
+    return new Errors.TransportError({ url, detail: describeCause(error.cause ?? error.description), cause: error })
+  }
+  return new Errors.TransportError({
+    url,
+    detail: `the connection broke while reading the answer: ${describeCause(error.cause ?? error.description)}`,
+    cause: error
+  })
+}
+
+const contentTypeOf = (response: HttpClientResponse.HttpClientResponse): { contentType?: string } => {
+  const contentType = response.headers["content-type"]
+  return contentType === undefined ? {} : { contentType }
+}
+
+/** `Retry-After` as a duration: delta-seconds or an HTTP date; `undefined` when absent or unreadable. */
+export const parseRetryAfter = (value: string | undefined, nowMillis: number): Duration.Duration | undefined => {
+  if (value === undefined) return undefined
+  const trimmed = value.trim()
+  if (/^\d+$/.test(trimmed)) return Duration.seconds(Number(trimmed))
+  const date = Date.parse(trimmed)
+  if (Number.isNaN(date)) return undefined
+  return Duration.millis(Math.max(0, date - nowMillis))
+}
+
+const readText = (url: string, response: HttpClientResponse.HttpClientResponse) =>
+  Effect.mapError(response.text, (error) => fromHttpClientError(url, error))
+
+/** Maps a non-2xx answer to its reason: `RateLimited`, `ApiError` (a JSON `{error, params}` body) or `UnexpectedResponse`. */
+export const failureOf = (
+  url: string,
+  response: HttpClientResponse.HttpClientResponse
+): Effect.Effect<never, Errors.Reason> =>
+  Effect.gen(function* () {
+    // Read the body even when it is not needed, so the connection can be reused.
+    const text = yield* readText(url, response)
+    if (response.status === 429) {
+      const now = yield* Clock.currentTimeMillis
+      const retryAfter = parseRetryAfter(response.headers["retry-after"], now)
+      return yield* Effect.fail(new Errors.RateLimited(retryAfter === undefined ? { url } : { url, retryAfter }))
+    }
+    const body = parseJson(text)
+    if (Either.isRight(body) && ErrorResponse.isErrorResponse(body.right)) {
+      const { error, params } = body.right
+      return yield* Effect.fail(
+        new Errors.ApiError(
+          params === undefined ? { status: response.status, error } : { status: response.status, error, params }
+        )
+      )
+    }
+    return yield* Effect.fail(
+      new Errors.UnexpectedResponse({
+        url,
+        status: response.status,
+        ...contentTypeOf(response),
+        body: snippet(text),
+        detail: Either.isRight(body)
+          ? "an error status without the node's {error, params} body"
+          : "an error status with a body that is not JSON"
+      })
+    )
+  })
+
+const parseJson = (text: string): Either.Either<unknown, string> => {
+  try {
+    return Either.right(Json.parse(text))
+  } catch (error) {
+    return Either.left(error instanceof Error ? error.message : String(error))
+  }
+}
+
+/** Reads a 2xx JSON answer and decodes it with `schema`. */
+const decodeBody = <A, I>(
+  url: string,
+  response: HttpClientResponse.HttpClientResponse,
+  schema: Schema.Schema<A, I>
+): Effect.Effect<A, Errors.Reason> =>
+  Effect.gen(function* () {
+    const text = yield* readText(url, response)
+    const unexpected = (detail: string) =>
+      new Errors.UnexpectedResponse({
+        url,
+        status: response.status,
+        ...contentTypeOf(response),
+        body: snippet(text),
+        detail
+      })
+    const json = parseJson(text)
+    if (Either.isLeft(json)) return yield* Effect.fail(unexpected(`the body is not JSON (${json.left})`))
+    return yield* Schema.decodeUnknown(schema)(json.right).pipe(
+      Effect.mapError((error) =>
+        unexpected(`the body does not match ${schemaName(schema)}: ${ParseResult.TreeFormatter.formatErrorSync(error)}`)
+      )
+    )
+  })
+
+const schemaName = (schema: Schema.Schema.Any): string =>
+  Option.getOrElse(SchemaAST.getIdentifierAnnotation(schema.ast), () => "the expected shape")
+
+const buildRequest = (settings: Settings, call: Call): HttpClientRequest.HttpClientRequest => {
+  let request = HttpClientRequest.make(call.httpMethod)(settings.baseUrl + call.path, {
+    headers: settings.headers,
+    urlParams: call.urlParams ?? []
+  })
+  if (call.options?.headers !== undefined) request = HttpClientRequest.setHeaders(request, call.options.headers)
+  if (call.body !== undefined) request = HttpClientRequest.bodyText(request, encodeBody(call), "application/json")
+  return request
+}
+
+const encodeBody = (call: Call): string => {
+  try {
+    return Json.stringify(call.body)
+  } catch (error) {
+    // A cyclic or otherwise unserialisable body is a programming error, reported as a defect with a clear message.
+    throw new TypeError(
+      `NodeClient.${call.method}: the request body cannot be written as JSON (${error instanceof Error ? error.message : String(error)})`,
+      { cause: error }
+    )
+  }
+}
+
+const timeoutOf = (settings: Settings, call: Call): Duration.Duration =>
+  call.options?.timeout === undefined ? settings.timeout : Duration.decode(call.options.timeout)
+
+/** Runs one attempt, then maps the failure to the method's error and applies the retry policy. */
+const withPolicy = <A, R>(
+  settings: Settings,
+  call: Call,
+  attempt: Effect.Effect<A, Errors.Reason, R>
+): Effect.Effect<A, Errors.NodeClientError, R> => {
+  const url = urlOf(settings, call)
+  const timeout = timeoutOf(settings, call)
+  const once = attempt.pipe(
+    Duration.isFinite(timeout)
+      ? Effect.timeoutFail({ duration: timeout, onTimeout: () => new Errors.Timeout({ url, timeout }) })
+      : (self) => self,
+    Effect.mapError((reason) => new Errors.NodeClientError({ method: call.method, reason }))
+  )
+  const schedule = resolveRetry(settings, call)
+  if (schedule === undefined) return once
+  return Effect.retry(once, {
+    schedule: Schedule.intersect(schedule, honourRetryAfter),
+    while: Errors.isTransient
+  })
+}
+
+/** Sends a call and decodes its 2xx JSON answer with `schema`. */
+export const json = <A, I>(
+  settings: Settings,
+  call: Call,
+  schema: Schema.Schema<A, I>
+): Effect.Effect<A, Errors.NodeClientError> =>
+  Effect.suspend(() => {
+    const request = buildRequest(settings, call)
+    const url = urlOf(settings, call)
+    const attempt = settings.client.execute(request).pipe(
+      Effect.mapError((error) => fromHttpClientError(url, error)),
+      Effect.flatMap((response) =>
+        response.status >= 200 && response.status < 300 ? decodeBody(url, response, schema) : failureOf(url, response)
+      )
+    )
+    return withPolicy(settings, call, attempt)
+  })
+
+/** The node's streamed answer: the job id line, then the rest of the body. */
+export interface OpenedStream {
+  readonly id: string
+  readonly rest: Stream.Stream<Uint8Array, Errors.NodeClientError>
+}
+
+const NEWLINE = 10
+/** A job id is a UUID: a first line longer than this is not one (e.g. an HTML page). */
+const MAX_ID_LINE = 1024
+
+const concatBytes = (chunks: ReadonlyArray<Uint8Array>, length: number): Uint8Array => {
+  if (chunks.length === 1) return chunks[0]!
+  const out = new Uint8Array(length)
+  let offset = 0
+  for (const chunk of chunks) {
+    out.set(chunk, offset)
+    offset += chunk.length
+  }
+  return out
+}
+
+/**
+ * Reads `pull` until the first `\n`, whatever the chunk boundaries: the bytes before it are the id line, the bytes
+ * after it (in the same pull) are the first output bytes. `ended` holds what arrived when the body ended first, or
+ * when the first line grew longer than any id.
+ */
+export const readIdLine = <E>(
+  pull: Effect.Effect<Chunk.Chunk<Uint8Array>, Option.Option<E>>
+): Effect.Effect<{ readonly line: Uint8Array; readonly rest: Uint8Array } | { readonly ended: Uint8Array }, E> =>
+  Effect.gen(function* () {
+    const seen: Array<Uint8Array> = []
+    let length = 0
+    while (true) {
+      const next = yield* Effect.either(pull)
+      if (Either.isLeft(next)) {
+        if (Option.isNone(next.left)) return { ended: concatBytes(seen, length) }
+        return yield* Effect.fail(next.left.value)
+      }
+      const chunks = Chunk.toReadonlyArray(next.right)
+      for (let i = 0; i < chunks.length; i++) {
+        const chunk = chunks[i]!
+        const newline = chunk.indexOf(NEWLINE)
+        if (newline === -1) {
+          seen.push(chunk)
+          length += chunk.length
+          if (length > MAX_ID_LINE) return { ended: concatBytes(seen, length) }
+          continue
+        }
+        seen.push(chunk.subarray(0, newline))
+        length += newline
+        const rest = [chunk.subarray(newline + 1), ...chunks.slice(i + 1)]
+        return { line: concatBytes(seen, length), rest: concatBytes(rest, sumLengths(rest)) }
+      }
+    }
+  })
+
+const sumLengths = (chunks: ReadonlyArray<Uint8Array>): number => chunks.reduce((n, chunk) => n + chunk.length, 0)
+
+/**
+ * Sends a streaming call (`POST /api/jobs/stream`): checks the status, reads the job id line, and hands back the
+ * remaining body. The connection lives as long as the scope. `timeout` covers the answer's headers and the id line.
+ */
+export const stream = (
+  settings: Settings,
+  call: Call
+): Effect.Effect<OpenedStream, Errors.NodeClientError, Scope.Scope> =>
+  Effect.suspend(() => {
+    const url = urlOf(settings, call)
+    const request = buildRequest(settings, call)
+    const transportFailure = (error: HttpClientError.ResponseError) =>
+      new Errors.NodeClientError({
+        method: call.method,
+        reason: new Errors.TransportError({
+          url,
+          detail: `the connection broke while streaming: ${describeCause(error.cause ?? error.description)}`,
+          cause: error
+        })
+      })
+    const attempt = Effect.gen(function* () {
+      const response = yield* Effect.mapError(settings.client.execute(request), (error) =>
+        fromHttpClientError(url, error)
+      )
+      if (response.status < 200 || response.status >= 300) return yield* failureOf(url, response)
+      const pull = yield* Stream.toPull(response.stream)
+      const first = yield* Effect.mapError(readIdLine(pull), (error) => fromHttpClientError(url, error))
+      const decoder = new TextDecoder()
+      if ("ended" in first) {
+        return yield* Effect.fail(
+          new Errors.UnexpectedResponse({
+            url,
+            status: response.status,
+            ...contentTypeOf(response),
+            body: snippet(decoder.decode(first.ended)),
+            detail:
+              first.ended.length > MAX_ID_LINE
+                ? "the stream does not start with a job id line"
+                : "the stream ended before the job id line"
+          })
+        )
+      }
+      const line = decoder.decode(first.line).trim()
+      if (!Schema.is(Schema.UUID)(line)) {
+        return yield* Effect.fail(
+          new Errors.UnexpectedResponse({
+            url,
+            status: response.status,
+            ...contentTypeOf(response),
+            body: snippet(line),
+            detail: "the stream's first line is not a job id"
+          })
+        )
+      }
+      const remaining = Stream.repeatEffectChunkOption(pull).pipe(Stream.mapError(transportFailure))
+      const rest = first.rest.length === 0 ? remaining : Stream.concat(Stream.succeed(first.rest), remaining)
+      return { id: line, rest } satisfies OpenedStream
+    })
+    return withPolicy(settings, call, attempt)
+  })
+
+/** `Headers` for every request: `Accept`, the `User-Agent` and the caller's extra headers. */
+export const defaultHeaders = (userAgent: string | undefined, extra: Headers.Input | undefined): Headers.Headers => {
+  const base = Headers.fromInput(
+    userAgent === undefined ? { accept: "application/json" } : { accept: "application/json", "user-agent": userAgent }
+  )
+  return extra === undefined ? base : Headers.merge(base, Headers.fromInput(extra))
+}
