@@ -158,16 +158,22 @@ export class SimulationReverted extends Schema.TaggedClass<SimulationReverted>("
    * @since 0.1.0
    */
   get message(): string {
+    const what =
+      this.errorName !== undefined
+        ? `${this.errorName}()`
+        : this.selector !== undefined
+          ? `error ${this.selector}`
+          : "no reason"
     const hint =
       this.errorName === "SignatureExpired"
-        ? " (the signature's expiry is not after the current block timestamp)"
+        ? ": the expiry is not after the block timestamp, sign again with a later expiry"
         : this.errorName === "SignerMismatch"
-          ? " (the recovered signer is not the owner contract's delegated signer)"
+          ? ": the recovered signer is not the owner contract's delegated signer (wrong key, owner or nonce, or a changed field)"
           : this.errorName === "InvalidSignature"
-            ? " (v must be 27 or 28 and s in the lower half of the curve order)"
+            ? ": v must be 27 or 28 and the signature must recover"
             : ""
-    const name = this.errorName ?? this.selector ?? "without a reason"
-    return `createSubscriptionDelegatee would revert ${name}${hint} on ${this.coordinator}: ${this.detail}`
+    const detail = this.detail === "" ? "" : ` (${this.detail})`
+    return `createSubscriptionDelegatee would revert with ${what} on ${this.coordinator}${hint}${detail}`
   }
 }
 

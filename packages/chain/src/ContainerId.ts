@@ -38,7 +38,7 @@ export const split = (ids: ContainerIds, field = "containers"): ReadonlyArray<st
     if (typeof ids !== "string" && id.includes(",")) {
       throw Errors.invalidSubscription(
         field,
-        `container id ${JSON.stringify(id)} contains a comma; ids are comma-joined on chain, pass them as separate items`
+        `has an id with a comma (${JSON.stringify(id)}): ids are comma-joined on chain, pass them as separate items`
       )
     }
   })

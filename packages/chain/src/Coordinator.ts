@@ -558,9 +558,11 @@ export const simulateCreateSubscriptionDelegateeEffect = (
             ...(errorName === undefined ? {} : { errorName }),
             ...(selector === undefined ? {} : { selector }),
             detail:
-              errorName === undefined && selector === undefined
-                ? "reverted without data (is the owner a contract exposing its delegated signer?)"
-                : revert.shortMessage
+              errorName !== undefined
+                ? (revert.reason ?? "")
+                : selector !== undefined
+                  ? revert.shortMessage
+                  : "is the owner a contract that exposes its delegated signer?"
           })
         })
       }

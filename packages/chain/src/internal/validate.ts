@@ -3,6 +3,7 @@ import * as Errors from "./errors.js"
 
 const show = (value: unknown): string => {
   if (typeof value === "bigint") return `${value}n`
+  if (typeof value === "number") return String(value)
   if (typeof value === "string") return JSON.stringify(value.length > 80 ? `${value.slice(0, 77)}...` : value)
   if (value === undefined) return "undefined"
   try {

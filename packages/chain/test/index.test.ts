@@ -1,0 +1,125 @@
+import { describe, expect, it } from "@effect/vitest"
+import * as Devnet from "../src/devnet/index.js"
+import * as Chain from "../src/index.js"
+
+const names = (module: object) => Object.keys(module).sort()
+
+describe("public API", () => {
+  it("@infernet/chain exports one namespace per concept", () => {
+    expect(names(Chain)).toMatchInlineSnapshot(`
+      [
+        "ChainError",
+        "ContainerId",
+        "Coordinator",
+        "DelegatedSubscription",
+        "Signer",
+        "Subscription",
+      ]
+    `)
+  })
+
+  it("pins each namespace's exports", () => {
+    expect(
+      Object.fromEntries(Object.entries(Chain).map(([name, namespace]) => [name, names(namespace)]))
+    ).toMatchInlineSnapshot(`
+      {
+        "ChainError": [
+          "ChainError",
+          "ChainErrorReason",
+          "DevnetError",
+          "DomainMismatch",
+          "InvalidKey",
+          "InvalidRequest",
+          "InvalidSignature",
+          "InvalidSubscription",
+          "RpcError",
+          "SigningError",
+          "SimulationReverted",
+          "isChainError",
+        ],
+        "ContainerId": [
+          "split",
+          "v0",
+          "v1",
+        ],
+        "Coordinator": [
+          "EIP712_NAME",
+          "EIP712_VERSION",
+          "abiV0",
+          "abiV1",
+          "checkDomain",
+          "checkDomainEffect",
+          "delegateKey",
+          "getChainId",
+          "getChainIdEffect",
+          "maxSubscriberNonce",
+          "maxSubscriberNonceEffect",
+          "nextNonce",
+          "nextNonceEffect",
+          "readDomain",
+          "readDomainEffect",
+          "simulateCreateSubscriptionDelegatee",
+          "simulateCreateSubscriptionDelegateeEffect",
+        ],
+        "DelegatedSubscription": [
+          "delegatedSubscriptionTypes",
+          "domain",
+          "domainSeparator",
+          "encodedTypes",
+          "fromRequestBody",
+          "hashDelegatedSubscription",
+          "joinSignature",
+          "prepareDelegatedSubscription",
+          "prepareDelegatedSubscriptionEffect",
+          "primaryType",
+          "recoverDelegatedSubscriptionSigner",
+          "recoverDelegatedSubscriptionSignerEffect",
+          "signDelegatedSubscription",
+          "signDelegatedSubscriptionEffect",
+          "splitSignature",
+          "stringifyRequestBody",
+          "toRequestBody",
+          "toTypedData",
+          "typeHashes",
+          "verifyDelegatedSubscription",
+          "verifyDelegatedSubscriptionEffect",
+        ],
+        "Signer": [
+          "Signer",
+          "address",
+          "fromMnemonic",
+          "fromPrivateKey",
+          "layerAccount",
+          "layerConfig",
+          "layerMnemonic",
+          "layerPrivateKey",
+          "make",
+          "prepareDelegatedSubscription",
+          "signDelegatedSubscription",
+        ],
+        "Subscription": [
+          "fromWire",
+          "isV0",
+          "isV1",
+          "make",
+          "toWire",
+          "v0",
+          "v1",
+        ],
+      }
+    `)
+  })
+
+  it("@infernet/chain/devnet", () => {
+    expect(names(Devnet)).toMatchInlineSnapshot(`
+      [
+        "anvilAccounts",
+        "artifacts",
+        "deployTestCoordinator",
+        "deployTestOwner",
+        "resolveAnvilBinary",
+        "startAnvil",
+      ]
+    `)
+  })
+})
