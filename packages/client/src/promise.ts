@@ -1,0 +1,365 @@
+/**
+ * The Promise API of `@infernet/client`, for code that does not use Effect: `createNodeClient(options)` gives the same
+ * methods as the Effect `NodeClient`, returning Promises, with an `AbortSignal` on every call.
+ *
+ * It runs on `fetch` (Node 20+, Bun, Deno, browsers) through `FetchHttpClient` from `@effect/platform`, with one
+ * `ManagedRuntime` per client. Every method delegates to the Effect implementation. Failures reject with the same
+ * `NodeClientError` (`err instanceof NodeClientError`, `err.reason._tag`); an aborted call rejects with the signal's
+ * `reason` (an `AbortError` `DOMException` unless you gave another).
+ *
+ * @example
+ * ```ts
+ * import { createNodeClient, NodeClientError } from "@infernet/client/promise"
+ *
+ * await using client = createNodeClient({ baseUrl: "http://localhost:4000" })
+ * try {
+ *   const id = await client.requestJob({ containers: ["openai-inference-0.0.1"], data: { prompt: "hi" } })
+ *   console.log(await client.getJobResultSync(id, { retries: 20 }))
+ * } catch (err) {
+ *   if (err instanceof NodeClientError && err.reason._tag === "ApiError") console.error(err.reason.error)
+ *   else throw err
+ * }
+ * ```
+ * @since 0.1.0
+ */
+import { FetchHttpClient } from "@effect/platform"
+import type { Job, NodeInfo, Primitives } from "@infernet/types"
+import { Cause, Chunk, Effect, Exit, Layer, ManagedRuntime, Option, Scope, Stream } from "effect"
+import * as NodeClient from "./NodeClient.js"
+import * as Errors from "./NodeClientError.js"
+import { NodeClientError } from "./NodeClientError.js"
+
+/**
+ * The error every method rejects with: the same class as the Effect API's, so `err instanceof NodeClientError` and
+ * `err.reason._tag` work.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export { NodeClientError }
+
+/**
+ * Narrows a caught value to a {@link NodeClientError}.
+ *
+ * @since 0.1.0
+ * @category guards
+ */
+export const isNodeClientError: (u: unknown) => u is NodeClientError = Errors.isNodeClientError
+
+/**
+ * Whether a failure is transient (transport error, 429, 502/503/504), i.e. worth trying again later.
+ *
+ * @since 0.1.0
+ * @category guards
+ */
+export const isTransient: (error: NodeClientError) => boolean = Errors.isTransient
+
+/**
+ * A job request: `containers` (plain strings) and `data` (a JSON object), optionally `requires_proof`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type JobRequestInput = NodeClient.JobRequestInput
+
+/**
+ * The answer of `requestJobsPaired`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type PairedBatch<Request> = NodeClient.PairedBatch<Request>
+
+/**
+ * Options of {@link createNodeClient}: those of `NodeClient.make`, plus the `fetch` to use.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface CreateNodeClientOptions extends Omit<NodeClient.Options, "transformClient"> {
+  /** The `fetch` implementation; default `globalThis.fetch`. */
+  readonly fetch?: typeof globalThis.fetch | undefined
+  /**
+   * Extra `RequestInit` for every request, e.g. `{ dispatcher: new Agent({ connections: 16 }) }` with undici, or
+   * `{ credentials: "include" }` in a browser.
+   */
+  readonly requestInit?: RequestInit | undefined
+}
+
+/**
+ * Options every call accepts: those of the Effect API, plus an `AbortSignal`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface CallOptions extends NodeClient.CallOptions {
+  /** Cancels the call (and closes its connection); the Promise rejects with `signal.reason`. */
+  readonly signal?: AbortSignal | undefined
+}
+
+/**
+ * Options of `getJobResults`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface GetJobResultsOptions extends NodeClient.GetJobResultsOptions, CallOptions {}
+
+/**
+ * Options of `getJobResultSync` (`retries`, `schedule`, `notFoundGrace`, `intermediate`).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface GetJobResultSyncOptions extends NodeClient.GetJobResultSyncOptions, CallOptions {}
+
+/**
+ * Options of `getJobs`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface GetJobsOptions extends NodeClient.GetJobsOptions, CallOptions {}
+
+/**
+ * A streaming job. Iterate it (or `text`) for the output as text, or `chunks` for raw bytes; the body can be read
+ * once. Breaking out of the loop, `cancel()` or `await using` closes the connection.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface JobStream extends AsyncIterable<string> {
+  /** The job id, read from the body's first line. */
+  readonly id: Primitives.JobId
+  /** The container's raw output, as it arrives. */
+  readonly chunks: AsyncIterable<Uint8Array>
+  /** The output decoded as UTF-8 (characters split across chunks are reassembled). */
+  readonly text: AsyncIterable<string>
+  /** The stored result of the job once the stream has ended; tells whether a stream cut short really succeeded. */
+  readonly result: (options?: GetJobResultSyncOptions) => Promise<Job.JobResult>
+  /** Closes the connection; the output not read yet is dropped. */
+  readonly cancel: () => Promise<void>
+  /** Same as `cancel`. */
+  readonly [Symbol.asyncDispose]: () => Promise<void>
+}
+
+/**
+ * The Promise client. Every method rejects with a {@link NodeClientError} (or the signal's reason when aborted).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface PromiseNodeClient {
+  /** `GET /health`: `true` when the node says `{"status": "healthy"}`. */
+  readonly health: (options?: CallOptions) => Promise<boolean>
+  /** `GET /info`. */
+  readonly info: (options?: CallOptions) => Promise<NodeInfo.NodeInfo>
+  /** `GET /resources`. */
+  readonly resources: (options?: CallOptions) => Promise<NodeInfo.Resources>
+  /** `GET /resources?model_id=`. */
+  readonly checkModelSupport: (modelId: string, options?: CallOptions) => Promise<NodeInfo.ModelSupportMap>
+  /** `POST /api/jobs`: the new job's id. */
+  readonly requestJob: (request: NodeClient.JobRequestInput, options?: CallOptions) => Promise<Primitives.JobId>
+  /** `POST /api/jobs/batch`: one answer per request, in order. */
+  readonly requestJobs: (
+    requests: ReadonlyArray<NodeClient.JobRequestInput>,
+    options?: CallOptions
+  ) => Promise<ReadonlyArray<Job.BatchResponseItem>>
+  /** Like `requestJobs`, with accepted and rejected requests paired with their answers. */
+  readonly requestJobsPaired: <Request extends NodeClient.JobRequestInput>(
+    requests: ReadonlyArray<Request>,
+    options?: CallOptions
+  ) => Promise<NodeClient.PairedBatch<Request>>
+  /** `GET /api/jobs?id=..`, split into several requests for long lists. */
+  readonly getJobResults: (
+    ids: Iterable<string>,
+    options?: GetJobResultsOptions
+  ) => Promise<ReadonlyArray<Job.JobResult>>
+  /** Polls a job until it finishes; rejects with `JobFailed`, `JobNotFound` or `StillRunning`. */
+  readonly getJobResultSync: (id: string, options?: GetJobResultSyncOptions) => Promise<Job.JobResult>
+  /** `POST /api/jobs/stream`: the job id and its streamed output. */
+  readonly requestStream: (request: NodeClient.JobRequestInput, options?: CallOptions) => Promise<JobStream>
+  /** `GET /api/jobs`: this client's job ids. */
+  readonly getJobs: (options?: GetJobsOptions) => Promise<ReadonlyArray<Primitives.JobId>>
+  /** `PUT /api/status`: records a job's status by hand. */
+  readonly recordStatus: (
+    id: string,
+    status: NodeClient.RecordableStatus,
+    request: NodeClient.JobRequestInput,
+    options?: CallOptions
+  ) => Promise<void>
+  /** Closes open streams and releases the client's resources. Calls made afterwards reject. */
+  readonly close: () => Promise<void>
+  /** Same as `close`, for `await using`. */
+  readonly [Symbol.asyncDispose]: () => Promise<void>
+}
+
+// Node 20.4+, Bun, Deno and current browsers define it; elsewhere fall back to the well-known registry symbol.
+const asyncDispose: typeof Symbol.asyncDispose =
+  (Symbol as { asyncDispose?: typeof Symbol.asyncDispose }).asyncDispose ??
+  (Symbol.for("Symbol.asyncDispose") as typeof Symbol.asyncDispose)
+
+const withoutSignal = <O extends { readonly signal?: AbortSignal | undefined }>(
+  options: O | undefined
+): Omit<O, "signal"> | undefined => {
+  if (options === undefined || !("signal" in options)) return options
+  const { signal: _signal, ...rest } = options
+  return rest
+}
+
+const abortReason = (signal: AbortSignal): unknown =>
+  signal.reason ?? new DOMException("This operation was aborted", "AbortError")
+
+/**
+ * Creates a Promise client for one node. One connection pool (that of `fetch`) serves every call; `close()` it when
+ * done (or `await using`).
+ *
+ * @example
+ * ```ts
+ * import { createNodeClient } from "@infernet/client/promise"
+ *
+ * const client = createNodeClient({ baseUrl: "http://localhost:4000", timeout: "10 seconds" })
+ * const info = await client.info({ signal: AbortSignal.timeout(5_000) })
+ * console.log(info.version, info.containers.map((c) => c.id))
+ * await client.close()
+ * ```
+ * @since 0.1.0
+ * @category constructors
+ */
+export const createNodeClient = (options: CreateNodeClientOptions): PromiseNodeClient => {
+  const { fetch, requestInit, ...clientOptions } = options
+  let http = FetchHttpClient.layer
+  if (fetch !== undefined) http = Layer.provide(http, Layer.succeed(FetchHttpClient.Fetch, fetch))
+  if (requestInit !== undefined) http = Layer.provide(http, Layer.succeed(FetchHttpClient.RequestInit, requestInit))
+  const runtime = ManagedRuntime.make(NodeClient.layer(clientOptions).pipe(Layer.provide(http)))
+  const openScopes = new Set<Scope.CloseableScope>()
+  let closed = false
+
+  const run = async <A>(
+    f: (client: NodeClient.Service) => Effect.Effect<A, NodeClientError>,
+    signal: AbortSignal | undefined
+  ): Promise<A> => {
+    if (closed) throw new Error("createNodeClient: the client is closed")
+    if (signal?.aborted) throw abortReason(signal)
+    const exit = await runtime.runPromiseExit(
+      Effect.flatMap(NodeClient.NodeClient, f),
+      signal === undefined ? undefined : { signal }
+    )
+    if (Exit.isSuccess(exit)) return exit.value
+    throw toThrown(exit.cause, signal)
+  }
+
+  const toThrown = (cause: Cause.Cause<NodeClientError>, signal: AbortSignal | undefined): unknown => {
+    const failure = Cause.failureOption(cause)
+    if (Option.isSome(failure)) return failure.value
+    if (signal?.aborted && Cause.isInterruptedOnly(cause)) return abortReason(signal)
+    return Cause.squash(cause)
+  }
+
+  const closeScope = (scope: Scope.CloseableScope): Promise<void> => {
+    if (!openScopes.delete(scope)) return Promise.resolve()
+    return Effect.runPromise(Scope.close(scope, Exit.void))
+  }
+
+  /** An async iterator over a stream's elements, pulling chunk by chunk within `scope`. */
+  const iterate = <A>(
+    stream: Stream.Stream<A, NodeClientError>,
+    scope: Scope.CloseableScope,
+    signal: AbortSignal | undefined
+  ): AsyncIterator<A> => {
+    let pull: Effect.Effect<Chunk.Chunk<A>, Option.Option<NodeClientError>> | undefined
+    let buffer: Array<A> = []
+    let done = false
+    const finish = async (): Promise<IteratorResult<A>> => {
+      done = true
+      buffer = []
+      await closeScope(scope)
+      return { done: true, value: undefined }
+    }
+    return {
+      async next() {
+        while (buffer.length === 0) {
+          if (done) return { done: true, value: undefined }
+          if (signal?.aborted) {
+            await finish()
+            throw abortReason(signal)
+          }
+          pull ??= await runtime.runPromise(Scope.extend(Stream.toPull(stream), scope))
+          const exit = await runtime.runPromiseExit(pull, signal === undefined ? undefined : { signal })
+          if (Exit.isSuccess(exit)) {
+            buffer = Chunk.toArray(exit.value)
+            continue
+          }
+          await finish()
+          const failure = Cause.failureOption(exit.cause)
+          if (Option.isSome(failure)) {
+            if (Option.isNone(failure.value)) return { done: true, value: undefined }
+            throw failure.value.value
+          }
+          if (signal?.aborted) throw abortReason(signal)
+          throw Cause.squash(exit.cause)
+        }
+        return { done: false, value: buffer.shift() as A }
+      },
+      return: finish
+    }
+  }
+
+  const client: PromiseNodeClient = {
+    health: (o) => run((c) => c.health(withoutSignal(o)), o?.signal),
+    info: (o) => run((c) => c.info(withoutSignal(o)), o?.signal),
+    resources: (o) => run((c) => c.resources(withoutSignal(o)), o?.signal),
+    checkModelSupport: (modelId, o) => run((c) => c.checkModelSupport(modelId, withoutSignal(o)), o?.signal),
+    requestJob: (request, o) => run((c) => c.requestJob(request, withoutSignal(o)), o?.signal),
+    requestJobs: (requests, o) => run((c) => c.requestJobs(requests, withoutSignal(o)), o?.signal),
+    requestJobsPaired: (requests, o) => run((c) => c.requestJobsPaired(requests, withoutSignal(o)), o?.signal),
+    getJobResults: (ids, o) => run((c) => c.getJobResults(ids, withoutSignal(o)), o?.signal),
+    getJobResultSync: (id, o) => run((c) => c.getJobResultSync(id, withoutSignal(o)), o?.signal),
+    getJobs: (o) => run((c) => c.getJobs(withoutSignal(o)), o?.signal),
+    recordStatus: (id, status, request, o) =>
+      run((c) => c.recordStatus(id, status, request, withoutSignal(o)), o?.signal),
+    requestStream: async (request, o) => {
+      if (closed) throw new Error("createNodeClient: the client is closed")
+      const signal = o?.signal
+      const scope = Effect.runSync(Scope.make())
+      openScopes.add(scope)
+      let opened: NodeClient.JobStream
+      try {
+        opened = await run((c) => Scope.extend(c.requestStream(request, withoutSignal(o)), scope), signal)
+      } catch (error) {
+        await closeScope(scope)
+        throw error
+      }
+      let consumed: "chunks" | "text" | undefined
+      const view = <A>(name: "chunks" | "text", stream: Stream.Stream<A, NodeClientError>): AsyncIterable<A> => ({
+        [Symbol.asyncIterator]: () => {
+          if (consumed !== undefined) {
+            throw new Error(`JobStream: the body was already read through "${consumed}"; it can be read once`)
+          }
+          consumed = name
+          return iterate(stream, scope, signal)
+        }
+      })
+      const text = view("text", opened.text)
+      const cancel = () => closeScope(scope)
+      return {
+        id: opened.id,
+        chunks: view("chunks", opened.bytes),
+        text,
+        [Symbol.asyncIterator]: () => text[Symbol.asyncIterator](),
+        result: (resultOptions) =>
+          run((c) => c.getJobResultSync(opened.id, withoutSignal(resultOptions)), resultOptions?.signal),
+        cancel,
+        [asyncDispose]: cancel
+      }
+    },
+    close: async () => {
+      if (closed) return
+      closed = true
+      await Promise.all([...openScopes].map(closeScope))
+      await runtime.dispose()
+    },
+    [asyncDispose]: () => client.close()
+  }
+  return client
+}

@@ -1,0 +1,286 @@
+import { assert, describe, it } from "@effect/vitest"
+import { createNodeClient, isNodeClientError, NodeClientError } from "../src/promise.js"
+import { chunked, html, ids, json } from "./utils/fakeHttp.js"
+
+interface Seen {
+  readonly method: string
+  readonly url: string
+  readonly headers: Headers
+  readonly body: string | undefined
+  readonly signal: AbortSignal | undefined
+}
+
+/** A fake `fetch`: records each request and answers with `handler`. */
+const fakeFetch = (handler: (request: Seen, index: number) => Response | Promise<Response>) => {
+  const seen: Array<Seen> = []
+  const fetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
+    const request: Seen = {
+      method: init?.method ?? "GET",
+      url: String(input),
+      headers: new Headers(init?.headers),
+      body:
+        init?.body === undefined || init.body === null ? undefined : new TextDecoder().decode(init.body as Uint8Array),
+      signal: init?.signal ?? undefined
+    }
+    seen.push(request)
+    return handler(request, seen.length - 1)
+  }) as typeof globalThis.fetch
+  return { fetch, seen }
+}
+
+/** Resolves when the request's signal aborts, rejecting like fetch does. */
+const hang = (request: Seen): Promise<Response> =>
+  new Promise((_, reject) => {
+    request.signal?.addEventListener("abort", () => reject(request.signal?.reason), { once: true })
+  })
+
+const BASE = "http://node.test:4000"
+const request = { containers: ["openai-inference-0.0.1"], data: { prompt: "hi" } }
+
+const rejection = async (promise: Promise<unknown>): Promise<unknown> => {
+  try {
+    await promise
+  } catch (error) {
+    return error
+  }
+  throw new Error("expected a rejection")
+}
+
+describe("createNodeClient", () => {
+  it("every method delegates to the Effect client over fetch", async () => {
+    const { fetch, seen } = fakeFetch((r) => {
+      const url = new URL(r.url)
+      if (url.pathname === "/health") return json({ status: "healthy" })
+      if (url.pathname === "/info")
+        return json({
+          version: "1.4.0",
+          containers: [],
+          pending: { offchain: 0, onchain: 0 },
+          chain: { enabled: false, address: "" }
+        })
+      if (url.pathname === "/resources" && url.searchParams.has("model_id")) return json({ c: { supported: true } })
+      if (url.pathname === "/resources") return json({ c: { cpu: 1 } })
+      if (url.pathname === "/api/jobs/batch")
+        return json([{ id: ids.a }, { error: "Container not supported", params: { container: "x" } }])
+      if (url.pathname === "/api/jobs" && r.method === "POST") return json({ id: ids.b })
+      if (url.pathname === "/api/jobs" && url.searchParams.has("id"))
+        return json(
+          url.searchParams.getAll("id").map((id) => ({ id, status: "success", result: { container: "c", output: 1 } }))
+        )
+      if (url.pathname === "/api/jobs") return json([ids.a, ids.b])
+      if (url.pathname === "/api/status") return json(null)
+      return html(404)
+    })
+    await using client = createNodeClient({ baseUrl: BASE, fetch })
+    assert.isTrue(await client.health())
+    assert.strictEqual((await client.info()).version, "1.4.0")
+    assert.deepStrictEqual(await client.resources(), { c: { cpu: 1 } })
+    assert.deepStrictEqual(await client.checkModelSupport("m"), { c: { supported: true } })
+    assert.strictEqual(await client.requestJob(request), ids.b)
+    assert.strictEqual((await client.requestJobs([request, request])).length, 2)
+    const paired = await client.requestJobsPaired([request, { ...request, containers: ["x"] }])
+    assert.deepStrictEqual(
+      paired.accepted.map((a) => a.id),
+      [ids.a]
+    )
+    assert.deepStrictEqual(
+      paired.rejected.map((r) => r.error.error),
+      ["Container not supported"]
+    )
+    assert.deepStrictEqual(
+      (await client.getJobResults([ids.a, ids.c])).map((r) => r.id),
+      [ids.a, ids.c]
+    )
+    assert.strictEqual((await client.getJobResultSync(ids.a)).status, "success")
+    assert.deepStrictEqual(await client.getJobs({ pending: false }), [ids.a, ids.b])
+    assert.isUndefined(await client.recordStatus(ids.a, "success", request))
+    assert.strictEqual(seen.length, 11)
+    assert.strictEqual(seen[0]!.headers.get("user-agent")?.startsWith("infernet-ts-client/"), true)
+  })
+
+  it("failures reject with the NodeClientError itself", async () => {
+    const { fetch } = fakeFetch(() => json({ error: "Container not supported", params: { container: "x" } }, 405))
+    await using client = createNodeClient({ baseUrl: BASE, fetch })
+    const error = await rejection(client.requestJob(request))
+    assert.instanceOf(error, NodeClientError)
+    assert.isTrue(isNodeClientError(error))
+    if (!(error instanceof NodeClientError)) return
+    assert.strictEqual(error.reason._tag, "ApiError")
+    assert.strictEqual(error.method, "requestJob")
+    assert.include(error.message, "Container not supported")
+  })
+
+  it("a fetch that throws is a TransportError", async () => {
+    const fetch = (async () => {
+      throw new TypeError("fetch failed", {
+        cause: Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:1"), { code: "ECONNREFUSED" })
+      })
+    }) as typeof globalThis.fetch
+    await using client = createNodeClient({ baseUrl: BASE, fetch, retry: false })
+    const error = await rejection(client.info())
+    assert.instanceOf(error, NodeClientError)
+    assert.include((error as NodeClientError).message, "connect ECONNREFUSED 127.0.0.1:1")
+  })
+
+  it("an AbortSignal cancels the request and rejects with its reason", async () => {
+    const { fetch, seen } = fakeFetch(hang)
+    await using client = createNodeClient({ baseUrl: BASE, fetch })
+    const controller = new AbortController()
+    const pending = client.info({ signal: controller.signal })
+    await new Promise((resolve) => setTimeout(resolve, 10))
+    controller.abort()
+    const error = await rejection(pending)
+    assert.instanceOf(error, DOMException)
+    assert.strictEqual((error as DOMException).name, "AbortError")
+    assert.isTrue(seen[0]!.signal?.aborted, "the fetch itself was aborted")
+  })
+
+  it("a custom abort reason is passed through; an already aborted signal sends nothing", async () => {
+    const { fetch, seen } = fakeFetch(hang)
+    await using client = createNodeClient({ baseUrl: BASE, fetch })
+    const reason = new Error("user cancelled")
+    const error = await rejection(client.info({ signal: AbortSignal.abort(reason) }))
+    assert.strictEqual(error, reason)
+    assert.strictEqual(seen.length, 0)
+    const controller = new AbortController()
+    const pending = client.getJobResultSync(ids.a, { signal: controller.signal })
+    setTimeout(() => controller.abort(reason), 10)
+    assert.strictEqual(await rejection(pending), reason)
+  })
+
+  it("requestInit is passed to fetch", async () => {
+    const inits: Array<RequestInit | undefined> = []
+    const fetch = (async (_: RequestInfo | URL, init?: RequestInit) => {
+      inits.push(init)
+      return json({ status: "healthy" })
+    }) as typeof globalThis.fetch
+    await using client = createNodeClient({ baseUrl: BASE, fetch, requestInit: { keepalive: true } })
+    await client.health()
+    assert.strictEqual(inits[0]?.keepalive, true)
+  })
+
+  it("close() rejects later calls", async () => {
+    const { fetch } = fakeFetch(() => json({ status: "healthy" }))
+    const client = createNodeClient({ baseUrl: BASE, fetch })
+    assert.isTrue(await client.health())
+    await client.close()
+    await client.close()
+    const error = await rejection(client.health())
+    assert.include(String(error), "the client is closed")
+  })
+})
+
+describe("requestStream (Promise)", () => {
+  it("iterates the text after the id line; result() fetches the stored result", async () => {
+    const { fetch } = fakeFetch((r) =>
+      r.method === "POST"
+        ? chunked([
+            ids.a.slice(0, 10),
+            `${ids.a.slice(10)}\nDeep`,
+            " learning ",
+            new Uint8Array([0xf0, 0x9f]),
+            new Uint8Array([0x8d, 0x95])
+          ])
+        : json([{ id: ids.a, status: "success", result: { container: "s", output: { output: "Deep learning 🍕" } } }])
+    )
+    await using client = createNodeClient({ baseUrl: BASE, fetch })
+    const stream = await client.requestStream(request)
+    assert.strictEqual(stream.id, ids.a)
+    let text = ""
+    for await (const piece of stream) text += piece
+    assert.strictEqual(text, "Deep learning 🍕")
+    const stored = await stream.result()
+    assert.strictEqual(stored.status, "success")
+  })
+
+  it("chunks gives the raw bytes; the body can be read once", async () => {
+    const { fetch } = fakeFetch(() => chunked([`${ids.b}\nab`, "cd"]))
+    await using client = createNodeClient({ baseUrl: BASE, fetch })
+    const stream = await client.requestStream(request)
+    const chunks: Array<string> = []
+    for await (const chunk of stream.chunks) chunks.push(new TextDecoder().decode(chunk))
+    assert.deepStrictEqual(chunks, ["ab", "cd"])
+    assert.throws(() => stream.text[Symbol.asyncIterator](), /can be read once/)
+  })
+
+  it("breaking out of the loop cancels the body", async () => {
+    let cancelled = false
+    const { fetch } = fakeFetch(() => {
+      let n = 0
+      const body = new ReadableStream<Uint8Array>({
+        pull(controller) {
+          controller.enqueue(new TextEncoder().encode(n++ === 0 ? `${ids.c}\nfirst` : `more ${n}`))
+        },
+        cancel() {
+          cancelled = true
+        }
+      })
+      return new Response(body)
+    })
+    await using client = createNodeClient({ baseUrl: BASE, fetch })
+    const stream = await client.requestStream(request)
+    for await (const piece of stream) {
+      assert.strictEqual(piece, "first")
+      break
+    }
+    await new Promise((resolve) => setTimeout(resolve, 10))
+    assert.isTrue(cancelled)
+  })
+
+  it("aborting the signal mid-stream rejects the iteration with the signal's reason", async () => {
+    const { fetch } = fakeFetch(() => {
+      let n = 0
+      const body = new ReadableStream<Uint8Array>({
+        async pull(controller) {
+          if (n++ === 0) controller.enqueue(new TextEncoder().encode(`${ids.c}\nfirst`))
+          else await new Promise(() => {})
+        }
+      })
+      return new Response(body)
+    })
+    await using client = createNodeClient({ baseUrl: BASE, fetch })
+    const controller = new AbortController()
+    const stream = await client.requestStream(request, { signal: controller.signal })
+    const pieces: Array<string> = []
+    const error = await rejection(
+      (async () => {
+        for await (const piece of stream) {
+          pieces.push(piece)
+          setTimeout(() => controller.abort(), 10)
+        }
+      })()
+    )
+    assert.deepStrictEqual(pieces, ["first"])
+    assert.instanceOf(error, DOMException)
+  })
+
+  it("a rejected stream request rejects with the NodeClientError", async () => {
+    const { fetch } = fakeFetch(() => json({ error: "Container not supported", params: { container: "x" } }, 405))
+    await using client = createNodeClient({ baseUrl: BASE, fetch })
+    const error = await rejection(client.requestStream(request))
+    assert.instanceOf(error, NodeClientError)
+    assert.strictEqual((error as NodeClientError).reason._tag, "ApiError")
+  })
+
+  it("close() closes open streams", async () => {
+    let cancelled = false
+    const { fetch } = fakeFetch(
+      () =>
+        new Response(
+          new ReadableStream<Uint8Array>({
+            start(controller) {
+              controller.enqueue(new TextEncoder().encode(`${ids.c}\n`))
+            },
+            cancel() {
+              cancelled = true
+            }
+          })
+        )
+    )
+    const client = createNodeClient({ baseUrl: BASE, fetch })
+    const stream = await client.requestStream(request)
+    assert.strictEqual(stream.id, ids.c)
+    await client.close()
+    assert.isTrue(cancelled)
+  })
+})
