@@ -6,7 +6,7 @@
  * @since 0.1.0
  */
 import { DelegatedSubscription as Wire, Json } from "@infernet/types"
-import { Clock, Effect, Either, Schema } from "effect"
+import { Effect, Either, Schema } from "effect"
 import {
   type Account,
   type Address,
@@ -766,7 +766,7 @@ export interface PrepareDelegatedSubscriptionParameters extends Coordinator.Clie
   readonly coordinator: string
   /** The subscription to sign (`Subscription.v0(...)` or `Subscription.v1(...)`). */
   readonly subscription: Subscription.Subscription
-  /** uint32 unix time (seconds) after which the signature is void; must be in the future. */
+  /** uint32 unix time (seconds) after which the signature is void (nodes reject an expiry already past). */
   readonly expiry: Subscription.Integer
   /** uint32 nonce; defaults to `maxSubscriberNonce(owner) + 1` read from the Coordinator. */
   readonly nonce?: Subscription.Integer | undefined
@@ -801,12 +801,6 @@ export const prepareDelegatedSubscriptionEffect = (
       try: () => Validate.uint("expiry", params.expiry, 32),
       catch: Errors.asChainError
     })
-    const now = Math.floor((yield* Clock.currentTimeMillis) / 1000)
-    if (expiry <= now) {
-      return yield* Effect.fail(
-        Errors.invalidSubscription("expiry", `must be in the future (unix seconds): got ${expiry}, now is ${now}`)
-      )
-    }
     const client = params.publicClient !== undefined ? { publicClient: params.publicClient } : { rpcUrl: params.rpcUrl }
     const chainId =
       params.chainId !== undefined

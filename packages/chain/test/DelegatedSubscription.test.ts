@@ -1,7 +1,20 @@
+import { createServer } from "node:http"
+import type { AddressInfo } from "node:net"
 import { assert, describe, expect, it } from "@effect/vitest"
 import { Json } from "@infernet/types"
 import { Effect, Exit } from "effect"
-import { createWalletClient, custom, keccak256, type PublicClient, toHex, zeroAddress } from "viem"
+import {
+  createPublicClient,
+  createWalletClient,
+  custom,
+  decodeFunctionData,
+  encodeFunctionResult,
+  type Hex,
+  keccak256,
+  type PublicClient,
+  toHex,
+  zeroAddress
+} from "viem"
 import { mnemonicToAccount, privateKeyToAccount } from "viem/accounts"
 import { deployTestCoordinator } from "../src/devnet/index.js"
 import { ChainError, Coordinator, DelegatedSubscription, Subscription } from "../src/index.js"
@@ -555,23 +568,6 @@ describe("prepareDelegatedSubscription (against Anvil)", () => {
     assert.strictEqual(body.signature.nonce, 1)
   })
 
-  it("rejects an expiry in the past before any RPC call", async () => {
-    const r = await reason(
-      DelegatedSubscription.prepareDelegatedSubscription({
-        account,
-        rpcUrl: "http://127.0.0.1:1",
-        coordinator: V.v1.coordinator,
-        subscription: V.v1.subscription,
-        expiry: 1_000,
-        data: {}
-      })
-    )
-    assert.strictEqual(r._tag, "InvalidSubscription")
-    expect(r.message).toMatch(
-      /^Invalid subscription: expiry must be in the future \(unix seconds\): got 1000, now is \d+$/
-    )
-  })
-
   it("fails with RpcError when the RPC is unreachable", async () => {
     const r = await reason(
       DelegatedSubscription.prepareDelegatedSubscription({
@@ -587,7 +583,7 @@ describe("prepareDelegatedSubscription (against Anvil)", () => {
     assert.strictEqual((r as ChainError.RpcError).method, "eth_chainId")
   })
 
-  it.effect("the Effect version reads the clock from Effect (TestClock at 0)", () =>
+  it.effect("the Effect version makes no RPC call when chain id, nonce and checkDomain: false are given", () =>
     Effect.gen(function* () {
       const body = yield* DelegatedSubscription.prepareDelegatedSubscriptionEffect({
         account,
@@ -615,4 +611,102 @@ describe("prepareDelegatedSubscription (against Anvil)", () => {
       assert.strictEqual(recovered, V.signerAddress)
     })
   )
+})
+
+describe("the usage page's example, in TypeScript", () => {
+  /** An RPC that answers what a Coordinator without eip712Domain() would: chain id 1, constants, nonce 0. */
+  const fakeRpc = (calls: Array<string>) =>
+    createPublicClient({
+      transport: custom({
+        request: async ({ method, params: rpcParams }: { method: string; params: unknown }) => {
+          if (method === "eth_chainId") return "0x1"
+          if (method !== "eth_call") throw new Error(`unexpected ${method}`)
+          const [{ data, to }] = rpcParams as [{ data: Hex; to: string }]
+          assert.strictEqual(to.toLowerCase(), "0x1fbdb2315678afecb369f032d93f642f64140aa3")
+          const { functionName } = decodeFunctionData({ abi: Coordinator.abiV0, data })
+          calls.push(functionName)
+          if (functionName === "eip712Domain") return "0x"
+          const abi = Coordinator.abiV0
+          if (functionName === "EIP712_NAME")
+            return encodeFunctionResult({ abi, functionName, result: "InfernetCoordinator" })
+          if (functionName === "EIP712_VERSION") return encodeFunctionResult({ abi, functionName, result: "1" })
+          if (functionName === "maxSubscriberNonce") return encodeFunctionResult({ abi, functionName, result: 0 })
+          throw new Error(`unexpected ${functionName}`)
+        }
+      })
+    })
+
+  it("signs with the same values and POSTs a body a node can verify", async () => {
+    const received: Array<{ method?: string | undefined; url?: string | undefined; text: string }> = []
+    const server = createServer((req, res) => {
+      let text = ""
+      req.on("data", (chunk) => {
+        text += chunk
+      })
+      req.on("end", () => {
+        received.push({ method: req.method, url: req.url, text })
+        res.writeHead(200, { "content-type": "application/json" }).end("{}")
+      })
+    })
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
+    const node = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+    const calls: Array<string> = []
+    try {
+      // README, "Generation 1": only the RPC (a fake) and the node URL (a local server) differ
+      const body = await DelegatedSubscription.prepareDelegatedSubscription({
+        account: privateKeyToAccount("0xb25c7db31feed9122727bf0939dc769a96564b2ae4c4726d035b36ecf1e5b364"),
+        publicClient: fakeRpc(calls),
+        coordinator: "0x1FbDB2315678afecb369f032d93F642f64140aa3",
+        subscription: Subscription.v0({
+          owner: "0x5FbDB2315678afecb367f032d93F642f64180aa3",
+          activeAt: 0,
+          period: 3,
+          frequency: 2,
+          redundancy: 2,
+          maxGasPrice: 1_000_000_000_000,
+          maxGasLimit: 3_000_000,
+          containerId: "openai-inference",
+          inputs: new Uint8Array()
+        }),
+        expiry: 1713376164,
+        data: {
+          model: "gpt-3.5-turbo-16k",
+          params: { endpoint: "completion", messages: [{ role: "user", content: "how do I make pizza?" }] }
+        }
+      })
+      const response = await fetch(`${node}/api/jobs`, {
+        method: "POST",
+        body: DelegatedSubscription.stringifyRequestBody(body)
+      })
+      assert.strictEqual(response.status, 200)
+      assert.deepStrictEqual(calls, ["eip712Domain", "EIP712_NAME", "EIP712_VERSION", "maxSubscriberNonce"])
+      assert.strictEqual(received.length, 1)
+      const { method, url, text: sent } = received[0]!
+      assert.deepStrictEqual([method, url], ["POST", "/api/jobs"])
+      const decoded = DelegatedSubscription.fromRequestBody(sent)
+      assert.deepStrictEqual([decoded.signature.nonce, decoded.signature.expiry], [1, 1713376164])
+      assert.include(sent, `"r":${decoded.signature.r}`)
+      assert.include(sent, '"container_id":"openai-inference","inputs":"0x"')
+      expect(decoded.signature).toMatchInlineSnapshot(`
+        {
+          "expiry": 1713376164,
+          "nonce": 1,
+          "r": 97969579822852722686879953627491860852715525221411461442385913950133593043765n,
+          "s": 10524319206368864323892931411908077739736959175848367553679819129212773204056n,
+          "v": 27,
+        }
+      `)
+      const signer = await DelegatedSubscription.recoverDelegatedSubscriptionSigner({
+        chainId: 1,
+        coordinator: "0x1fbdb2315678afecb369f032d93f642f64140aa3",
+        request: Json.parse(sent)
+      })
+      assert.strictEqual(
+        signer,
+        privateKeyToAccount("0xb25c7db31feed9122727bf0939dc769a96564b2ae4c4726d035b36ecf1e5b364").address
+      )
+    } finally {
+      await new Promise((resolve) => server.close(resolve))
+    }
+  })
 })
