@@ -1,0 +1,314 @@
+/**
+ * A running mock Infernet node: an Effect service (`MockNode`) with a scoped constructor and a `Layer`, and a
+ * Promise facade (`start`, exported from the package root as `startMockNode`) for code outside Effect.
+ *
+ * @since 0.1.0
+ */
+import { createServer } from "node:http"
+import * as HttpMiddleware from "@effect/platform/HttpMiddleware"
+import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
+import {
+  Cause,
+  type Clock,
+  Context,
+  Effect,
+  Either,
+  Exit,
+  FiberSet,
+  Layer,
+  ManagedRuntime,
+  Redacted,
+  type Scope
+} from "effect"
+import { makeApp, setBehavior as setContainerBehavior } from "./internal/app.js"
+import { makeState, resetState } from "./internal/state.js"
+import * as MockConfig from "./MockConfig.js"
+import * as MockNodeError from "./MockNodeError.js"
+
+export type { RecordedRequest, RecordedSubscription } from "./internal/state.js"
+export type { JobSnapshot } from "./internal/store.js"
+export type { SignatureCheck } from "./internal/verify.js"
+
+import type { RecordedRequest, RecordedSubscription } from "./internal/state.js"
+import type { JobSnapshot } from "./internal/store.js"
+
+/**
+ * How to start a mock node.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface MockNodeOptions {
+  /** Port to listen on. Default 0: a free port, reported in `url` and `port`. */
+  readonly port?: number | undefined
+  /** Interface to listen on. Default `127.0.0.1`. */
+  readonly host?: string | undefined
+  /**
+   * The configuration: an object in the `config.json` shape, or the path of a JSON file. Default
+   * {@link MockConfig.defaultConfig}. A configuration replaces the default entirely; spread `defaultConfig` to
+   * extend it.
+   */
+  readonly config?: MockConfig.Input | string | undefined
+  /** Overrides `mock.seed`: the seed of latency ranges and failure rates. */
+  readonly seed?: number | undefined
+  /**
+   * The clock for latencies, stream delays, rate limiting, signature expiry and pending TTLs. Default: the clock of
+   * the fiber that builds the node, so under `it.effect` the `TestClock` drives it. Pass `Clock.make()` for real
+   * time regardless.
+   */
+  readonly clock?: Clock.Clock | undefined
+}
+
+/**
+ * The running node: its address, its configuration, and the control operations the `/__mock/` API also offers.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface MockNodeService {
+  /** Base URL, e.g. `http://127.0.0.1:41234`. */
+  readonly url: string
+  readonly host: string
+  readonly port: number
+  /** The decoded configuration, defaults filled in. */
+  readonly config: MockConfig.MockConfig
+  /** Requests received so far (oldest first; control requests are not recorded). */
+  readonly requests: Effect.Effect<ReadonlyArray<RecordedRequest>>
+  /** Delegated subscriptions received so far, with their signature checks. */
+  readonly subscriptions: Effect.Effect<ReadonlyArray<RecordedSubscription>>
+  /** Every stored job of every client. */
+  readonly jobs: Effect.Effect<ReadonlyArray<JobSnapshot>>
+  /** Forgets jobs, requests, subscriptions and rate-limit state, and restores configured behaviours. */
+  readonly reset: Effect.Effect<void>
+  /** Replaces a container's behaviour until the next reset. */
+  readonly setBehavior: (
+    container: string,
+    behavior: MockConfig.BehaviorInput
+  ) => Effect.Effect<void, MockNodeError.MockNodeError>
+}
+
+/**
+ * The running mock node, as a service.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { MockNode } from "@infernet/node-mock"
+ *
+ * const program = Effect.gen(function* () {
+ *   const node = yield* MockNode.MockNode
+ *   const response = yield* Effect.promise(() => fetch(`${node.url}/health`))
+ *   return yield* Effect.promise(() => response.json())
+ * }).pipe(Effect.provide(MockNode.layer()))
+ * ```
+ * @since 0.1.0
+ * @category services
+ */
+export class MockNode extends Context.Tag("@infernet/node-mock/MockNode")<MockNode, MockNodeService>() {}
+
+const resolveConfig = (options: MockNodeOptions) =>
+  Effect.gen(function* () {
+    const source = options.config
+    const config =
+      source === undefined
+        ? yield* MockConfig.decode(MockConfig.defaultConfig, "default config")
+        : typeof source === "string"
+          ? yield* MockConfig.load(source)
+          : yield* MockConfig.decode(source)
+    return options.seed === undefined ? config : { ...config, mock: { ...config.mock, seed: options.seed } }
+  })
+
+const nodeAddressOf = (config: MockConfig.MockConfig) => {
+  const key = config.chain.wallet?.private_key
+  if (key === undefined) return Effect.succeed("")
+  return Effect.promise(async () => {
+    const { privateKeyToAccount } = await import("viem/accounts")
+    return privateKeyToAccount(Redacted.value(key) as `0x${string}`).address as string
+  })
+}
+
+const formatHost = (host: string) => (host.includes(":") ? `[${host}]` : host)
+
+/**
+ * Starts a mock node in the current scope; it stops (connections closed, running jobs interrupted) when the scope
+ * closes.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { MockNode } from "@infernet/node-mock"
+ *
+ * const program = Effect.scoped(
+ *   Effect.gen(function* () {
+ *     const node = yield* MockNode.make({ port: 0 })
+ *     yield* Effect.log(`mock node at ${node.url}`)
+ *   })
+ * )
+ * ```
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make = (
+  options: MockNodeOptions = {}
+): Effect.Effect<MockNodeService, MockNodeError.MockNodeError, Scope.Scope> => {
+  const program = Effect.gen(function* () {
+    const config = yield* resolveConfig(options)
+    const address = yield* nodeAddressOf(config)
+    const jobs = yield* FiberSet.make<unknown, unknown>()
+    const state = makeState(config, address, jobs)
+    const host = options.host ?? "127.0.0.1"
+    const requestedPort = options.port ?? 0
+    const nodeServer = createServer()
+    const server = yield* NodeHttpServer.make(() => nodeServer, { host, port: requestedPort }).pipe(
+      Effect.mapError(
+        (error) =>
+          new MockNodeError.MockNodeError({
+            reason: new MockNodeError.ServeFailed({
+              host,
+              port: requestedPort,
+              detail: describeListenError(error.cause, requestedPort)
+            })
+          })
+      )
+    )
+    yield* server.serve(makeApp(state)).pipe(HttpMiddleware.withTracerDisabledWhenEffect(() => true))
+    // Close open connections (keep-alive clients, running streams) instead of waiting for them to end.
+    yield* Effect.addFinalizer(() =>
+      Effect.async<void>((resume) => {
+        if (!nodeServer.listening) return resume(Effect.void)
+        nodeServer.close(() => resume(Effect.void))
+        nodeServer.closeAllConnections()
+      })
+    )
+    const port = server.address._tag === "TcpAddress" ? server.address.port : requestedPort
+    const urlHost = host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host
+    const service: MockNodeService = {
+      url: `http://${formatHost(urlHost)}:${port}`,
+      host,
+      port,
+      config,
+      requests: Effect.sync(() => [...state.requests]),
+      subscriptions: Effect.sync(() => [...state.subscriptions]),
+      jobs: Effect.clockWith((clock) => Effect.map(clock.currentTimeMillis, (at) => state.store.snapshot(at))),
+      reset: Effect.sync(() => resetState(state)),
+      setBehavior: (container, behavior) =>
+        Effect.suspend(() => {
+          const result = setContainerBehavior(state, container, behavior)
+          if (Either.isRight(result)) return Effect.void
+          return Effect.fail(
+            new MockNodeError.MockNodeError({
+              reason: state.containers.has(container)
+                ? new MockNodeError.InvalidConfig({ source: "setBehavior", field: "behavior", detail: result.left })
+                : new MockNodeError.UnknownContainer({ container })
+            })
+          )
+        })
+    }
+    return service
+  })
+  return options.clock === undefined ? program : Effect.withClock(program, options.clock)
+}
+
+const describeListenError = (cause: unknown, port: number): string => {
+  const code = (cause as { code?: string } | undefined)?.code
+  if (code === "EADDRINUSE") return `port ${port} is already in use (try another port, or 0 for a free one)`
+  if (code === "EACCES") return `permission denied for port ${port}`
+  if (code === "EADDRNOTAVAIL") return "the address is not available on this machine"
+  return (cause as Error | undefined)?.message ?? String(cause)
+}
+
+/**
+ * A layer that starts a mock node and provides {@link MockNode}; the node stops when the layer is released.
+ *
+ * @example
+ * ```ts
+ * import { it, layer } from "@effect/vitest"
+ * import { Effect } from "effect"
+ * import { MockNode } from "@infernet/node-mock"
+ *
+ * layer(MockNode.layer())((it) => {
+ *   it.effect("answers /health", () =>
+ *     Effect.gen(function* () {
+ *       const { url } = yield* MockNode.MockNode
+ *       const response = yield* Effect.promise(() => fetch(`${url}/health`))
+ *       // ...
+ *     })
+ *   )
+ * })
+ * ```
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer = (options?: MockNodeOptions): Layer.Layer<MockNode, MockNodeError.MockNodeError> =>
+  Layer.scoped(MockNode, make(options))
+
+/**
+ * A mock node started with {@link start}: its address, `close()`, and the control operations as Promises.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface RunningMockNode {
+  /** Base URL, e.g. `http://127.0.0.1:41234`. */
+  readonly url: string
+  readonly port: number
+  readonly config: MockConfig.MockConfig
+  /** Stops the node: closes connections and interrupts running jobs. Safe to call twice. */
+  close(): Promise<void>
+  reset(): Promise<void>
+  requests(): Promise<ReadonlyArray<RecordedRequest>>
+  subscriptions(): Promise<ReadonlyArray<RecordedSubscription>>
+  jobs(): Promise<ReadonlyArray<JobSnapshot>>
+  setBehavior(container: string, behavior: MockConfig.BehaviorInput): Promise<void>
+}
+
+/**
+ * Starts a mock node for code outside Effect. Rejects with a {@link MockNodeError.MockNodeError} (an `Error`) when
+ * the configuration is invalid or the port is taken.
+ *
+ * @example
+ * ```ts
+ * import { startMockNode } from "@infernet/node-mock"
+ *
+ * const node = await startMockNode()
+ * const response = await fetch(`${node.url}/api/jobs`, {
+ *   method: "POST",
+ *   headers: { "content-type": "application/json" },
+ *   body: JSON.stringify({ containers: ["hello-world"], data: { name: "Ritual" } })
+ * })
+ * console.log(await response.json()) // { id: "..." }
+ * await node.close()
+ * ```
+ * @since 0.1.0
+ * @category constructors
+ */
+export const start = async (options?: MockNodeOptions): Promise<RunningMockNode> => {
+  const runtime = ManagedRuntime.make(layer(options))
+  const run = async <A, E>(effect: Effect.Effect<A, E, MockNode>): Promise<A> => {
+    const exit = await runtime.runPromiseExit(effect)
+    if (Exit.isSuccess(exit)) return exit.value
+    throw Cause.squash(exit.cause)
+  }
+  let node: MockNodeService
+  try {
+    node = await run(MockNode)
+  } catch (error) {
+    await runtime.dispose()
+    throw error
+  }
+  let closing: Promise<void> | undefined
+  return {
+    url: node.url,
+    port: node.port,
+    config: node.config,
+    close: () => {
+      closing ??= runtime.dispose()
+      return closing
+    },
+    reset: () => run(node.reset),
+    requests: () => run(node.requests),
+    subscriptions: () => run(node.subscriptions),
+    jobs: () => run(node.jobs),
+    setBehavior: (container, behavior) => run(node.setBehavior(container, behavior))
+  }
+}

@@ -1,0 +1,655 @@
+// The HTTP application: a route table (the real node's routes plus the mock-only `/__mock/` control API), Werkzeug
+// style 404/405 pages, rate limiting, body limits, and the handlers themselves.
+import type { IncomingMessage } from "node:http"
+import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
+import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
+import * as NodeHttpServerRequest from "@effect/platform-node/NodeHttpServerRequest"
+import { Cause, Clock, Effect, Either, FiberSet, Schema, Stream } from "effect"
+import { DelegatedSubscription, Job, Json } from "@infernet/types"
+import * as MockConfig from "../MockConfig.js"
+import { type BodyTooLarge, parseJson, readBody } from "./body.js"
+import { describeParseError } from "./configError.js"
+import { makeContainerLookup } from "./containerLookup.js"
+import { checkJob, checkSubscription, type SubscriptionContainers } from "./guardian.js"
+import * as Html from "./html.js"
+import { normalizeAddress } from "./ip.js"
+import * as Runner from "./runner.js"
+import {
+  type NodeState,
+  pushBounded,
+  type RecordedRequest,
+  type RecordedSubscription,
+  resetState,
+  resourcesOf
+} from "./state.js"
+import type { ContainerResult } from "./store.js"
+
+type Response = HttpServerResponse.HttpServerResponse
+
+interface Ctx {
+  readonly state: NodeState
+  readonly method: string
+  readonly path: string
+  readonly rawQuery: string
+  readonly query: URLSearchParams
+  readonly client: string
+  readonly incoming: IncomingMessage
+  /** The body text once read, for the request log. */
+  body: string | null
+  tolerated: boolean
+}
+
+type Handler = (ctx: Ctx) => Effect.Effect<Response, BodyTooLarge>
+
+interface Route {
+  readonly method: "GET" | "POST" | "PUT"
+  /** `"METHOD /path"`: the rate-limit key and `mock.rate_limit.routes` key. */
+  readonly key: string
+  readonly limited: boolean
+  readonly handler: Handler
+}
+
+const LOG_BODY_LIMIT = 64 * 1024
+const encoder = new TextDecoder()
+
+// ---------------------------------------------------------------------------------------------------------------
+// Responses
+
+const json = (status: number, body: unknown, headers?: Record<string, string>): Response =>
+  HttpServerResponse.text(Json.canonical(body), {
+    status,
+    contentType: "application/json",
+    ...(headers === undefined ? {} : { headers })
+  })
+
+const html = (status: number, body: string, headers?: Record<string, string>): Response =>
+  HttpServerResponse.text(body, {
+    status,
+    contentType: "text/html; charset=utf-8",
+    ...(headers === undefined ? {} : { headers })
+  })
+
+const now = Clock.currentTimeMillis
+
+const isPlainObject = (u: unknown): u is Record<string, unknown> =>
+  typeof u === "object" && u !== null && !Array.isArray(u)
+
+const isJsonContentType = (incoming: IncomingMessage): boolean => {
+  const mimetype = (incoming.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase()
+  return mimetype === "application/json" || mimetype.endsWith("+json")
+}
+
+const body = (ctx: Ctx): Effect.Effect<string, BodyTooLarge> =>
+  Effect.map(readBody(ctx.incoming, ctx.state.config.mock.max_body_bytes), (text) => {
+    ctx.body = text
+    return text
+  })
+
+const parseBody = (ctx: Ctx, text: string) => {
+  const parsed = parseJson(text)
+  if (parsed.ok && parsed.tolerated) ctx.tolerated = true
+  return parsed
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Submissions: jobs and delegated subscriptions
+
+type Submission =
+  | { readonly _tag: "Job"; readonly request: Job.JobRequest }
+  | {
+      readonly _tag: "Subscription"
+      readonly request: DelegatedSubscription.DelegatedSubscriptionRequest
+      readonly raw: Json.JsonObject
+    }
+
+const decodeJob = Schema.decodeUnknownEither(Job.JobRequest, { errors: "all" })
+const decodeSubscription = Schema.decodeUnknownEither(DelegatedSubscription.DelegatedSubscriptionRequest, {
+  errors: "all"
+})
+
+const SHAPES = `a job {"containers": [...], "data": {...}} or a delegated subscription {"subscription", "signature", "data"}`
+
+const decodeSubmission = (value: unknown): Either.Either<Submission, string> => {
+  if (!isPlainObject(value)) return Either.left(`expected a JSON object: ${SHAPES}`)
+  if ("subscription" in value || "signature" in value) {
+    return Either.match(decodeSubscription(value), {
+      onLeft: (error) => Either.left(`not a valid delegated subscription: ${describeParseError(error)}`),
+      onRight: (request) => Either.right({ _tag: "Subscription" as const, request, raw: value as Json.JsonObject })
+    })
+  }
+  return Either.match(decodeJob(value), {
+    onLeft: (error) => Either.left(`not a valid job request: ${describeParseError(error)}`),
+    onRight: (request) => Either.right({ _tag: "Job" as const, request })
+  })
+}
+
+const resolveContainers = (
+  state: NodeState,
+  request: DelegatedSubscription.DelegatedSubscriptionRequest
+): Effect.Effect<SubscriptionContainers> => {
+  const sub = request.subscription
+  if (!DelegatedSubscription.isV1(sub)) {
+    return Effect.succeed({ _tag: "Known", ids: sub.container_id.split(",") })
+  }
+  return Effect.sync(() => {
+    state.lookup ??= makeContainerLookup([...state.containers.keys()])
+    const ids = state.lookup.find(sub.containers)
+    if (ids !== undefined) return { _tag: "Known", ids }
+    return state.lookup.complete ? { _tag: "NoMatch", hash: sub.containers } : { _tag: "Unknown" }
+  })
+}
+
+const verifySignature = (state: NodeState, request: DelegatedSubscription.DelegatedSubscriptionRequest) =>
+  Effect.promise(async () => {
+    // Loaded on first use: it brings viem, which the rest of the mock does not need.
+    const { verify } = await import("./verify.js")
+    return verify({
+      request,
+      chainId: state.config.mock.chain_id,
+      coordinator: state.config.chain.coordinator_address,
+      signers: state.signers
+    })
+  })
+
+type SubmissionOutcome =
+  | { readonly _tag: "Created"; readonly body: Json.JsonObject }
+  | { readonly _tag: "Rejected"; readonly error: string; readonly params?: Json.JsonObject }
+  | { readonly _tag: "Crashed"; readonly detail: string }
+
+const errorBody = (outcome: { readonly error: string; readonly params?: Json.JsonObject }): Json.JsonObject =>
+  outcome.params === undefined ? { error: outcome.error } : { error: outcome.error, params: outcome.params }
+
+const startJob = (ctx: Ctx, request: Job.JobRequest) =>
+  Effect.gen(function* () {
+    const { state, client } = ctx
+    const id = crypto.randomUUID()
+    const containers = [...request.containers]
+    state.store.setRunning(client, id, containers, yield* now)
+    yield* FiberSet.run(state.jobs, runChain(state, client, id, containers, request))
+    return id
+  })
+
+const runChain = (
+  state: NodeState,
+  client: string,
+  id: string,
+  containers: ReadonlyArray<string>,
+  request: Job.JobRequest
+): Effect.Effect<void> =>
+  Effect.gen(function* () {
+    const results: Array<ContainerResult> = []
+    let data: Json.JsonValue = request.data
+    for (const container of containers) {
+      const envelope: Runner.Envelope = {
+        source: Runner.Location.OFFCHAIN,
+        destination: Runner.Location.OFFCHAIN,
+        data,
+        requires_proof: request.requires_proof === true
+      }
+      const outcome = yield* Effect.either(Runner.call(state.containers.get(container)!, envelope))
+      if (Either.isLeft(outcome)) {
+        results.push({ container, error: outcome.left.error } as ContainerResult)
+        state.store.setFinished(client, id, "failed", containers, results, yield* now)
+        return
+      }
+      results.push({ container, output: outcome.right } as ContainerResult)
+      data = outcome.right
+    }
+    state.store.setFinished(client, id, "success", containers, results, yield* now)
+  })
+
+const submit = (ctx: Ctx, submission: Submission, route: string): Effect.Effect<SubmissionOutcome> =>
+  Effect.gen(function* () {
+    const { state, client } = ctx
+    if (submission._tag === "Job") {
+      const rejection = checkJob(state, submission.request, client)
+      if (rejection !== undefined) return { _tag: "Rejected", ...rejection } as const
+      const id = yield* startJob(ctx, submission.request)
+      return { _tag: "Created", body: { id } } as const
+    }
+    return yield* submitSubscription(ctx, submission, route, false)
+  })
+
+const submitSubscription = (
+  ctx: Ctx,
+  submission: Extract<Submission, { _tag: "Subscription" }>,
+  route: string,
+  streaming: boolean
+): Effect.Effect<SubmissionOutcome> =>
+  Effect.gen(function* () {
+    const { state, client } = ctx
+    const request = submission.request
+    const at = yield* now
+    const containers = yield* resolveContainers(state, request)
+    const echo = { id: crypto.randomUUID(), ip: client, ...submission.raw }
+    const verdict = checkSubscription(state, request, containers, at / 1000, echo)
+    const signature = yield* verifySignature(state, request)
+    let outcome: SubmissionOutcome
+    if (verdict._tag === "Rejected") outcome = { _tag: "Rejected", ...verdict.rejection }
+    else if (verdict._tag === "Crashed") outcome = { _tag: "Crashed", detail: verdict.detail }
+    else if (streaming) {
+      outcome = { _tag: "Rejected", error: "Streaming only supported for OffchainJob requests." }
+    } else outcome = { _tag: "Created", body: {} }
+    const sub = request.subscription
+    const record: RecordedSubscription = {
+      at: new Date(at).toISOString(),
+      client,
+      route,
+      version: DelegatedSubscription.isV1(sub) ? "v1" : "v0",
+      owner: sub.owner,
+      nonce: request.signature.nonce,
+      expiry: request.signature.expiry,
+      containers: containers._tag === "Known" ? containers.ids : null,
+      accepted: outcome._tag === "Created",
+      ...(outcome._tag === "Rejected" ? { error: outcome.error } : {}),
+      ...(outcome._tag === "Crashed" ? { error: outcome.detail } : {}),
+      signature,
+      request: submission.raw
+    }
+    pushBounded(state.subscriptions, record, state.config.mock.request_log_limit)
+    return outcome
+  })
+
+// ---------------------------------------------------------------------------------------------------------------
+// Handlers of the real node's routes
+
+const health: Handler = () => Effect.succeed(json(200, { status: "healthy" }))
+
+const info: Handler = (ctx) =>
+  Effect.map(now, (at) => {
+    const { state } = ctx
+    return json(200, {
+      version: state.config.mock.version,
+      containers: state.config.containers.map((c) => ({
+        id: c.id,
+        image: c.image,
+        description: c.description,
+        external: c.external
+      })),
+      pending: { offchain: state.store.pendingCount(at), onchain: 0 },
+      chain: { enabled: state.config.chain.enabled, address: state.nodeAddress }
+    })
+  })
+
+const resources: Handler = (ctx) =>
+  Effect.gen(function* () {
+    const modelId = ctx.query.get("model_id") ?? undefined
+    const entries = yield* Effect.forEach(
+      [...ctx.state.containers.values()],
+      (container) => {
+        const behavior = container.behavior
+        if (behavior.type === "fail") return Effect.succeed(undefined)
+        if (behavior.type === "proxy") {
+          return Effect.map(Runner.proxyResources(container, behavior, modelId), (answer) =>
+            answer === undefined ? undefined : ([container.config.id, answer] as const)
+          )
+        }
+        const answer =
+          modelId === undefined ? resourcesOf(container) : { supported: (behavior.models ?? []).includes(modelId) }
+        return Effect.succeed([container.config.id, answer] as const)
+      },
+      { concurrency: "unbounded" }
+    )
+    return json(200, Object.fromEntries(entries.filter((entry) => entry !== undefined)))
+  })
+
+const createJob: Handler = (ctx) =>
+  Effect.gen(function* () {
+    // The real node reads this body with Quart's get_json() (no force): other content types fail.
+    if (!isJsonContentType(ctx.incoming)) {
+      const got = ctx.incoming.headers["content-type"]
+      yield* body(ctx)
+      return json(500, {
+        error: `Internal server error: expected Content-Type: application/json, got ${got === undefined ? "none" : JSON.stringify(got)}`
+      })
+    }
+    const parsed = parseBody(ctx, yield* body(ctx))
+    if (!parsed.ok) return json(500, { error: `Internal server error: invalid JSON: ${parsed.message}` })
+    const submission = decodeSubmission(parsed.value)
+    if (Either.isLeft(submission)) return json(500, { error: `Internal server error: ${submission.left}` })
+    const outcome = yield* submit(ctx, submission.right, "POST /api/jobs")
+    switch (outcome._tag) {
+      case "Created":
+        return json(200, outcome.body)
+      case "Rejected":
+        return json(405, errorBody(outcome))
+      case "Crashed":
+        return json(500, { error: `Internal server error: ${outcome.detail}` })
+    }
+  })
+
+const createBatch: Handler = (ctx) =>
+  Effect.gen(function* () {
+    const parsed = parseBody(ctx, yield* body(ctx))
+    if (!parsed.ok) return json(500, { error: `Could not enqueue job: invalid JSON: ${parsed.message}` })
+    if (!Array.isArray(parsed.value)) return json(400, { error: "Expected a list" })
+    // Like the real node, every item is parsed before any is processed: one bad item fails the whole batch.
+    const submissions: Array<Submission> = []
+    for (let i = 0; i < parsed.value.length; i++) {
+      const submission = decodeSubmission(parsed.value[i])
+      if (Either.isLeft(submission)) return json(500, { error: `Could not enqueue job: item ${i}: ${submission.left}` })
+      submissions.push(submission.right)
+    }
+    const answers: Array<Json.JsonObject> = []
+    for (const submission of submissions) {
+      const outcome = yield* submit(ctx, submission, "POST /api/jobs/batch")
+      if (outcome._tag === "Crashed") return json(500, { error: `Could not enqueue job: ${outcome.detail}` })
+      answers.push(outcome._tag === "Created" ? outcome.body : errorBody(outcome))
+    }
+    return json(200, answers)
+  })
+
+const textEncoder = new TextEncoder()
+
+const split = (bytes: Uint8Array): ReadonlyArray<Uint8Array> =>
+  bytes.length < 2 ? [bytes] : [bytes.subarray(0, bytes.length >> 1), bytes.subarray(bytes.length >> 1)]
+
+// A short real-time pause, so the halves of a split write reach the client as separate reads.
+const pause = Effect.promise(() => new Promise<void>((resolve) => setTimeout(resolve, 2)))
+
+const createStream: Handler = (ctx) =>
+  Effect.gen(function* () {
+    const { state, client } = ctx
+    if (!isJsonContentType(ctx.incoming)) {
+      const got = ctx.incoming.headers["content-type"]
+      yield* body(ctx)
+      return json(500, {
+        error: `Internal server error: expected Content-Type: application/json, got ${got === undefined ? "none" : JSON.stringify(got)}`
+      })
+    }
+    const parsed = parseBody(ctx, yield* body(ctx))
+    if (!parsed.ok) return json(500, { error: `Internal server error: invalid JSON: ${parsed.message}` })
+    const submission = decodeSubmission(parsed.value)
+    if (Either.isLeft(submission)) return json(500, { error: `Internal server error: ${submission.left}` })
+    if (submission.right._tag === "Subscription") {
+      const outcome = yield* submitSubscription(ctx, submission.right, "POST /api/jobs/stream", true)
+      if (outcome._tag === "Crashed") return json(500, { error: `Internal server error: ${outcome.detail}` })
+      if (outcome._tag === "Rejected") return json(405, errorBody(outcome))
+      // Not reached: a subscription that passes the guardian is refused with "Streaming only supported ...".
+      return json(500, { error: "Internal server error: unexpected subscription outcome" })
+    }
+    const request = submission.right.request
+    const rejection = checkJob(state, request, client)
+    if (rejection !== undefined) return json(405, rejection)
+    // Only the first container runs when streaming.
+    const container = request.containers[0]!
+    const id = crypto.randomUUID()
+    state.store.setRunning(client, id, request.containers, yield* now)
+    const parts: Array<Uint8Array> = []
+    const finish = (status: "success" | "failed", result: ContainerResult) =>
+      Stream.execute(
+        Effect.flatMap(now, (at) =>
+          Effect.sync(() => state.store.setFinished(client, id, status, request.containers, [result], at))
+        )
+      )
+    const content = Runner.stream(state.containers.get(container)!, {
+      source: Runner.Location.OFFCHAIN,
+      destination: Runner.Location.STREAM,
+      data: request.data
+    }).pipe(
+      Stream.tap((chunk) => Effect.sync(() => parts.push(chunk))),
+      Stream.concat(
+        Stream.suspend(() => finish("success", { container, output: { output: decodeAll(parts) } } as ContainerResult))
+      ),
+      // Errors are not sent in-band: the stream just ends, and the stored job is failed.
+      Stream.catchAll((failure) => finish("failed", { container, error: failure.error } as ContainerResult))
+    )
+    let output: Stream.Stream<Uint8Array> = Stream.concat(Stream.succeed(textEncoder.encode(`${id}\n`)), content)
+    if (state.config.mock.stream_chunking === "split") {
+      output = output.pipe(
+        Stream.flatMap((bytes) => Stream.fromIterable(split(bytes))),
+        Stream.tap(() => pause)
+      )
+    }
+    return HttpServerResponse.stream(output, { status: 200, contentType: "text/html; charset=utf-8" })
+  })
+
+const decodeAll = (parts: ReadonlyArray<Uint8Array>): string => {
+  let size = 0
+  for (const part of parts) size += part.length
+  const all = new Uint8Array(size)
+  let offset = 0
+  for (const part of parts) {
+    all.set(part, offset)
+    offset += part.length
+  }
+  return encoder.decode(all)
+}
+
+const listJobs: Handler = (ctx) =>
+  Effect.map(now, (at) => {
+    const { state, client, query } = ctx
+    const ids = query.getAll("id")
+    if (ids.length === 0) {
+      const pending = query.get("pending")
+      const status = query.get("status")
+      // `pending` is what the real node reads; `status=pending|completed` is the usage page's form.
+      const filter =
+        pending === "true"
+          ? "pending"
+          : pending === "false"
+            ? "completed"
+            : status === "pending" || status === "running"
+              ? "pending"
+              : status === "completed" || status === "finished"
+                ? "completed"
+                : "all"
+      return json(200, state.store.ids(client, filter, at))
+    }
+    return json(200, state.store.get(client, ids, query.get("intermediate") === "true", at))
+  })
+
+const recordStatus: Handler = (ctx) =>
+  Effect.gen(function* () {
+    const { state, client } = ctx
+    if (!state.local.contains(client)) return json(403, { error: "Unauthorized" })
+    const parsed = parseBody(ctx, yield* body(ctx))
+    const failed = json(500, { error: "Could not store job status" })
+    if (!parsed.ok || !isPlainObject(parsed.value)) return failed
+    const { id, status, containers } = parsed.value
+    if (typeof id !== "string" || !Array.isArray(containers) || !containers.every((c) => typeof c === "string")) {
+      return failed
+    }
+    if (!("status" in parsed.value)) return failed
+    const at = yield* now
+    switch (status) {
+      case "running":
+        state.store.setRunning(client, id, containers, at)
+        break
+      case "success":
+      case "failed":
+        state.store.setFinished(client, id, status, containers, [], at)
+        break
+      default:
+        return json(400, { error: "Status is invalid" })
+    }
+    return json(200, null)
+  })
+
+// ---------------------------------------------------------------------------------------------------------------
+// The mock-only control API
+
+const controlRequests: Handler = (ctx) => Effect.succeed(json(200, ctx.state.requests))
+const controlSubscriptions: Handler = (ctx) => Effect.succeed(json(200, ctx.state.subscriptions))
+const controlJobs: Handler = (ctx) => Effect.map(now, (at) => json(200, ctx.state.store.snapshot(at)))
+const controlContainers: Handler = (ctx) =>
+  Effect.succeed(
+    json(
+      200,
+      [...ctx.state.containers.values()].map((c) => ({ id: c.config.id, behavior: encodeBehavior(c.behavior) }))
+    )
+  )
+const controlReset: Handler = (ctx) =>
+  Effect.sync(() => {
+    resetState(ctx.state)
+    return json(200, {})
+  })
+
+const decodeBehavior = Schema.decodeUnknownEither(MockConfig.Behavior, { errors: "all" })
+const encodeBehavior = Schema.encodeSync(MockConfig.Behavior)
+
+/** Replaces a container's behaviour; the error is one line. */
+export const setBehavior = (
+  state: NodeState,
+  id: string,
+  input: unknown
+): Either.Either<MockConfig.Behavior, string> => {
+  const container = state.containers.get(id)
+  if (container === undefined) return Either.left(`Unknown container "${id}"`)
+  return Either.match(decodeBehavior(input), {
+    onLeft: (error) => Either.left(describeParseError(error)),
+    onRight: (behavior) => {
+      container.behavior = behavior
+      return Either.right(behavior)
+    }
+  })
+}
+
+const controlSetContainer =
+  (id: string): Handler =>
+  (ctx) =>
+    Effect.gen(function* () {
+      if (!ctx.state.containers.has(id)) return json(404, { error: "Unknown container", params: { container: id } })
+      const parsed = parseBody(ctx, yield* body(ctx))
+      if (!parsed.ok) return json(400, { error: `invalid JSON: ${parsed.message}` })
+      const input = typeof parsed.value === "string" ? { type: parsed.value } : parsed.value
+      const result = setBehavior(ctx.state, id, input)
+      if (Either.isLeft(result)) return json(400, { error: `behavior: ${result.left}` })
+      return json(200, { id, behavior: encodeBehavior(result.right) })
+    })
+
+// ---------------------------------------------------------------------------------------------------------------
+// Routing
+
+const route = (method: Route["method"], path: string, limited: boolean, handler: Handler): Route => ({
+  method,
+  key: `${method} ${path}`,
+  limited,
+  handler
+})
+
+const CONTROL_PREFIX = "/__mock/"
+const CONTAINER_PREFIX = "/__mock/containers/"
+
+const routes = new Map<string, ReadonlyArray<Route>>()
+for (const r of [
+  route("GET", "/health", true, health),
+  route("GET", "/info", true, info),
+  route("GET", "/resources", true, resources),
+  route("POST", "/api/jobs", true, createJob),
+  route("GET", "/api/jobs", true, listJobs),
+  route("POST", "/api/jobs/batch", true, createBatch),
+  route("POST", "/api/jobs/stream", true, createStream),
+  route("PUT", "/api/status", false, recordStatus),
+  route("GET", "/__mock/requests", false, controlRequests),
+  route("GET", "/__mock/subscriptions", false, controlSubscriptions),
+  route("GET", "/__mock/jobs", false, controlJobs),
+  route("GET", "/__mock/containers", false, controlContainers),
+  route("POST", "/__mock/reset", false, controlReset)
+]) {
+  const path = r.key.slice(r.method.length + 1)
+  routes.set(path, [...(routes.get(path) ?? []), r])
+}
+
+const routesFor = (path: string): ReadonlyArray<Route> | undefined => {
+  const found = routes.get(path)
+  if (found !== undefined) return found
+  if (path.startsWith(CONTAINER_PREFIX) && path.length > CONTAINER_PREFIX.length) {
+    const id = decodeURIComponent(path.slice(CONTAINER_PREFIX.length))
+    return [route("PUT", "/__mock/containers/:id", false, controlSetContainer(id))]
+  }
+  return undefined
+}
+
+const allowHeader = (candidates: ReadonlyArray<Route>): string => {
+  const methods = new Set<string>(["OPTIONS"])
+  for (const r of candidates) {
+    methods.add(r.method)
+    if (r.method === "GET") methods.add("HEAD")
+  }
+  return [...methods].sort().join(", ")
+}
+
+const rateLimitRule = (state: NodeState, key: string) => {
+  const config = state.config.mock.rate_limit
+  if (config === undefined) return undefined
+  const rule = config.routes?.[key] ?? config
+  return { limit: rule.limit, periodMs: rule.period_seconds * 1000 }
+}
+
+const dispatch = (ctx: Ctx): Effect.Effect<Response> =>
+  Effect.gen(function* () {
+    const candidates = routesFor(ctx.path)
+    if (candidates === undefined) return html(404, Html.NOT_FOUND)
+    const method = ctx.method === "HEAD" ? "GET" : ctx.method
+    const matched = candidates.find((r) => r.method === method)
+    if (matched === undefined) {
+      const allow = allowHeader(candidates)
+      if (ctx.method === "OPTIONS") return HttpServerResponse.empty({ status: 200, headers: { allow } })
+      return html(405, Html.METHOD_NOT_ALLOWED, { allow })
+    }
+    let limitHeaders: Readonly<Record<string, string>> | undefined
+    const rule = matched.limited ? rateLimitRule(ctx.state, matched.key) : undefined
+    if (rule !== undefined) {
+      const decision = ctx.state.limiter.check(`${matched.key}|${ctx.client}`, rule, yield* now)
+      if (!decision.allowed) return html(429, Html.TOO_MANY_REQUESTS, { ...decision.headers })
+      limitHeaders = decision.headers
+    }
+    const response = yield* matched
+      .handler(ctx)
+      .pipe(
+        Effect.catchTag("BodyTooLarge", () =>
+          Effect.succeed(html(413, Html.REQUEST_TOO_LARGE, { connection: "close" }))
+        )
+      )
+    return limitHeaders === undefined ? response : HttpServerResponse.setHeaders(response, limitHeaders)
+  })
+
+const record = (ctx: Ctx, status: number) =>
+  Effect.map(now, (at) => {
+    const { state } = ctx
+    const text = ctx.body
+    const entry: RecordedRequest = {
+      at: new Date(at).toISOString(),
+      method: ctx.method,
+      path: ctx.path,
+      query: ctx.rawQuery,
+      client: ctx.client,
+      status,
+      content_type: ctx.incoming.headers["content-type"] ?? null,
+      body: text === null ? null : text.length > LOG_BODY_LIMIT ? text.slice(0, LOG_BODY_LIMIT) : text,
+      ...(ctx.tolerated ? { tolerated: "trailing_commas" as const } : {})
+    }
+    pushBounded(state.requests, entry, state.config.mock.request_log_limit)
+  })
+
+/** The whole mock node as one HTTP application over `state`. */
+export const makeApp = (state: NodeState) =>
+  Effect.gen(function* () {
+    const request = yield* HttpServerRequest.HttpServerRequest
+    const incoming = NodeHttpServerRequest.toIncomingMessage(request)
+    const url = request.url
+    const q = url.indexOf("?")
+    const path = q === -1 ? url : url.slice(0, q)
+    const rawQuery = q === -1 ? "" : url.slice(q + 1)
+    const ctx: Ctx = {
+      state,
+      method: request.method,
+      path,
+      rawQuery,
+      query: new URLSearchParams(rawQuery),
+      client: normalizeAddress(incoming.socket.remoteAddress ?? ""),
+      incoming,
+      body: null,
+      tolerated: false
+    }
+    const response = yield* dispatch(ctx).pipe(
+      Effect.catchAllCause((cause) =>
+        Cause.isInterruptedOnly(cause)
+          ? Effect.failCause(cause)
+          : Effect.as(Effect.logError("node-mock: unexpected failure", cause), html(500, Html.INTERNAL_SERVER_ERROR))
+      )
+    )
+    if (!path.startsWith(CONTROL_PREFIX)) yield* record(ctx, response.status)
+    return response
+  })

@@ -1,0 +1,127 @@
+// The mutable state of one running mock node, and what the control API reports about it.
+import type { FiberSet } from "effect"
+import type { Json } from "@infernet/types"
+import type * as MockConfig from "../MockConfig.js"
+import type { ContainerLookup } from "./containerLookup.js"
+import { type AddressMatcher, makeMatcher } from "./ip.js"
+import { fromSeed, pick } from "./random.js"
+import { RateLimiter } from "./rateLimit.js"
+import { type ContainerState, makeContainerState } from "./runner.js"
+import { JobStore } from "./store.js"
+import type { SignatureCheck } from "./verify.js"
+
+/** A request the mock received, as `GET /__mock/requests` lists it (control requests are not recorded). */
+export interface RecordedRequest {
+  /** ISO time, from the mock's clock. */
+  readonly at: string
+  readonly method: string
+  readonly path: string
+  /** The raw query string without `?`, `""` when none. */
+  readonly query: string
+  /** The client address the mock saw (owner of the jobs it creates). */
+  readonly client: string
+  readonly status: number
+  readonly content_type: string | null
+  /** The body as text (at most 64 KiB), `null` when none was read. */
+  readonly body: string | null
+  /** Set when the body was accepted only after removing trailing commas. */
+  readonly tolerated?: "trailing_commas"
+}
+
+/** A delegated subscription the mock received, as `GET /__mock/subscriptions` lists it. */
+export interface RecordedSubscription {
+  readonly at: string
+  readonly client: string
+  readonly route: string
+  /** `v0` (generation 1, `container_id`) or `v1` (generation 2, `containers` hash). */
+  readonly version: "v0" | "v1"
+  readonly owner: string
+  readonly nonce: number
+  readonly expiry: number
+  /** The container ids, or `null` when a v1 hash matched no combination the mock enumerated. */
+  readonly containers: ReadonlyArray<string> | null
+  /** Whether the node answered 200. */
+  readonly accepted: boolean
+  /** The guardian's or the node's error, when it was rejected. */
+  readonly error?: string
+  /** The result of recovering the EIP-712 signer and comparing it with `mock.delegate_signers`. */
+  readonly signature: SignatureCheck
+  /** The request body as received. */
+  readonly request: Json.JsonValue
+}
+
+export interface NodeState {
+  readonly config: MockConfig.MockConfig
+  readonly containers: Map<string, ContainerState>
+  readonly store: JobStore
+  readonly limiter: RateLimiter
+  readonly requests: Array<RecordedRequest>
+  readonly subscriptions: Array<RecordedSubscription>
+  readonly local: AddressMatcher
+  readonly allowedIps: ReadonlyMap<string, AddressMatcher>
+  /** Owner (lowercase) -> signer. */
+  readonly signers: ReadonlyMap<string, string>
+  /** The node's address for `/info` (`""` without a wallet key or with chain disabled). */
+  readonly nodeAddress: string
+  readonly jobs: FiberSet.FiberSet<unknown, unknown>
+  lookup: ContainerLookup | undefined
+}
+
+export const makeState = (
+  config: MockConfig.MockConfig,
+  nodeAddress: string,
+  jobs: FiberSet.FiberSet<unknown, unknown>
+): NodeState => ({
+  config,
+  containers: new Map(config.containers.map((c) => [c.id, makeContainerState(c, config.mock.seed)])),
+  store: new JobStore(config.mock.pending_ttl_seconds * 1000),
+  limiter: new RateLimiter(),
+  requests: [],
+  subscriptions: [],
+  local: makeMatcher(config.mock.local_addresses),
+  allowedIps: new Map(config.containers.map((c) => [c.id, makeMatcher(c.allowed_ips)])),
+  signers: new Map(
+    Object.entries(config.mock.delegate_signers).map(([owner, signer]) => [owner.toLowerCase(), signer])
+  ),
+  nodeAddress: config.chain.enabled ? nodeAddress : "",
+  jobs,
+  lookup: undefined
+})
+
+/** Forgets jobs, requests, subscriptions and rate-limit state, and restores every container's configured behaviour. */
+export const resetState = (state: NodeState): void => {
+  state.store.clear()
+  state.limiter.clear()
+  state.requests.length = 0
+  state.subscriptions.length = 0
+  for (const container of state.config.containers) {
+    state.containers.set(container.id, makeContainerState(container, state.config.mock.seed))
+  }
+}
+
+export const pushBounded = <A>(list: Array<A>, item: A, limit: number): void => {
+  if (limit === 0) return
+  list.push(item)
+  if (list.length > limit) list.splice(0, list.length - limit)
+}
+
+const CPU_MODELS = ["AMD EPYC 7R13", "Intel Xeon Platinum 8375C", "AMD EPYC 9354", "Intel Xeon Gold 6338"]
+
+/** Plausible resources for a container, the same on every run: `behavior.resources` when configured. */
+export const resourcesOf = (state: ContainerState): Json.JsonObject => {
+  if (state.behavior.resources !== undefined) return state.behavior.resources
+  const prng = fromSeed("resources", state.config.id)
+  const inference =
+    state.behavior.type === "completion" || state.behavior.type === "embeddings" || state.behavior.type === "stream"
+  const cores = [2, 4, 8, 16][pick(prng, 4)]!
+  return {
+    hardware: {
+      cpu: { architecture: "x86_64", cores, model: CPU_MODELS[pick(prng, CPU_MODELS.length)]! },
+      memory: { total_mb: cores * 4096 },
+      disk: { total_gb: [64, 128, 256][pick(prng, 3)]! },
+      gpus: inference ? [{ model: "NVIDIA A10G", memory_mb: 24576 }] : []
+    },
+    models: [...(state.behavior.models ?? [])],
+    service: { image: state.config.image }
+  }
+}

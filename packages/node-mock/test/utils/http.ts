@@ -1,0 +1,100 @@
+// A raw node:http client for tests: no connection reuse, optional source address (to act as another client),
+// and the body as received, chunk by chunk.
+import { request as httpRequest, type IncomingHttpHeaders } from "node:http"
+import { Json } from "@infernet/types"
+
+export interface RawResponse {
+  readonly status: number
+  readonly headers: IncomingHttpHeaders
+  readonly text: string
+  /** The body as the client's socket delivered it. */
+  readonly chunks: ReadonlyArray<Buffer>
+  /** `Json.parse` of the body (throws when it is not JSON). */
+  json<A = any>(): A
+}
+
+export interface RequestOptions {
+  readonly method?: string
+  readonly headers?: Record<string, string>
+  /** A string is sent as is; anything else as JSON (with `Content-Type: application/json` unless given). */
+  readonly body?: unknown
+  /** Source address of the client socket, e.g. `127.0.0.2` to be another client. */
+  readonly localAddress?: string
+  readonly onChunk?: (chunk: Buffer) => void
+}
+
+export const request = (base: string, path: string, options: RequestOptions = {}): Promise<RawResponse> =>
+  new Promise((resolve, reject) => {
+    const url = new URL(path, base)
+    const headers: Record<string, string> = { ...options.headers }
+    let payload: string | undefined
+    if (options.body !== undefined) {
+      if (typeof options.body === "string") payload = options.body
+      else {
+        payload = Json.stringify(options.body)
+        headers["content-type"] ??= "application/json"
+      }
+    }
+    const req = httpRequest(
+      {
+        host: url.hostname,
+        port: url.port,
+        path: `${url.pathname}${url.search}`,
+        method: options.method ?? (payload === undefined ? "GET" : "POST"),
+        headers,
+        agent: false,
+        ...(options.localAddress === undefined ? {} : { localAddress: options.localAddress })
+      },
+      (res) => {
+        const chunks: Array<Buffer> = []
+        res.on("data", (chunk: Buffer) => {
+          chunks.push(chunk)
+          options.onChunk?.(chunk)
+        })
+        res.on("end", () => {
+          const text = Buffer.concat(chunks).toString("utf8")
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            text,
+            chunks,
+            json: () => Json.parse(text) as any
+          })
+        })
+        res.on("error", reject)
+      }
+    )
+    req.on("error", reject)
+    if (payload !== undefined) req.write(payload)
+    req.end()
+  })
+
+export const get = (base: string, path: string, options: Omit<RequestOptions, "method" | "body"> = {}) =>
+  request(base, path, { ...options, method: "GET" })
+
+export const post = (
+  base: string,
+  path: string,
+  body: unknown,
+  options: Omit<RequestOptions, "method" | "body"> = {}
+) => request(base, path, { ...options, method: "POST", body })
+
+export const put = (base: string, path: string, body: unknown, options: Omit<RequestOptions, "method" | "body"> = {}) =>
+  request(base, path, { ...options, method: "PUT", body })
+
+/** Polls `GET /api/jobs?id=` until the job is no longer running (real time, bounded). */
+export const waitForJob = async (
+  base: string,
+  id: string,
+  options: { readonly localAddress?: string; readonly intermediate?: boolean; readonly timeoutMs?: number } = {}
+): Promise<any> => {
+  const deadline = Date.now() + (options.timeoutMs ?? 5000)
+  for (;;) {
+    const query = `/api/jobs?id=${id}${options.intermediate === true ? "&intermediate=true" : ""}`
+    const res = await get(base, query, options.localAddress === undefined ? {} : { localAddress: options.localAddress })
+    const [job] = res.json<Array<any>>()
+    if (job !== undefined && job.status !== "running") return job
+    if (Date.now() > deadline) throw new Error(`job ${id} still running: ${res.text}`)
+    await new Promise((resolve) => setTimeout(resolve, 10))
+  }
+}
