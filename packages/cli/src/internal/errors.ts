@@ -1,0 +1,105 @@
+// The one place where the failures of @infernet/client and @infernet/chain become CliErrors (and so exit codes).
+import type { ChainError } from "@infernet/chain"
+import type { NodeClientError } from "@infernet/client"
+import { Job, Json } from "@infernet/types"
+import { Duration } from "effect"
+import * as CliError from "../CliError.js"
+
+const make = (reason: CliError.CliErrorReason, cause?: unknown) =>
+  new CliError.CliError(cause === undefined ? { reason } : { reason, cause })
+
+/** `Container not supported (container: x)`: the node's message and its params. @internal */
+export const describeApiError = (error: string, params: Json.JsonObject | undefined): string => {
+  if (params === undefined) return error
+  const entries = Object.entries(params)
+  if (entries.length === 0) return error
+  const shown = entries.map(([k, v]) => `${k}: ${typeof v === "string" ? v : Json.stringify(v)}`).join(", ")
+  return `${error} (${shown})`
+}
+
+/** `container x failed: boom` for a failed job's stored result. @internal */
+export const describeFailedResult = (result: Job.JobResult): string => {
+  const outcome = result.result
+  if (Job.isContainerError(outcome)) return `container ${outcome.container}: ${outcome.error}`
+  return "the node reports the job as failed"
+}
+
+/**
+ * A `NodeClientError` as a `CliError`. `url` is the node URL from `--url`/`SERVER_URL`, shown when it is unreachable.
+ *
+ * @internal
+ */
+export const fromNodeClientError = (error: NodeClientError.NodeClientError, url: string): CliError.CliError => {
+  const reason = error.reason
+  switch (reason._tag) {
+    case "TransportError":
+      return make(
+        new CliError.NodeUnreachable({
+          url,
+          detail: `${reason.detail}. Is the node running? Set its URL with --url or SERVER_URL.`
+        }),
+        error
+      )
+    case "Timeout":
+      return make(
+        new CliError.NodeUnreachable({
+          url,
+          detail: `no answer within ${Duration.format(reason.timeout)} (raise it with --timeout SECONDS)`
+        }),
+        error
+      )
+    case "RateLimited":
+      return make(
+        new CliError.NodeUnreachable({
+          url,
+          detail: `the node is rate limiting this client (HTTP 429)${
+            reason.retryAfter === undefined ? "" : `; retry after ${Duration.format(reason.retryAfter)}`
+          }`
+        }),
+        error
+      )
+    case "ApiError":
+      return make(
+        new CliError.NodeRejected({ status: reason.status, detail: describeApiError(reason.error, reason.params) }),
+        error
+      )
+    case "UnexpectedResponse": {
+      const snippet = reason.body.trim().replace(/\s+/g, " ").slice(0, 120)
+      return make(
+        new CliError.NodeRejected({
+          status: reason.status,
+          detail: `unexpected answer from ${reason.url}: ${reason.detail}${snippet === "" ? "" : ` (body: ${JSON.stringify(snippet)})`}. Is ${url} an Infernet node?`
+        }),
+        error
+      )
+    }
+    case "JobFailed":
+      return make(new CliError.JobFailed({ id: reason.result.id, detail: describeFailedResult(reason.result) }), error)
+    case "JobNotFound":
+      return make(
+        new CliError.NodeRejected({
+          detail: `the node does not know job ${reason.id} (unknown id, or created from another address)`
+        }),
+        error
+      )
+    case "StillRunning":
+      return make(new CliError.StillRunning({ id: reason.id, attempts: reason.attempts }), error)
+    case "SubscriptionError":
+      return make(new CliError.ChainFailure({ detail: reason.detail }), error)
+  }
+}
+
+/**
+ * A `ChainError` as a `CliError` (exit code 6). Its messages never contain key material.
+ *
+ * @internal
+ */
+export const fromChainError = (error: ChainError.ChainError): CliError.CliError =>
+  make(new CliError.ChainFailure({ detail: error.message }), error)
+
+/** @internal */
+export const usage = (detail: string): CliError.CliError => make(new CliError.UsageError({ detail }))
+
+/** @internal */
+export const fileError = (path: string, detail: string): CliError.CliError =>
+  make(new CliError.FileError({ path, detail }))
