@@ -11,7 +11,7 @@
  * @since 0.1.0
  */
 import { DelegatedSubscription as Wire } from "@infernet/types"
-import { Effect, Either, Schema } from "effect"
+import { Effect, Either, type ParseResult, Schema } from "effect"
 import { type Address, type Hex, zeroAddress } from "viem"
 import type * as ChainError from "./ChainError.js"
 import * as ContainerId from "./ContainerId.js"
@@ -285,7 +285,8 @@ export const isV1 = (subscription: Subscription): subscription is SubscriptionV1
 export type WireSubscription = Wire.Subscription
 
 /**
- * Converts a subscription to its REST (snake_case) shape, the `subscription` of a `POST /api/jobs` body.
+ * Converts a subscription to its REST (snake_case) shape, the `subscription` of a `POST /api/jobs` body. Throws a
+ * `ChainError` (`InvalidRequest`) for an object not built by {@link v0} / {@link v1} that does not fit the wire schema.
  *
  * @example
  * ```ts
@@ -296,32 +297,36 @@ export type WireSubscription = Wire.Subscription
  * @since 0.1.0
  * @category conversions
  */
-export const toWire = (subscription: Subscription): WireSubscription =>
-  subscription.version === "v0"
-    ? Schema.decodeSync(Wire.SubscriptionV0)({
-        owner: subscription.owner,
-        active_at: subscription.activeAt,
-        period: subscription.period,
-        frequency: subscription.frequency,
-        redundancy: subscription.redundancy,
-        max_gas_price: subscription.maxGasPrice,
-        max_gas_limit: subscription.maxGasLimit,
-        container_id: subscription.containerId,
-        inputs: subscription.inputs
-      })
-    : Schema.decodeSync(Wire.SubscriptionV1)({
-        owner: subscription.owner,
-        active_at: subscription.activeAt,
-        period: subscription.period,
-        frequency: subscription.frequency,
-        redundancy: subscription.redundancy,
-        containers: subscription.containerId,
-        lazy: subscription.lazy,
-        verifier: subscription.verifier,
-        payment_amount: subscription.paymentAmount,
-        payment_token: subscription.paymentToken,
-        wallet: subscription.wallet
-      })
+export const toWire = (subscription: Subscription): WireSubscription => {
+  const decoded: Either.Either<WireSubscription, ParseResult.ParseError> =
+    subscription.version === "v0"
+      ? Schema.decodeUnknownEither(Wire.SubscriptionV0)({
+          owner: subscription.owner,
+          active_at: subscription.activeAt,
+          period: subscription.period,
+          frequency: subscription.frequency,
+          redundancy: subscription.redundancy,
+          max_gas_price: subscription.maxGasPrice,
+          max_gas_limit: subscription.maxGasLimit,
+          container_id: subscription.containerId,
+          inputs: subscription.inputs
+        })
+      : Schema.decodeUnknownEither(Wire.SubscriptionV1)({
+          owner: subscription.owner,
+          active_at: subscription.activeAt,
+          period: subscription.period,
+          frequency: subscription.frequency,
+          redundancy: subscription.redundancy,
+          containers: subscription.containerId,
+          lazy: subscription.lazy,
+          verifier: subscription.verifier,
+          payment_amount: subscription.paymentAmount,
+          payment_token: subscription.paymentToken,
+          wallet: subscription.wallet
+        })
+  if (Either.isLeft(decoded)) throw Errors.invalidRequest(`subscription ${Errors.describeParseError(decoded.left)}`)
+  return decoded.right
+}
 
 /**
  * Converts a REST (snake_case) subscription back, validating it; the generation is told by `container_id` (v0) or

@@ -211,6 +211,12 @@ describe("wire shape", () => {
     assert.strictEqual(s.owner, "0x5FbDB2315678afecb367f032d93F642f64180aa3")
   })
 
+  it("refuses to write a hand-made subscription that does not fit the wire", () => {
+    const reason = failure(() => Subscription.toWire({ ...Subscription.v0(v0Params), inputs: "0x1" }))
+    assert.strictEqual(reason._tag, "InvalidRequest")
+    expect(reason.message).toMatch(/^Invalid delegated subscription request: subscription inputs: /)
+  })
+
   it("rejects a wire subscription of neither generation", () => {
     const reason = failure(() => Subscription.fromWire({ owner: zeroAddress }))
     assert.strictEqual(reason._tag, "InvalidRequest")
