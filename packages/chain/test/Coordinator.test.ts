@@ -2,6 +2,8 @@
  * The EVM proof: this package's signatures against Solidity contracts that implement the Coordinators'
  * delegated-subscription check (contracts/*.sol), on a real EVM (Anvil on a free port).
  */
+import { createServer } from "node:http"
+import type { AddressInfo } from "node:net"
 import { assert, describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
 import { type Address, type Hex, parseEventLogs, toHex, zeroAddress } from "viem"
@@ -339,6 +341,27 @@ describe("Coordinator errors", () => {
     assert.strictEqual(none.message, "RPC call connect failed: pass publicClient or rpcUrl")
     const url = await reason(Coordinator.getChainId({ rpcUrl: "localhost:8545" }))
     assert.strictEqual(url.message, 'RPC call connect failed: rpcUrl must be an http(s) URL, got "localhost:8545"')
+  })
+
+  it("aborts a pending read with an AbortSignal", async () => {
+    const server = createServer(() => {
+      // never answers
+    })
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
+    try {
+      const rpcUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+      const controller = new AbortController()
+      const pending = Coordinator.getChainId({ rpcUrl, signal: controller.signal })
+      setTimeout(() => controller.abort(), 50)
+      const error = await pending.then(
+        () => assert.fail("expected an abort"),
+        (e: unknown) => e
+      )
+      assert.strictEqual((error as Error).name, "AbortError")
+    } finally {
+      server.closeAllConnections()
+      await new Promise((resolve) => server.close(resolve))
+    }
   })
 
   it("builds the replay-guard key as keccak256(abi.encode(owner, nonce))", () => {
