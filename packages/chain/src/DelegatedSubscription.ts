@@ -493,7 +493,7 @@ export const signDelegatedSubscriptionEffect = (
  * @category signatures
  */
 export const signDelegatedSubscription = (
-  params: SignDelegatedSubscriptionParameters & Run.PromiseOptions
+  params: SignDelegatedSubscriptionParameters & Coordinator.PromiseOptions
 ): Promise<SignDelegatedSubscriptionReturnType> => Run.runPromise(signDelegatedSubscriptionEffect(params), params)
 
 const recoverEffect = (typedData: TypedData, signature: Signature): Effect.Effect<Address, ChainError.ChainError> =>
@@ -578,7 +578,7 @@ export const recoverDelegatedSubscriptionSignerEffect = (
  * @category signatures
  */
 export const recoverDelegatedSubscriptionSigner = (
-  params: RecoverDelegatedSubscriptionSignerParameters & Run.PromiseOptions
+  params: RecoverDelegatedSubscriptionSignerParameters & Coordinator.PromiseOptions
 ): Promise<Address> => Run.runPromise(recoverDelegatedSubscriptionSignerEffect(params), params)
 
 /**
@@ -629,7 +629,7 @@ export const verifyDelegatedSubscriptionEffect = (
  * @category signatures
  */
 export const verifyDelegatedSubscription = (
-  params: VerifyDelegatedSubscriptionParameters & Run.PromiseOptions
+  params: VerifyDelegatedSubscriptionParameters & Coordinator.PromiseOptions
 ): Promise<boolean> => Run.runPromise(verifyDelegatedSubscriptionEffect(params), params)
 
 /**
@@ -858,5 +858,5 @@ export const prepareDelegatedSubscriptionEffect = (
  * @category constructors
  */
 export const prepareDelegatedSubscription = (
-  params: PrepareDelegatedSubscriptionParameters & Run.PromiseOptions
+  params: PrepareDelegatedSubscriptionParameters & Coordinator.PromiseOptions
 ): Promise<PrepareDelegatedSubscriptionReturnType> => Run.runPromise(prepareDelegatedSubscriptionEffect(params), params)
