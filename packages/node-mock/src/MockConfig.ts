@@ -304,6 +304,34 @@ export const Chain = Schema.Struct({
  */
 export interface Chain extends Schema.Schema.Type<typeof Chain> {}
 
+/**
+ * The rate-limited routes, as `mock.rate_limit.routes` keys.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const limitedRoutes = [
+  "GET /health",
+  "GET /info",
+  "GET /resources",
+  "POST /api/jobs",
+  "GET /api/jobs",
+  "POST /api/jobs/batch",
+  "POST /api/jobs/stream"
+] as const
+
+const routeKeys = (record: { readonly [key: string]: unknown }) => {
+  for (const key of Object.keys(record)) {
+    if (!(limitedRoutes as ReadonlyArray<string>).includes(key)) {
+      return {
+        path: [key],
+        message: `expected a rate-limited route: ${limitedRoutes.map((r) => JSON.stringify(r)).join(" | ")}`
+      }
+    }
+  }
+  return true
+}
+
 const Limit = Schema.Struct({ limit: PositiveInt, period_seconds: Positive }).annotations(strict)
 
 /**
@@ -317,17 +345,9 @@ const Limit = Schema.Struct({ limit: PositiveInt, period_seconds: Positive }).an
 export const RateLimit = Schema.Struct({
   limit: PositiveInt,
   period_seconds: Positive,
-  routes: Schema.optionalWith(
-    Schema.Record({
-      key: Schema.String.pipe(
-        Schema.pattern(/^(GET|POST|PUT) \/\S*$/, {
-          message: (issue) => `expected a route key such as "POST /api/jobs", got ${JSON.stringify(issue.actual)}`
-        })
-      ),
-      value: Limit
-    }),
-    { exact: true }
-  )
+  routes: Schema.optionalWith(Schema.Record({ key: Schema.String, value: Limit }).pipe(Schema.filter(routeKeys)), {
+    exact: true
+  })
 }).annotations(strict)
 
 /**

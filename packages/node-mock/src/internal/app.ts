@@ -123,6 +123,9 @@ const decodeSubmission = (value: unknown): Either.Either<Submission, string> => 
   })
 }
 
+// Loaded on first use: it brings viem and @infernet/chain, which the rest of the mock does not need.
+const loadVerify = Effect.promise(() => import("./verify.js"))
+
 const resolveContainers = (
   state: NodeState,
   request: DelegatedSubscription.DelegatedSubscriptionRequest
@@ -131,25 +134,24 @@ const resolveContainers = (
   if (!DelegatedSubscription.isV1(sub)) {
     return Effect.succeed({ _tag: "Known", ids: sub.container_id.split(",") })
   }
-  return Effect.sync(() => {
-    state.lookup ??= makeContainerLookup([...state.containers.keys()])
+  return Effect.map(loadVerify, ({ containersHash }): SubscriptionContainers => {
+    state.lookup ??= makeContainerLookup([...state.containers.keys()], containersHash)
     const ids = state.lookup.find(sub.containers)
     if (ids !== undefined) return { _tag: "Known", ids }
     return state.lookup.complete ? { _tag: "NoMatch", hash: sub.containers } : { _tag: "Unknown" }
   })
 }
 
-const verifySignature = (state: NodeState, request: DelegatedSubscription.DelegatedSubscriptionRequest) =>
-  Effect.promise(async () => {
-    // Loaded on first use: it brings viem, which the rest of the mock does not need.
-    const { verify } = await import("./verify.js")
-    return verify({
-      request,
+const verifySignature = (state: NodeState, submission: Extract<Submission, { _tag: "Subscription" }>) =>
+  Effect.flatMap(loadVerify, ({ verify }) =>
+    verify({
+      body: submission.raw,
+      owner: submission.request.subscription.owner,
       chainId: state.config.mock.chain_id,
       coordinator: state.config.chain.coordinator_address,
       signers: state.signers
     })
-  })
+  )
 
 type SubmissionOutcome =
   | { readonly _tag: "Created"; readonly body: Json.JsonObject }
@@ -165,7 +167,8 @@ const startJob = (ctx: Ctx, request: Job.JobRequest) =>
     const id = crypto.randomUUID()
     const containers = [...request.containers]
     state.store.setRunning(client, id, containers, yield* now)
-    yield* FiberSet.run(state.jobs, runChain(state, client, id, containers, request))
+    // Request handlers run uninterruptibly; the job must not inherit that, or closing the node would wait for it.
+    yield* FiberSet.run(state.jobs, Effect.interruptible(runChain(state, client, id, containers, request)))
     return id
   })
 
@@ -223,7 +226,7 @@ const submitSubscription = (
     const containers = yield* resolveContainers(state, request)
     const echo = { id: crypto.randomUUID(), ip: client, ...submission.raw }
     const verdict = checkSubscription(state, request, containers, at / 1000, echo)
-    const signature = yield* verifySignature(state, request)
+    const signature = yield* verifySignature(state, submission)
     let outcome: SubmissionOutcome
     if (verdict._tag === "Rejected") outcome = { _tag: "Rejected", ...verdict.rejection }
     else if (verdict._tag === "Crashed") outcome = { _tag: "Crashed", detail: verdict.detail }

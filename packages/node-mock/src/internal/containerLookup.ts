@@ -1,7 +1,5 @@
 // Generation-2 subscriptions name their containers by hash only. Like the real node's ContainerLookup, build the
 // hash of every ordered combination of configured container ids, up to a bound so large configs stay cheap.
-import { containersHash } from "./verify.js"
-
 const MAX_COMBINATIONS = 5000
 
 export interface ContainerLookup {
@@ -10,7 +8,7 @@ export interface ContainerLookup {
   readonly complete: boolean
 }
 
-export const makeContainerLookup = (ids: ReadonlyArray<string>): ContainerLookup => {
+export const makeContainerLookup = (ids: ReadonlyArray<string>, hash: (ids: string) => string): ContainerLookup => {
   const table = new Map<string, ReadonlyArray<string>>()
   let complete = true
   let frontier: Array<ReadonlyArray<string>> = [[]]
@@ -23,7 +21,7 @@ export const makeContainerLookup = (ids: ReadonlyArray<string>): ContainerLookup
       complete = false
       break
     }
-    for (const combination of next) table.set(containersHash(combination.join(",")).toLowerCase(), combination)
+    for (const combination of next) table.set(hash(combination.join(",")).toLowerCase(), combination)
     frontier = next
   }
   return { find: (hash) => table.get(hash.toLowerCase()), complete }

@@ -1,0 +1,123 @@
+#!/usr/bin/env node
+/**
+ * The `infernet-node-mock` command: starts a mock node, prints its URL and containers, and stops cleanly on Ctrl-C
+ * or SIGTERM.
+ *
+ * @since 0.1.0
+ */
+import { readFileSync } from "node:fs"
+import { parseArgs } from "node:util"
+import type * as MockNodeModule from "./MockNode.js"
+
+// Arguments are handled before Effect and the server are loaded, so `--help` and usage errors answer at once.
+
+const HELP = `Usage: infernet-node-mock [options]
+
+A mock Infernet node: the node's REST API on the wire, with configurable containers.
+
+Options:
+  -p, --port <port>    port to listen on (default 4000; 0 picks a free port)
+      --host <host>    interface to listen on (default 127.0.0.1)
+  -c, --config <file>  configuration file, in the node's config.json shape plus mock-only keys
+                       (default: containers for the Python client's usage page)
+      --seed <n>       seed for latency ranges and failure rates (overrides mock.seed)
+  -h, --help           show this help
+  -v, --version        show the version
+
+Control API (mock only): GET /__mock/requests, GET /__mock/subscriptions, GET /__mock/jobs,
+GET /__mock/containers, PUT /__mock/containers/<id>, POST /__mock/reset
+`
+
+const usageError = (message: string): never => {
+  process.stderr.write(`infernet-node-mock: ${message}\nRun infernet-node-mock --help for usage.\n`)
+  process.exit(2)
+}
+
+const parse = () => {
+  try {
+    return parseArgs({
+      args: process.argv.slice(2),
+      options: {
+        port: { type: "string", short: "p" },
+        host: { type: "string" },
+        config: { type: "string", short: "c" },
+        seed: { type: "string" },
+        help: { type: "boolean", short: "h" },
+        version: { type: "boolean", short: "v" }
+      },
+      strict: true,
+      allowPositionals: false
+    }).values
+  } catch (cause) {
+    return usageError((cause as Error).message)
+  }
+}
+
+const integer = (name: string, text: string | undefined, min: number, max: number): number | undefined => {
+  if (text === undefined) return undefined
+  const n = Number(text)
+  if (/^\d+$/.test(text) && n >= min && n <= max) return n
+  return usageError(`--${name} expects a whole number from ${min} to ${max}, got ${JSON.stringify(text)}`)
+}
+
+const pad = (text: string, width: number) => (text.length >= width ? `${text} ` : text.padEnd(width))
+
+const banner = (node: MockNodeModule.MockNodeService): string => {
+  const { config } = node
+  const chain = config.chain.enabled
+    ? `chain enabled (chain id ${config.mock.chain_id}${config.chain.coordinator_address === undefined ? "" : `, coordinator ${config.chain.coordinator_address}`})`
+    : "chain disabled"
+  const limit = config.mock.rate_limit
+  const rate = limit === undefined ? "rate limit off" : `rate limit ${limit.limit} per ${limit.period_seconds}s`
+  const rows = config.containers.map((c) => [c.id, c.behavior.type, c.external ? "yes" : "no", c.description])
+  const widths = [
+    Math.max(9, ...rows.map((r) => r[0]!.length)) + 2,
+    Math.max(9, ...rows.map((r) => r[1]!.length)) + 2,
+    10
+  ]
+  const line = (cells: ReadonlyArray<string>) =>
+    `  ${pad(cells[0]!, widths[0]!)}${pad(cells[1]!, widths[1]!)}${pad(cells[2]!, widths[2]!)}${cells[3]}`.trimEnd()
+  return [
+    `infernet-node-mock listening on ${node.url}`,
+    `  node version ${config.mock.version}, ${chain}, ${rate}`,
+    "",
+    rows.length === 0 ? "  (no containers configured)" : line(["CONTAINER", "BEHAVIOUR", "EXTERNAL", "DESCRIPTION"]),
+    ...rows.map(line),
+    "",
+    `Control API: ${node.url}/__mock/requests   Press Ctrl-C to stop.`,
+    ""
+  ].join("\n")
+}
+
+const args = parse()
+if (args.help === true) {
+  process.stdout.write(HELP)
+} else if (args.version === true) {
+  const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }
+  process.stdout.write(`${pkg.version}\n`)
+} else {
+  const port = integer("port", args.port, 0, 65535) ?? 4000
+  const seed = integer("seed", args.seed, 0, Number.MAX_SAFE_INTEGER)
+  const [{ Effect }, NodeRuntime, MockNode] = await Promise.all([
+    import("effect"),
+    import("@effect/platform-node/NodeRuntime"),
+    import("./MockNode.js")
+  ])
+  const main = Effect.gen(function* () {
+    const node = yield* MockNode.make({
+      port,
+      host: args.host ?? "127.0.0.1",
+      ...(args.config === undefined ? {} : { config: args.config }),
+      ...(seed === undefined ? {} : { seed })
+    })
+    yield* Effect.sync(() => process.stdout.write(banner(node)))
+    return yield* Effect.never.pipe(
+      Effect.onInterrupt(() => Effect.sync(() => process.stdout.write("infernet-node-mock stopped\n")))
+    )
+  }).pipe(
+    Effect.scoped,
+    // One line, no stack trace; runMain then exits with code 1.
+    Effect.tapError((error) => Effect.sync(() => process.stderr.write(`infernet-node-mock: ${error.message}\n`)))
+  )
+  NodeRuntime.runMain(main, { disableErrorReporting: true })
+}
