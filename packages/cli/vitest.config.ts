@@ -1,4 +1,11 @@
 import { defineConfig, mergeConfig } from "vitest/config"
 import shared from "../../vitest.shared.js"
 
-export default mergeConfig(shared, defineConfig({}))
+export default mergeConfig(
+  shared,
+  defineConfig({
+    test: {
+      globalSetup: ["test/utils/globalSetup.ts"]
+    }
+  })
+)

@@ -443,6 +443,12 @@ const sub = Command.make(
       Options.withDescription("The signature's nonce. Default: the Coordinator's maxSubscriberNonce(owner) + 1."),
       Options.optional
     ),
+    skipSimulation: Options.boolean("skip-simulation").pipe(
+      Options.withDescription(
+        "Do not dry-run createSubscriptionDelegatee (eth_call) before sending. By default a subscription the " +
+          "Coordinator would reject (expired, wrong signer) is not sent."
+      )
+    ),
     generation: Options.choice("generation", ["v0", "v1"]).pipe(
       Options.withDescription(
         "The Coordinator generation: v0 (infernet-sdk 0.1, the reference's) or v1 (infernet-sdk 1.x). " +
@@ -460,6 +466,18 @@ const sub = Command.make(
       const prepared = yield* Sub.prepare(flags)
       const data = yield* readData(flags.input)
       const body = yield* Sub.sign(prepared, data)
+      const io = yield* Io
+      if (globals.verbose) {
+        const { nonce, expiry } = body.signature
+        yield* io.stderr.write(
+          `Signed a ${prepared.subscription.version} subscription of ${prepared.subscription.owner} ` +
+            `(nonce ${nonce}, expiry ${expiry}) for the Coordinator at ${prepared.coordinator}\n`
+        )
+      }
+      if (!flags.skipSimulation) {
+        const warning = yield* Sub.simulate(prepared, body)
+        if (Option.isSome(warning)) yield* io.stderr.write(`warning: ${warning.value}\n`)
+      }
       yield* Sub.send(globals.url, globals.timeoutSeconds, body)
       yield* Output.text(Output.stdoutOnly, "Success: Subscription created.")
     })

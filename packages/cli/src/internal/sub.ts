@@ -1,7 +1,7 @@
 // `sub`: sign a delegated subscription with @infernet/chain and send it to the node. Key material is only ever held
 // in a `Redacted` and never printed, not even with --verbose.
 import { FileSystem, HttpClient, type HttpClientError, HttpClientRequest } from "@effect/platform"
-import { type ChainError, DelegatedSubscription, Signer, Subscription } from "@infernet/chain"
+import { type ChainError, Coordinator, DelegatedSubscription, Signer, Subscription } from "@infernet/chain"
 import { ErrorResponse, Json } from "@infernet/types"
 import { Config, Duration, Effect, Option, Redacted } from "effect"
 import * as CliError from "../CliError.js"
@@ -152,6 +152,38 @@ export const sign = (
       data
     })
   }).pipe(Effect.mapError((error: ChainError.ChainError) => Errors.fromChainError(error)))
+
+/**
+ * Dry-runs `createSubscriptionDelegatee` with the signed body (`eth_call`): the node answers `200 {}` even for a
+ * signature the Coordinator will reject, so this is the only early warning. Resolves to a warning when `(owner,
+ * nonce)` was used before (the Coordinator would keep the existing subscription and ignore this one).
+ *
+ * @internal
+ */
+export const simulate = (
+  prepared: Prepared,
+  body: DelegatedSubscription.RequestBody
+): Effect.Effect<Option.Option<string>, CliError.CliError> =>
+  Coordinator.simulateCreateSubscriptionDelegateeEffect({
+    rpcUrl: prepared.rpcUrl,
+    coordinator: prepared.coordinator,
+    subscription: prepared.subscription,
+    signature: body.signature
+  }).pipe(
+    Effect.map(({ existed, subscriptionId }) =>
+      existed
+        ? Option.some(
+            `owner ${prepared.subscription.owner} already used nonce ${body.signature.nonce}: the Coordinator keeps ` +
+              `subscription ${subscriptionId} and will ignore this one (omit --nonce to use the next free one)`
+          )
+        : Option.none()
+    ),
+    Effect.mapError((error) =>
+      error.reason._tag === "SimulationReverted"
+        ? Errors.fromChainError(error, " Nothing was sent; --skip-simulation sends it anyway.")
+        : Errors.fromChainError(error)
+    )
+  )
 
 /**
  * Sends a signed body to `POST /api/jobs`.

@@ -1,0 +1,57 @@
+import { MockConfig, type MockNodeOptions, startMockNode } from "@infernet/node-mock"
+import { createServer, type Server } from "node:net"
+
+/** The usage page's containers, plus a few for the failure cases. */
+export const testConfig: MockConfig.Input = {
+  ...MockConfig.defaultConfig,
+  containers: [
+    ...MockConfig.defaultConfig.containers,
+    { id: "fail", external: true, behavior: { type: "fail", failure: "non_json", message: "boom" } },
+    // Long enough to be seen running; short because node-mock's close() waits for running jobs to finish.
+    { id: "slow", external: true, behavior: { type: "echo", latency_ms: 5_000 } },
+    { id: "echo", external: true, behavior: { type: "echo" } },
+    {
+      id: "stream-fail",
+      external: true,
+      behavior: { type: "stream", text: "one two three four", chunk_delay_ms: 1, fail_after_chunks: 2 }
+    },
+    { id: "internal", external: false, behavior: { type: "echo" } }
+  ]
+}
+
+export const startTestNode = (options: MockNodeOptions = {}) => startMockNode({ config: testConfig, ...options })
+
+/** A loopback port nothing listens on (bound, then released). */
+export const closedPort = (): Promise<number> =>
+  new Promise((resolve, reject) => {
+    const server = createServer()
+    server.once("error", reject)
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address()
+      const port = typeof address === "object" && address !== null ? address.port : 0
+      server.close(() => resolve(port))
+    })
+  })
+
+/** A loopback server that accepts connections and never answers: for timeouts. */
+export const silentServer = (): Promise<{ readonly url: string; readonly close: () => Promise<void> }> =>
+  new Promise((resolve, reject) => {
+    const sockets = new Set<import("node:net").Socket>()
+    const server: Server = createServer((socket) => {
+      sockets.add(socket)
+      socket.on("close", () => sockets.delete(socket))
+    })
+    server.once("error", reject)
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address()
+      const port = typeof address === "object" && address !== null ? address.port : 0
+      resolve({
+        url: `http://127.0.0.1:${port}`,
+        close: () =>
+          new Promise((done) => {
+            for (const socket of sockets) socket.destroy()
+            server.close(() => done())
+          })
+      })
+    })
+  })
