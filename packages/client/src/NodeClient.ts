@@ -128,12 +128,12 @@ export interface GetJobResultsOptions extends CallOptions {
 export interface GetJobResultSyncOptions extends GetJobResultsOptions {
   /**
    * The polling schedule; the job is polled once at once, then once per recurrence. Default
-   * {@link defaultPollSchedule}: 10 ms doubling up to 1 s between polls, for at most 60 s.
+   * {@link defaultPollSchedule}: 10 ms growing 1.5x up to 1 s between polls, for at most 60 s.
    */
   readonly schedule?: Schedule.Schedule<unknown, unknown> | undefined
   /**
    * Shorthand for the Python client's `retries`: poll at most this many times, with the default backoff (which gives
-   * up after about 14 s for 20 polls). Ignored when `schedule` is given.
+   * up after about 10 s for 20 polls). Ignored when `schedule` is given.
    */
   readonly retries?: number | undefined
   /**
@@ -282,14 +282,14 @@ export class NodeClient extends Context.Tag("@infernet/client/NodeClient")<NodeC
  */
 export const defaultRetrySchedule: Schedule.Schedule<unknown, NodeClientError> = Http.defaultRetrySchedule
 
-const pollBackoff: Schedule.Schedule<unknown> = Schedule.exponential("10 millis", 2).pipe(
+const pollBackoff: Schedule.Schedule<unknown> = Schedule.exponential("10 millis", 1.5).pipe(
   Schedule.union(Schedule.spaced("1 second"))
 )
 
 /**
- * The default polling schedule of `getJobResultSync`: 10 ms, doubling, at most 1 s between polls (one poll a second
- * is the node's default rate-limit refill), for at most 60 s. A job that finishes in a few milliseconds is returned
- * in a few milliseconds.
+ * The default polling schedule of `getJobResultSync`: 10 ms, growing 1.5x, at most 1 s between polls (one poll a
+ * second is the node's default rate-limit refill), for at most 60 s. A job that finishes in a few milliseconds is
+ * returned in a few milliseconds; the wait after a job finishes is at most a third of its run time (and 1 s).
  *
  * @since 0.1.0
  * @category schedules

@@ -307,7 +307,7 @@ describe("getJobResultSync", () => {
     })
   )
 
-  it.effect("polls with a short backoff (10 ms, 20 ms, ...) until the job is done", () =>
+  it.effect("polls with a short backoff (10 ms, then 1.5x) until the job is done", () =>
     Effect.gen(function* () {
       const times: Array<number> = []
       const fake = makeFake((_, i) =>
@@ -320,7 +320,7 @@ describe("getJobResultSync", () => {
       yield* TestClock.adjust("1 second")
       const out = yield* Fiber.join(fiber)
       assert.strictEqual(out.status, "success")
-      assert.deepStrictEqual(times, [0, 10, 30, 70, 150])
+      assert.deepStrictEqual(times, [0, 10, 25, 47.5, 81.25])
     })
   )
 
@@ -330,14 +330,16 @@ describe("getJobResultSync", () => {
       const fake = makeFake((_, i) =>
         Effect.gen(function* () {
           times.push(yield* TestClock.currentTimeMillis)
-          return json([result(ids.a, i < 10 ? "running" : "success")])
+          return json([result(ids.a, i < 16 ? "running" : "success")])
         })
       )
       const fiber = yield* Effect.fork(run(fake, (c) => c.getJobResultSync(ids.a)))
-      yield* TestClock.adjust("10 seconds")
+      yield* TestClock.adjust("20 seconds")
       yield* Fiber.join(fiber)
       const gaps = times.slice(1).map((t, i) => t - times[i]!)
-      assert.deepStrictEqual(gaps, [10, 20, 40, 80, 160, 320, 640, 1000, 1000, 1000])
+      assert.strictEqual(gaps.length, 16)
+      gaps.forEach((gap, i) => assert.closeTo(gap, Math.min(1000, 10 * 1.5 ** i), 1e-6))
+      assert.deepStrictEqual(gaps.slice(-4), [1000, 1000, 1000, 1000])
     })
   )
 
@@ -405,7 +407,7 @@ describe("getJobResultSync", () => {
       yield* TestClock.adjust("1 second")
       const error = failure(yield* Fiber.join(fiber))
       assert.deepStrictEqual(error.reason, new NodeClientError.JobNotFound({ id: ids.a }))
-      assert.isAtMost(fake.requests.length, 8)
+      assert.isAtMost(fake.requests.length, 10)
     })
   )
 

@@ -256,9 +256,9 @@ const timeoutOf = (settings: Settings, call: Call): Duration.Duration =>
 const withPolicy = <A, R>(
   settings: Settings,
   call: Call,
+  url: string,
   attempt: Effect.Effect<A, Errors.Reason, R>
 ): Effect.Effect<A, Errors.NodeClientError, R> => {
-  const url = urlOf(settings, call)
   const timeout = timeoutOf(settings, call)
   const once = attempt.pipe(
     Duration.isFinite(timeout)
@@ -268,10 +268,23 @@ const withPolicy = <A, R>(
   )
   const schedule = resolveRetry(settings, call)
   if (schedule === undefined) return once
-  return Effect.retry(once, {
-    schedule: Schedule.intersect(schedule, honourRetryAfter),
-    while: Errors.isTransient
-  })
+  // The retry machinery (a schedule driver) is only built once a first attempt has failed transiently, so the
+  // common case, a first attempt that succeeds, costs nothing extra.
+  const retries = Schedule.intersect(schedule, honourRetryAfter)
+  return Effect.catchIf(once, Errors.isTransient, (first) =>
+    Effect.gen(function* () {
+      const driver = yield* Schedule.driver(retries)
+      let error = first
+      while (true) {
+        const step = yield* Effect.either(driver.next(error))
+        if (Either.isLeft(step)) return yield* Effect.fail(error)
+        const next = yield* Effect.either(once)
+        if (Either.isRight(next)) return next.right
+        if (!Errors.isTransient(next.left)) return yield* Effect.fail(next.left)
+        error = next.left
+      }
+    })
+  )
 }
 
 /** Sends a call and decodes its 2xx JSON answer with `schema`. */
@@ -282,14 +295,14 @@ export const json = <A, I>(
 ): Effect.Effect<A, Errors.NodeClientError> =>
   Effect.suspend(() => {
     const request = buildRequest(settings, call)
-    const url = urlOf(settings, call)
+    const url = request.urlParams.length === 0 ? request.url : urlOf(settings, call)
     const attempt = settings.client.execute(request).pipe(
       Effect.mapError((error) => fromHttpClientError(url, error)),
       Effect.flatMap((response) =>
         response.status >= 200 && response.status < 300 ? decodeBody(url, response, schema) : failureOf(url, response)
       )
     )
-    return withPolicy(settings, call, attempt)
+    return withPolicy(settings, call, url, attempt)
   })
 
 /** The node's streamed answer: the job id line, then the rest of the body. */
@@ -408,7 +421,7 @@ export const stream = (
       const rest = first.rest.length === 0 ? remaining : Stream.concat(Stream.succeed(first.rest), remaining)
       return { id: line, rest } satisfies OpenedStream
     })
-    return withPolicy(settings, call, attempt)
+    return withPolicy(settings, call, url, attempt)
   })
 
 /** `Headers` for every request: `Accept`, the `User-Agent` and the caller's extra headers. */
