@@ -180,7 +180,7 @@ export const simulate = (
     ),
     Effect.mapError((error) =>
       error.reason._tag === "SimulationReverted"
-        ? Errors.fromChainError(error, " Nothing was sent; --skip-simulation sends it anyway.")
+        ? Errors.fromChainError(error, "; nothing was sent (--skip-simulation sends it anyway)")
         : Errors.fromChainError(error)
     )
   )
