@@ -59,7 +59,7 @@ describe("MockConfig.decode", () => {
           id: "hello-world",
           image: "ritualnetwork/hello-world-infernet:latest",
           external: true,
-          port: "3000" === "3000" ? 3000 : 0,
+          port: 3000,
           allowed_delegate_addresses: [],
           allowed_addresses: [],
           allowed_ips: [],

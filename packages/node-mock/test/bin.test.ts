@@ -1,0 +1,150 @@
+// The infernet-node-mock command, run as a real process. src/bin.ts is bundled with esbuild (resolving workspace
+// packages to their sources), so the test needs no prior build and exercises real signals and exit codes.
+import { type ChildProcess, spawn } from "node:child_process"
+import { copyFile, mkdir, mkdtemp, writeFile } from "node:fs/promises"
+import { createServer } from "node:net"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { fileURLToPath } from "node:url"
+import { assert, beforeAll, describe, it } from "@effect/vitest"
+import { build } from "esbuild"
+import { get } from "./utils/http.js"
+
+const root = fileURLToPath(new URL("..", import.meta.url))
+let dir: string
+let bin: string
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "node-mock-bin-"))
+  await mkdir(join(dir, "dist"))
+  bin = join(dir, "dist", "bin.mjs")
+  await copyFile(join(root, "package.json"), join(dir, "package.json"))
+  await build({
+    entryPoints: [join(root, "src", "bin.ts")],
+    outfile: bin,
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    target: "node20",
+    conditions: ["@infernet/source"],
+    logLevel: "error",
+    // Bundled CommonJS dependencies call require(); give them one.
+    banner: {
+      js: 'import { createRequire as __createRequire } from "node:module"; const require = __createRequire(import.meta.url);'
+    }
+  })
+})
+
+interface Run {
+  readonly child: ChildProcess
+  readonly stdout: () => string
+  readonly stderr: () => string
+  readonly exit: Promise<number | null>
+}
+
+const start = (args: ReadonlyArray<string>): Run => {
+  const child = spawn(process.execPath, [bin, ...args], { cwd: dir, stdio: ["ignore", "pipe", "pipe"] })
+  let out = ""
+  let err = ""
+  child.stdout!.on("data", (chunk) => {
+    out += chunk
+  })
+  child.stderr!.on("data", (chunk) => {
+    err += chunk
+  })
+  const exit = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)))
+  return { child, stdout: () => out, stderr: () => err, exit }
+}
+
+const waitFor = async (read: () => string, pattern: RegExp, ms = 15_000) => {
+  const deadline = Date.now() + ms
+  for (;;) {
+    const match = pattern.exec(read())
+    if (match !== null) return match
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${pattern}: ${read()}`)
+    await new Promise((resolve) => setTimeout(resolve, 20))
+  }
+}
+
+describe("infernet-node-mock", () => {
+  it("prints its URL and container table, serves, and stops cleanly on SIGTERM and SIGINT", async () => {
+    for (const signal of ["SIGTERM", "SIGINT"] as const) {
+      const run = start(["--port", "0"])
+      const [, url] = await waitFor(run.stdout, /listening on (http:\/\/127\.0\.0\.1:\d+)\n[\s\S]*Ctrl-C/)
+      assert.notMatch(url!, /:4000$/)
+      const out = run.stdout()
+      assert.include(out, "node version 1.4.0, chain enabled (chain id 31337")
+      assert.match(out, /CONTAINER\s+BEHAVIOUR\s+EXTERNAL\s+DESCRIPTION/)
+      assert.match(out, /openai-inference-0\.0\.1\s+completion\s+yes\s+OPENAI Inference Service/)
+      assert.match(out, /hello-world\s+hello-world\s+yes/)
+      assert.strictEqual((await get(url!, "/health")).status, 200)
+      run.child.kill(signal)
+      assert.strictEqual(await run.exit, 0)
+      assert.include(run.stdout(), "infernet-node-mock stopped")
+      assert.strictEqual(run.stderr(), "")
+    }
+  })
+
+  it("takes --config, --host and --seed", async () => {
+    const config = join(dir, "config.json")
+    await writeFile(config, JSON.stringify({ containers: [{ id: "only-one", description: "just me" }] }))
+    const run = start(["--port", "0", "--host", "127.0.0.1", "-c", config, "--seed", "3"])
+    const [, url] = await waitFor(run.stdout, /listening on (http:\/\/\S+)/)
+    await waitFor(run.stdout, /Ctrl-C/)
+    assert.match(run.stdout(), /only-one\s+echo\s+yes\s+just me/)
+    assert.deepStrictEqual(
+      (await get(url!, "/info")).json().containers.map((c: any) => c.id),
+      ["only-one"]
+    )
+    run.child.kill("SIGTERM")
+    assert.strictEqual(await run.exit, 0)
+  })
+
+  it("fails on a bad config with one line on stderr and exit code 1, no stack trace", async () => {
+    const bad = join(dir, "bad.json")
+    await writeFile(bad, JSON.stringify({ containers: [{ id: "a" }, { id: "a" }] }))
+    const run = start(["--config", bad])
+    assert.strictEqual(await run.exit, 1)
+    assert.strictEqual(run.stderr(), `infernet-node-mock: ${bad}: containers[1].id: duplicate container id "a"\n`)
+    assert.strictEqual(run.stdout(), "")
+
+    const notJson = join(dir, "not.json")
+    await writeFile(notJson, "{ containers: [] }")
+    const second = start(["--config", notJson])
+    assert.strictEqual(await second.exit, 1)
+    assert.match(second.stderr(), /^infernet-node-mock: .*not\.json: invalid JSON: [^\n]*\n$/)
+  })
+
+  it("fails with exit code 1 when the port is taken", async () => {
+    const blocker = createServer()
+    await new Promise<void>((resolve) => blocker.listen(0, "127.0.0.1", resolve))
+    const port = (blocker.address() as { port: number }).port
+    try {
+      const run = start(["--port", String(port)])
+      assert.strictEqual(await run.exit, 1)
+      assert.strictEqual(
+        run.stderr(),
+        `infernet-node-mock: Cannot listen on 127.0.0.1:${port}: port ${port} is already in use (try another port, or 0 for a free one)\n`
+      )
+    } finally {
+      blocker.close()
+    }
+  })
+
+  it("prints help and version, and rejects bad arguments with exit code 2", async () => {
+    const help = start(["--help"])
+    assert.strictEqual(await help.exit, 0)
+    assert.match(help.stdout(), /^Usage: infernet-node-mock \[options\]/)
+    assert.include(help.stdout(), "--port <port>")
+
+    const version = start(["--version"])
+    assert.strictEqual(await version.exit, 0)
+    assert.match(version.stdout(), /^\d+\.\d+\.\d+\n$/)
+
+    for (const args of [["--port", "abc"], ["--port", "70000"], ["--bogus"], ["extra"]]) {
+      const run = start(args)
+      assert.strictEqual(await run.exit, 2, args.join(" "))
+      assert.match(run.stderr(), /^infernet-node-mock: .*\nRun infernet-node-mock --help for usage\.\n$/)
+    }
+  })
+})
