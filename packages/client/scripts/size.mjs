@@ -1,6 +1,8 @@
 // Measures what the Promise API costs in a browser bundle: esbuild bundles `createNodeClient` from
-// `@infernet/client/promise` (minified, tree-shaken, browser platform), then gzip and brotli sizes are reported,
-// with the largest contributors by package. Usage: `pnpm run size` (add `--json` for machine-readable output).
+// `@infernet/client/promise` (minified, tree-shaken, browser platform, code splitting on), then reports the gzip and
+// brotli sizes of the entry chunk, with the largest contributors by package, and separately the chunk loaded on the
+// first delegated subscription (@infernet/chain + viem, imported on demand).
+// Usage: `pnpm run size` (add `--json` for machine-readable output).
 import { build } from "esbuild"
 import { brotliCompressSync, gzipSync, constants } from "node:zlib"
 import { fileURLToPath } from "node:url"
@@ -16,23 +18,54 @@ const bundle = async (contents) => {
     platform: "browser",
     target: "es2022",
     write: false,
+    splitting: true,
+    outdir: "size-out",
     metafile: true,
     // Resolve the workspace packages (and this one) to their sources, as the published dist mirrors them 1:1.
     conditions: ["@infernet/source"],
     logLevel: "warning"
   })
-  const code = result.outputFiles[0].contents
-  return {
+  const measure = (code) => ({
     minified: code.length,
     gzip: gzipSync(code, { level: 9 }).length,
-    brotli: brotliCompressSync(code, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length,
-    metafile: result.metafile
+    brotli: brotliCompressSync(code, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length
+  })
+  // The initial load is the entry chunk and every chunk it imports statically; the rest is only fetched by the
+  // dynamic import of @infernet/chain.
+  const outputs = result.metafile.outputs
+  const entryPath = Object.keys(outputs).find((file) => file.endsWith("stdin.js"))
+  const initial = new Set()
+  const visit = (file) => {
+    if (initial.has(file)) return
+    initial.add(file)
+    for (const imported of outputs[file].imports) if (imported.kind === "import-statement") visit(imported.path)
+  }
+  visit(entryPath)
+  const join = (files) => {
+    const bytes = new Uint8Array(files.reduce((n, file) => n + file.contents.length, 0))
+    let offset = 0
+    for (const file of files) {
+      bytes.set(file.contents, offset)
+      offset += file.contents.length
+    }
+    return bytes
+  }
+  const relative = (file) => file.path.slice(file.path.indexOf("size-out/"))
+  const initialFiles = result.outputFiles.filter((file) => initial.has(relative(file)))
+  const lazyFiles = result.outputFiles.filter((file) => !initial.has(relative(file)))
+  const initialSet = initial
+  return {
+    entry: measure(join(initialFiles)),
+    lazy: measure(join(lazyFiles)),
+    metafile: result.metafile,
+    initial: initialSet
   }
 }
 
-const byPackage = (metafile) => {
+const byPackage = (metafile, initial) => {
   const sizes = new Map()
-  for (const output of Object.values(metafile.outputs)) {
+  for (const [file, output] of Object.entries(metafile.outputs)) {
+    if (!initial.has(file)) continue
     for (const [path, { bytesInOutput }] of Object.entries(output.inputs)) {
       const match = /node_modules\/(?:\.pnpm\/[^/]+\/node_modules\/)?((?:@[^/]+\/)?[^/]+)/.exec(path)
       const name = match ? match[1] : path.startsWith("../") ? `@infernet/${path.split("/")[1]}` : "@infernet/client"
@@ -46,10 +79,15 @@ const promise = await bundle(`export { createNodeClient, NodeClientError } from 
 const kib = (n) => `${(n / 1024).toFixed(1)} KiB`
 
 if (process.argv.includes("--json")) {
-  console.log(JSON.stringify({ minified: promise.minified, gzip: promise.gzip, brotli: promise.brotli }))
+  console.log(JSON.stringify({ entry: promise.entry, lazy: promise.lazy }))
 } else {
-  console.log("@infernet/client/promise (createNodeClient + NodeClientError), esbuild --bundle --minify, browser:")
-  console.log(`  minified ${kib(promise.minified)}, gzip ${kib(promise.gzip)}, brotli ${kib(promise.brotli)}`)
-  console.log("  minified bytes by package:")
-  for (const [name, bytes] of byPackage(promise.metafile)) console.log(`    ${name.padEnd(24)} ${kib(bytes)}`)
+  const line = (m) => `minified ${kib(m.minified)}, gzip ${kib(m.gzip)}, brotli ${kib(m.brotli)}`
+  console.log(
+    "@infernet/client/promise (createNodeClient + NodeClientError), esbuild --bundle --minify --splitting, browser:"
+  )
+  console.log(`  initial load (entry + static chunks): ${line(promise.entry)}`)
+  console.log(`  loaded on the first delegated subscription (@infernet/chain + viem): ${line(promise.lazy)}`)
+  console.log("  initial load, minified bytes by package:")
+  for (const [name, bytes] of byPackage(promise.metafile, promise.initial))
+    console.log(`    ${name.padEnd(24)} ${kib(bytes)}`)
 }
