@@ -2,7 +2,7 @@
 // terminal-dependent behaviour the spawned binary cannot show (pretty output, colours, progress, stream newline).
 // `it.live`: these talk to a real server and the client polls on the real clock; the timing logic itself (the
 // progress indicator) is tested under TestClock in progress.test.ts.
-import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
+import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import { NodeFileSystem, NodePath, NodeTerminal } from "@effect/platform-node"
 import { afterAll, assert, beforeAll, describe, it } from "@effect/vitest"
 import type { RunningMockNode } from "@infernet/node-mock"
@@ -27,7 +27,7 @@ const run = (args: ReadonlyArray<string>, options: TestIoOptions = {}) => {
     NodeFileSystem.layer,
     NodePath.layer,
     NodeTerminal.layer,
-    FetchHttpClient.layer,
+    NodeHttpClient.layer,
     Layer.setConfigProvider(ConfigProvider.fromMap(new Map([["SERVER_URL", node.url]])))
   )
   return program(args).pipe(

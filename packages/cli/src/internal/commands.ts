@@ -12,6 +12,7 @@ import * as Input from "./input.js"
 import { Io } from "./Io.js"
 import * as Output from "./output.js"
 import { withProgress } from "./progress.js"
+import * as Sub from "./sub.js"
 
 /** The program name, as users type it. @internal */
 export const NAME = "infernet-client"
@@ -461,8 +462,6 @@ const sub = Command.make(
     Effect.gen(function* () {
       const rootFlags = yield* root
       const globals = yield* Flags.resolveGlobals(rootFlags, flags)
-      // Signing pulls in viem and @infernet/chain: loaded only when `sub` runs, so other commands start faster.
-      const Sub = yield* Effect.promise(() => import("./sub.js"))
       const prepared = yield* Sub.prepare(flags)
       const data = yield* readData(flags.input)
       const body = yield* Sub.sign(prepared, data)

@@ -1,0 +1,291 @@
+// The Quick start's main job: walks the Infernet usage page with the built `infernet-client`, against a mock node
+// (`infernet-node-mock` on a free port) and a local Anvil devnet for the delegated subscription. Every step prints
+// the command line as a user would type it and its output; any unexpected exit code stops the demo with exit 1.
+//
+//   pnpm --filter @infernet/cli demo        (after pnpm install && pnpm build)
+//
+// Plain Node ESM on the built packages: @infernet/cli (dist/bin.js), @infernet/node-mock (its bin and default
+// configuration) and @infernet/chain/devnet (Anvil from @foundry-rs/anvil, the test Coordinator).
+import { spawn } from "node:child_process"
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import { createRequire } from "node:module"
+import { tmpdir } from "node:os"
+import { dirname, join } from "node:path"
+import { fileURLToPath } from "node:url"
+
+const here = dirname(fileURLToPath(import.meta.url))
+const BIN = join(here, "..", "dist", "bin.js")
+const require = createRequire(import.meta.url)
+
+const color = process.stdout.isTTY === true && process.env.NO_COLOR === undefined
+const paint = (code, text) => (color ? `\u001b[${code}m${text}\u001b[0m` : text)
+const bold = (text) => paint("1", text)
+const dim = (text) => paint("2", text)
+const green = (text) => paint("32", text)
+const red = (text) => paint("31", text)
+
+class StepFailed extends Error {}
+
+const need = (path, what) => {
+  if (!existsSync(path)) {
+    console.error(red(`demo: ${what} is not built (${path} is missing). Run: pnpm install && pnpm build`))
+    process.exit(1)
+  }
+}
+
+need(BIN, "@infernet/cli")
+const mockPackage = require.resolve("@infernet/node-mock/package.json")
+const mockBin = join(dirname(mockPackage), JSON.parse(readFileSync(mockPackage, "utf8")).bin["infernet-node-mock"])
+need(mockBin, "@infernet/node-mock")
+
+const [{ MockConfig }, devnet] = await Promise.all([
+  import("@infernet/node-mock"),
+  import("@infernet/chain/devnet")
+]).catch((error) => {
+  console.error(red(`demo: cannot load the built packages (${error.message}). Run: pnpm install && pnpm build`))
+  process.exit(1)
+})
+
+const work = mkdtempSync(join(tmpdir(), "infernet-demo-"))
+const cleanups = []
+const cleanup = async () => {
+  while (cleanups.length > 0) {
+    try {
+      await cleanups.pop()()
+    } catch {
+      // best effort
+    }
+  }
+  rmSync(work, { recursive: true, force: true })
+}
+process.once("SIGINT", () => cleanup().then(() => process.exit(130)))
+
+const write = (name, value) => {
+  writeFileSync(join(work, name), typeof value === "string" ? value : `${JSON.stringify(value, null, 2)}\n`)
+  return name
+}
+
+const section = (title) => console.log(`\n${bold(`## ${title}`)}`)
+
+const MAX_SHOWN = 800
+const show = (text) => {
+  if (text === "") return
+  const shown =
+    text.length > MAX_SHOWN
+      ? `${text.slice(0, MAX_SHOWN)}${dim(` ... (${text.length - MAX_SHOWN} more characters)`)}\n`
+      : text
+  process.stdout.write(shown.endsWith("\n") ? shown : `${shown}\n`)
+}
+
+let env = { ...process.env, XDG_CACHE_HOME: process.env.XDG_CACHE_HOME ?? join(work, "cache") }
+for (const key of ["SERVER_URL", "RPC_URL", "ADDRESS", "PRIVATE_KEY"]) delete env[key]
+
+/** Runs `infernet-client ...args` in the work directory, prints it, and checks its exit code. */
+const client = (args, { expect = 0, stdin } = {}) =>
+  new Promise((resolve, reject) => {
+    const quoted = args.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replaceAll("'", "'\\''")}'`)).join(" ")
+    console.log(`${green("$")} infernet-client ${quoted}`)
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: work, env, stdio: ["pipe", "pipe", "pipe"] })
+    let stdout = ""
+    let stderr = ""
+    child.stdout.setEncoding("utf8").on("data", (chunk) => {
+      stdout += chunk
+    })
+    child.stderr.setEncoding("utf8").on("data", (chunk) => {
+      stderr += chunk
+    })
+    child.on("error", reject)
+    child.on("close", (code) => {
+      show(stderr === "" ? stdout : stdout === "" ? stderr : `${dim(stderr.trimEnd())}\n${stdout}`)
+      if (code !== expect) {
+        reject(new StepFailed(`infernet-client ${quoted} exited with ${code}, expected ${expect}`))
+      } else {
+        if (expect !== 0) console.log(dim(`(exit code ${code}, as expected)`))
+        resolve({ stdout, stderr })
+      }
+    })
+    child.stdin.end(stdin ?? "")
+  })
+
+/** Starts the mock node's own executable on a free port and reads its URL from the banner. */
+const startMock = (configFile) =>
+  new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [mockBin, "--port", "0", "--config", configFile], {
+      cwd: work,
+      stdio: ["ignore", "pipe", "pipe"]
+    })
+    let output = ""
+    const timer = setTimeout(() => reject(new Error(`infernet-node-mock did not start: ${output}`)), 30_000)
+    const onData = (chunk) => {
+      output += chunk
+      const match = /listening on (http:\/\/\S+)/.exec(output)
+      if (match) {
+        clearTimeout(timer)
+        child.stdout.off("data", onData)
+        child.stdout.resume()
+        resolve({
+          url: match[1],
+          close: () =>
+            new Promise((done) => {
+              if (child.exitCode !== null) return done()
+              child.once("exit", done)
+              child.kill("SIGTERM")
+            })
+        })
+      }
+    }
+    child.stdout.setEncoding("utf8").on("data", onData)
+    child.stderr.setEncoding("utf8").on("data", (chunk) => {
+      output += chunk
+    })
+    child.once("exit", (code) => {
+      clearTimeout(timer)
+      reject(new Error(`infernet-node-mock exited with ${code}: ${output}`))
+    })
+  })
+
+const completion = {
+  model: "gpt-3.5-turbo-16k",
+  params: { endpoint: "completion", messages: [{ role: "user", content: "how do I make pizza?" }] }
+}
+const embedding = {
+  model: "text-embedding-3-small",
+  params: { endpoint: "embeddings", input: "This string is meant to be embedded." }
+}
+const streaming = {
+  model: "gpt-3.5-turbo-16k",
+  params: { endpoint: "completion", messages: [{ role: "user", content: "Deep Learning is " }] }
+}
+
+try {
+  console.log(bold("infernet-ts demo: the Infernet usage page with infernet-client"))
+  console.log(dim(`working directory ${work}`))
+
+  section("Setup: a local Anvil devnet with the test Coordinator, and a mock node")
+  const anvil = await devnet.startAnvil()
+  cleanups.push(() => anvil.close())
+  const signer = anvil.accounts[1]
+  const { coordinator, owner } = await devnet.deployTestCoordinator({
+    rpcUrl: anvil.rpcUrl,
+    generation: "v0",
+    signer: signer.address
+  })
+  console.log(`Anvil ${anvil.rpcUrl} (chain ${anvil.chainId}); Coordinator ${coordinator}; owner contract ${owner}`)
+  console.log(`The owner contract delegates signing to ${signer.address} (Anvil account #1).`)
+  const config = write("node-config.json", {
+    ...MockConfig.defaultConfig,
+    chain: {
+      ...MockConfig.defaultConfig.chain,
+      enabled: true,
+      coordinator_address: coordinator,
+      rpc_url: anvil.rpcUrl
+    },
+    mock: { ...MockConfig.defaultConfig.mock, chain_id: anvil.chainId, delegate_signers: { [owner]: signer.address } }
+  })
+  const node = await startMock(config)
+  cleanups.push(() => node.close())
+  console.log(`infernet-node-mock ${node.url}`)
+  env = { ...env, SERVER_URL: node.url }
+  console.log(`${green("$")} export SERVER_URL=${node.url}`)
+
+  section("Information")
+  await client(["info"])
+
+  section("Jobs: request")
+  write("input-data.json", completion)
+  await client(["job", "-c", "openai-inference-0.0.1", "-i", "input-data.json"])
+
+  section("Jobs: batch request (the third container does not exist: the node rejects that one)")
+  write("requests.json", [
+    { containers: ["openai-inference-0.0.1"], data: embedding },
+    { containers: ["openai-inference-0.0.1"], data: embedding },
+    { containers: ["non-existent-container"], data: embedding }
+  ])
+  const batch = await client(["batch", "-i", "requests.json"], { expect: 4 })
+  const [first, second] = JSON.parse(batch.stdout)
+
+  section("Jobs: fetch results")
+  await client(["results", "--id", first.id, "--id", second.id])
+
+  section("Jobs: sync request")
+  write("input-data.json", embedding)
+  await client(["job", "-c", "openai-inference-0.0.1", "-i", "input-data.json", "--sync", "--retries", "20"])
+
+  section("Jobs: streaming")
+  write("input-data.json", streaming)
+  await client(["stream", "-c", "openai-inference-streaming-0.0.1", "-i", "input-data.json"])
+
+  section("Jobs: get IDs")
+  await client(["ids"])
+  await client(["ids", "--status", "completed"])
+  await client(["ids", "--status", "pending"])
+
+  section("Status: record a job's status by hand")
+  await client([
+    "status",
+    "--id",
+    "d77215c8-dd25-4843-89c4-788eef9ed324",
+    "--status",
+    "running",
+    "-c",
+    "openai-inference"
+  ])
+  await client([
+    "status",
+    "--id",
+    "d77215c8-dd25-4843-89c4-788eef9ed324",
+    "--status",
+    "success",
+    "-c",
+    "openai-inference"
+  ])
+  await client(["results", "--id", "d77215c8-dd25-4843-89c4-788eef9ed324"])
+
+  section("Delegated subscription, signed against the devnet's Coordinator")
+  write("key-file.txt", `${signer.privateKey}\n`)
+  write("input.json", completion)
+  write("params.json", {
+    owner,
+    active_at: 0,
+    period: 3,
+    frequency: 2,
+    redundancy: 2,
+    max_gas_price: 1000000000000,
+    max_gas_limit: 3000000,
+    container_id: "openai-inference",
+    inputs: ""
+  })
+  const expiry = String(Math.floor(Date.now() / 1000) + 3600)
+  await client([
+    "sub",
+    "--expiry",
+    expiry,
+    "--address",
+    coordinator,
+    "--rpc_url",
+    anvil.rpcUrl,
+    "--key",
+    "key-file.txt",
+    "--params",
+    "params.json",
+    "--input",
+    "input.json"
+  ])
+  const response = await fetch(`${node.url}/__mock/subscriptions`)
+  const recorded = (await response.json()).at(-1)
+  const check = recorded?.signature
+  console.log(
+    dim(
+      `node-mock recovered the EIP-712 signer: ${check?.status}${check?.signer === undefined ? "" : ` (${check.signer})`}, nonce ${recorded?.nonce}`
+    )
+  )
+  if (check?.status !== "verified") throw new StepFailed("node-mock could not verify the subscription's signature")
+
+  section("Done")
+  console.log(green("Every step of the usage page ran against the mock node and the devnet."))
+  await cleanup()
+} catch (error) {
+  console.error(red(`\ndemo failed: ${error instanceof Error ? error.message : String(error)}`))
+  await cleanup()
+  process.exit(1)
+}
