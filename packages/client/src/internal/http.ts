@@ -199,14 +199,25 @@ const parseJson = (text: string): Either.Either<unknown, string> => {
   }
 }
 
+// Decoders are built once per schema: the schemas here are synchronous, so the `Either` decoder avoids the
+// effectful parser's overhead on every response.
+const decoders = new WeakMap<object, (u: unknown) => Either.Either<unknown, ParseResult.ParseError>>()
+const decoderOf = <A, I>(schema: Schema.Schema<A, I>) => {
+  let decode = decoders.get(schema)
+  if (decode === undefined) {
+    decode = Schema.decodeUnknownEither(schema as Schema.Schema<unknown, I>)
+    decoders.set(schema, decode)
+  }
+  return decode as (u: unknown) => Either.Either<A, ParseResult.ParseError>
+}
+
 /** Reads a 2xx JSON answer and decodes it with `schema`. */
 const decodeBody = <A, I>(
   url: string,
   response: HttpClientResponse.HttpClientResponse,
   schema: Schema.Schema<A, I>
 ): Effect.Effect<A, Errors.Reason> =>
-  Effect.gen(function* () {
-    const text = yield* readText(url, response)
+  Effect.flatMap(readText(url, response), (text) => {
     const unexpected = (detail: string) =>
       new Errors.UnexpectedResponse({
         url,
@@ -216,10 +227,12 @@ const decodeBody = <A, I>(
         detail
       })
     const json = parseJson(text)
-    if (Either.isLeft(json)) return yield* Effect.fail(unexpected(`the body is not JSON (${json.left})`))
-    return yield* Schema.decodeUnknown(schema)(json.right).pipe(
-      Effect.mapError((error) =>
-        unexpected(`the body does not match ${schemaName(schema)}: ${ParseResult.TreeFormatter.formatErrorSync(error)}`)
+    if (Either.isLeft(json)) return Effect.fail(unexpected(`the body is not JSON (${json.left})`))
+    const decoded = decoderOf(schema)(json.right)
+    if (Either.isRight(decoded)) return Effect.succeed(decoded.right)
+    return Effect.fail(
+      unexpected(
+        `the body does not match ${schemaName(schema)}: ${ParseResult.TreeFormatter.formatErrorSync(decoded.left)}`
       )
     )
   })
