@@ -234,7 +234,7 @@ const abortReason = (signal: AbortSignal): unknown =>
 
 /**
  * Creates a Promise client for one node. One connection pool (that of `fetch`) serves every call; `close()` it when
- * done (or `await using`).
+ * done (or `await using`). Throws a `TypeError` when `baseUrl` is not an http(s) URL.
  *
  * @example
  * ```ts
@@ -250,6 +250,9 @@ const abortReason = (signal: AbortSignal): unknown =>
  */
 export const createNodeClient = (options: CreateNodeClientOptions): PromiseNodeClient => {
   const { fetch, requestInit, ...clientOptions } = options
+  // A bad URL is a programming error: report it here, not as a defect on every call.
+  const baseUrl = NodeClient.normalizeBaseUrl(options.baseUrl)
+  if (baseUrl._tag === "Left") throw new TypeError(`createNodeClient: ${baseUrl.left}`)
   let http = FetchHttpClient.layer
   if (fetch !== undefined) http = Layer.provide(http, Layer.succeed(FetchHttpClient.Fetch, fetch))
   if (requestInit !== undefined) http = Layer.provide(http, Layer.succeed(FetchHttpClient.RequestInit, requestInit))
@@ -264,7 +267,8 @@ export const createNodeClient = (options: CreateNodeClientOptions): PromiseNodeC
     if (closed) throw new Error("createNodeClient: the client is closed")
     if (signal?.aborted) throw abortReason(signal)
     const exit = await runtime.runPromiseExit(
-      Effect.flatMap(NodeClient.NodeClient, f),
+      // No tracer can be installed in this runtime, so spans would only cost time.
+      Effect.withTracerEnabled(Effect.flatMap(NodeClient.NodeClient, f), false),
       signal === undefined ? undefined : { signal }
     )
     if (Exit.isSuccess(exit)) return exit.value

@@ -284,3 +284,30 @@ describe("requestStream (Promise)", () => {
     assert.isTrue(cancelled)
   })
 })
+
+describe("createNodeClient options", () => {
+  it("an invalid baseUrl throws a TypeError at once", () => {
+    assert.throws(() => createNodeClient({ baseUrl: "localhost:4000" }), TypeError, /expected an http: or https: URL/)
+    assert.throws(() => createNodeClient({ baseUrl: "not a url" }), TypeError, /Invalid node URL/)
+  })
+
+  it("a TransportError keeps the network error, not the request and its headers", async () => {
+    const fetch = (async () => {
+      throw new TypeError("fetch failed", { cause: new Error("connect ECONNREFUSED 127.0.0.1:1") })
+    }) as typeof globalThis.fetch
+    await using client = createNodeClient({
+      baseUrl: BASE,
+      fetch,
+      retry: false,
+      headers: { authorization: "Bearer s3cret" }
+    })
+    const error = await rejection(client.info())
+    assert.instanceOf(error, NodeClientError)
+    const reason = (error as NodeClientError).reason
+    assert.strictEqual(reason._tag, "TransportError")
+    if (reason._tag !== "TransportError") return
+    assert.instanceOf(reason.cause, TypeError)
+    assert.notInclude(JSON.stringify(error), "s3cret")
+    assert.notInclude(String(error), "s3cret")
+  })
+})

@@ -127,14 +127,23 @@ export const describeCause = (cause: unknown): string => {
   return parts.length === 0 ? "unknown error" : parts.join(": ")
 }
 
+// The reason keeps the network error, not the HttpClientError: that one holds the whole request, headers included,
+// and a caller's `Authorization` header must not end up in a logged error.
+const networkCause = (error: HttpClientError.HttpClientError): { cause?: unknown } =>
+  error.cause === undefined ? {} : { cause: error.cause }
+
 const fromHttpClientError = (url: string, error: HttpClientError.HttpClientError): Errors.Reason => {
   if (error._tag === "RequestError") {
-    return new Errors.TransportError({ url, detail: describeCause(error.cause ?? error.description), cause: error })
+    return new Errors.TransportError({
+      url,
+      detail: describeCause(error.cause ?? error.description),
+      ...networkCause(error)
+    })
   }
   return new Errors.TransportError({
     url,
     detail: `the connection broke while reading the answer: ${describeCause(error.cause ?? error.description)}`,
-    cause: error
+    ...networkCause(error)
   })
 }
 
@@ -393,7 +402,7 @@ export const stream = (
         reason: new Errors.TransportError({
           url,
           detail: `the connection broke while streaming: ${describeCause(error.cause ?? error.description)}`,
-          cause: error
+          ...networkCause(error)
         })
       })
     const attempt = Effect.gen(function* () {
