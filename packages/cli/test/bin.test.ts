@@ -112,8 +112,23 @@ describe("infernet-client (built binary)", () => {
       assert.strictEqual(bash.code, 0)
       assert.include(bash.stdout, "complete -F _infernet-client_bash_completions")
       assert.include(bash.stdout, "infernet__client__sub")
-      const check = spawnSync("bash", ["-n"], { input: bash.stdout })
-      if (check.error === undefined) assert.strictEqual(check.status, 0, check.stderr.toString())
+      // Complete `infernet-client job --sy` and `infernet-client ids --status c` with the script, in bash.
+      const script = file("completions.bash", bash.stdout)
+      const complete = (words: ReadonlyArray<string>) => {
+        const shell = [
+          `source ${JSON.stringify(script)}`,
+          `COMP_WORDS=(${words.map((w) => JSON.stringify(w)).join(" ")}); COMP_CWORD=${words.length - 1}`,
+          `_infernet-client_bash_completions infernet-client ${JSON.stringify(words.at(-1))} ${JSON.stringify(words.at(-2))}`,
+          'echo "${COMPREPLY[@]}"'
+        ].join("\n")
+        return spawnSync("bash", ["-c", shell], { encoding: "utf8" })
+      }
+      const probe = complete(["infernet-client", "j"])
+      if (probe.error === undefined) {
+        assert.strictEqual(probe.stdout.trim(), "job")
+        assert.strictEqual(complete(["infernet-client", "job", "--sy"]).stdout.trim(), "--sync")
+        assert.strictEqual(complete(["infernet-client", "ids", "--status", "c"]).stdout.trim(), "completed")
+      }
       const zsh = await cli(["--completions", "zsh"])
       assert.strictEqual(zsh.code, 0)
       assert.include(zsh.stdout, "#compdef infernet-client")

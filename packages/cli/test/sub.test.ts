@@ -243,7 +243,7 @@ describe("sub (Anvil + node-mock)", () => {
     assert.strictEqual(typo.stderr, 'error: typo.json: unknown field "actve_at" for a v0 subscription\n')
   })
 
-  it("warns when (owner, nonce) already has a subscription on-chain; the default nonce moves past it", async () => {
+  it("refuses a nonce the owner already used on-chain (the Coordinator would ignore it); the default moves past it", async () => {
     // Create the first recorded subscription on-chain, as a node would when delivering its first result.
     const [recorded] = await node0.subscriptions()
     const { subscription, signature } = DelegatedSubscription.fromRequestBody(recorded!.request)
@@ -267,14 +267,27 @@ describe("sub (Anvil + node-mock)", () => {
       cwd: dir,
       env: { SERVER_URL: node0.url }
     })
-    assert.strictEqual(reused.code, 0, reused.stderr)
+    assert.strictEqual(reused.code, 6)
     assert.match(
       reused.stderr,
-      /^warning: owner 0x[0-9a-fA-F]{40} already used nonce 1: the Coordinator keeps subscription 1 and will ignore this one/
+      /^error: nonce 1 was already used by 0x[0-9a-fA-F]{40}: the Coordinator would return the existing subscription 1 and ignore this one/
     )
+    const forced = await runCli([...usagePageArgs(inAnHour()), "--nonce", "1", "--skip-simulation"], {
+      cwd: dir,
+      env: { SERVER_URL: node0.url }
+    })
+    assert.strictEqual(forced.code, 0, forced.stderr)
     const next = await runCli(usagePageArgs(inAnHour()), { cwd: dir, env: { SERVER_URL: node0.url } })
     assert.strictEqual(next.code, 0, next.stderr)
     assert.strictEqual(next.stderr, "")
     assert.strictEqual((await node0.subscriptions()).at(-1)?.nonce, 2)
+    const verbose = await runCli([...usagePageArgs(inAnHour()), "--verbose"], {
+      cwd: dir,
+      env: { SERVER_URL: node0.url }
+    })
+    assert.match(
+      verbose.stderr,
+      /^Sent a v0 subscription of 0x[0-9a-fA-F]{40} \(nonce 2, expiry \d+\) for the Coordinator at /
+    )
   })
 })

@@ -447,7 +447,7 @@ const sub = Command.make(
     skipSimulation: Options.boolean("skip-simulation").pipe(
       Options.withDescription(
         "Do not dry-run createSubscriptionDelegatee (eth_call) before sending. By default a subscription the " +
-          "Coordinator would reject (expired, wrong signer) is not sent."
+          "Coordinator would reject (expired, wrong signer) or ignore (nonce already used) is not sent."
       )
     ),
     generation: Options.choice("generation", ["v0", "v1"]).pipe(
@@ -459,27 +459,35 @@ const sub = Command.make(
     )
   },
   (flags) =>
-    Effect.gen(function* () {
-      const rootFlags = yield* root
-      const globals = yield* Flags.resolveGlobals(rootFlags, flags)
-      const prepared = yield* Sub.prepare(flags)
-      const data = yield* readData(flags.input)
-      const body = yield* Sub.sign(prepared, data)
-      const io = yield* Io
-      if (globals.verbose) {
-        const { nonce, expiry } = body.signature
-        yield* io.stderr.write(
-          `Signed a ${prepared.subscription.version} subscription of ${prepared.subscription.owner} ` +
-            `(nonce ${nonce}, expiry ${expiry}) for the Coordinator at ${prepared.coordinator}\n`
-        )
-      }
-      if (!flags.skipSimulation) {
-        const warning = yield* Sub.simulate(prepared, body)
-        if (Option.isSome(warning)) yield* io.stderr.write(`warning: ${warning.value}\n`)
-      }
-      yield* Sub.send(globals.url, globals.timeoutSeconds, body)
-      yield* Output.text(Output.stdoutOnly, "Success: Subscription created.")
-    })
+    withNode(flags, (client, globals) =>
+      Effect.gen(function* () {
+        const prepared = yield* Sub.prepare(flags)
+        const data = yield* readData(flags.input)
+        const { request } = yield* client
+          .requestDelegatedSubscription({
+            account: prepared.key,
+            rpcUrl: prepared.rpcUrl,
+            coordinator: prepared.coordinator,
+            subscription: prepared.subscription,
+            expiry: prepared.expiry,
+            nonce: prepared.nonce,
+            data,
+            simulate: !flags.skipSimulation
+          })
+          .pipe(
+            Effect.catchIf(NodeClientError.isNodeClientError, (error) => Effect.fail(Sub.withHint(error, globals.url)))
+          )
+        if (globals.verbose) {
+          const io = yield* Io
+          const { nonce, expiry } = request.signature
+          yield* io.stderr.write(
+            `Sent a ${prepared.subscription.version} subscription of ${request.subscription.owner} (nonce ${nonce}, ` +
+              `expiry ${expiry}) for the Coordinator at ${prepared.coordinator}\n`
+          )
+        }
+        yield* Output.text(Output.stdoutOnly, "Success: Subscription created.")
+      })
+    )
 ).pipe(
   Command.withDescription(
     describe(

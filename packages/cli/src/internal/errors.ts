@@ -94,8 +94,8 @@ export const fromNodeClientError = (error: NodeClientError.NodeClientError, url:
  *
  * @internal
  */
-export const fromChainError = (error: ChainError.ChainError, hint = ""): CliError.CliError =>
-  make(new CliError.ChainFailure({ detail: `${error.message}${hint}` }), error)
+export const fromChainError = (error: ChainError.ChainError): CliError.CliError =>
+  make(new CliError.ChainFailure({ detail: error.message }), error)
 
 /** @internal */
 export const usage = (detail: string): CliError.CliError => make(new CliError.UsageError({ detail }))

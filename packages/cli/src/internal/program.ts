@@ -26,6 +26,28 @@ export const commandName = (args: ReadonlyArray<string>): string => {
 
 const cli = Command.run(command, { name: NAME, version: VERSION, executable: NAME })
 
+/** The shell of a `--completions bash` / `--completions=sh` request. @internal */
+export const bashCompletionsRequested = (args: ReadonlyArray<string>): boolean => {
+  const i = args.indexOf("--completions")
+  const shell = i >= 0 ? args[i + 1] : args.find((a) => a.startsWith("--completions="))?.slice("--completions=".length)
+  return shell === "bash" || shell === "sh"
+}
+
+/**
+ * Repairs two slips of @effect/cli 0.77's bash script: it names the root command `infernet-client` in one place and
+ * `infernet__client` (its identifier form) in the subcommand cases, so a subcommand's options never complete; and it
+ * gives `compgen -W` a choice list joined by commas (`all,pending,completed`), which bash offers as one word.
+ *
+ * @internal
+ */
+export const fixBashCompletions = (script: string, name: string): string => {
+  const id = name.replace(/-/g, "__")
+  return script
+    .replace(`cmd="${name}"`, `cmd="${id}"`)
+    .replace(new RegExp(`^(\\s+)${name}\\)$`, "m"), `$1${id})`)
+    .replace(/compgen -W "([^"$]*)"/g, (_, words: string) => `compgen -W "${words.replace(/,/g, " ")}"`)
+}
+
 /**
  * Runs `infernet-client` with `args` (without `node` and the script path). Never fails: every failure is printed on
  * stderr and becomes the exit code. Interruption (Ctrl-C) is left to the caller, which exits with 130.
@@ -48,6 +70,11 @@ export const program = (
         return io.stdout.write(`${io.stdout.isTTY ? text : Render.stripAnsi(text)}\n`)
       },
       error: () => Effect.void
+    }
+    if (bashCompletionsRequested(args)) {
+      const lines = yield* Command.getBashCompletions(command, NAME)
+      yield* io.stdout.write(`${fixBashCompletions(lines.join("\n"), NAME)}\n`)
+      return CliError.ExitCode.Success
     }
     const exit = yield* cli(["node", NAME, ...args]).pipe(Effect.withConsole(console), Effect.exit)
     if (Exit.isSuccess(exit)) return CliError.ExitCode.Success

@@ -1,9 +1,12 @@
-// `sub`: sign a delegated subscription with @infernet/chain and send it to the node. Key material is only ever held
-// in a `Redacted` and never printed, not even with --verbose.
-import { FileSystem, HttpClient, type HttpClientError, HttpClientRequest } from "@effect/platform"
-import { type ChainError, Coordinator, DelegatedSubscription, Signer, Subscription } from "@infernet/chain"
-import { ErrorResponse, Json } from "@infernet/types"
-import { Config, Duration, Effect, Option, Redacted } from "effect"
+// `sub`: read and check the flags, the key and the params file; the signing, the dry run and the request are
+// `NodeClient.requestDelegatedSubscription`. Key material is only ever held in a `Redacted` and never printed, not
+// even with --verbose.
+//
+// @infernet/chain (and viem) are only imported at run time, as the client does: the other commands never evaluate them.
+import { FileSystem } from "@effect/platform"
+import type { ChainError, Subscription } from "@infernet/chain"
+import type { NodeClientError } from "@infernet/client"
+import { Config, Effect, Option, Predicate, Redacted } from "effect"
 import * as CliError from "../CliError.js"
 import * as Errors from "./errors.js"
 import * as Flags from "./flags.js"
@@ -69,6 +72,9 @@ export const readKey = (
     )
   })
 
+/** @infernet/chain, loaded on first use. */
+const loadChain = Effect.promise(() => import("@infernet/chain"))
+
 /** Reads the params file into a subscription; every problem names the file and the field. @internal */
 export const readSubscription = (
   path: string,
@@ -84,8 +90,9 @@ export const readSubscription = (
           ? Errors.fileError(shown, error.detail)
           : Errors.fileError(shown, String(error))
     })
-    return yield* Subscription.make(params).pipe(
-      Effect.mapError((error) =>
+    const chain = yield* loadChain
+    return yield* chain.Subscription.make(params).pipe(
+      Effect.mapError((error: ChainError.ChainError) =>
         error.reason._tag === "InvalidSubscription"
           ? Errors.fileError(shown, `${Params.fileField(error.reason.field, params.version)} ${error.reason.detail}`)
           : Errors.fromChainError(error)
@@ -136,123 +143,25 @@ export const prepare = (flags: SubFlags): Effect.Effect<Prepared, CliError.CliEr
     }
   })
 
-/** Signs: the REST body for `POST /api/jobs`. @internal */
-export const sign = (
-  prepared: Prepared,
-  data: Json.JsonObject
-): Effect.Effect<DelegatedSubscription.RequestBody, CliError.CliError> =>
-  Effect.gen(function* () {
-    const signer = yield* Signer.fromPrivateKey(prepared.key)
-    return yield* signer.prepareDelegatedSubscription({
-      rpcUrl: prepared.rpcUrl,
-      coordinator: prepared.coordinator,
-      subscription: prepared.subscription,
-      expiry: prepared.expiry,
-      nonce: prepared.nonce,
-      data
-    })
-  }).pipe(Effect.mapError((error: ChainError.ChainError) => Errors.fromChainError(error)))
-
 /**
- * Dry-runs `createSubscriptionDelegatee` with the signed body (`eth_call`): the node answers `200 {}` even for a
- * signature the Coordinator will reject, so this is the only early warning. Resolves to a warning when `(owner,
- * nonce)` was used before (the Coordinator would keep the existing subscription and ignore this one).
+ * A failure of `requestDelegatedSubscription` as a `CliError`; a reverted dry run says that nothing was sent and how
+ * to send anyway.
  *
  * @internal
  */
-export const simulate = (
-  prepared: Prepared,
-  body: DelegatedSubscription.RequestBody
-): Effect.Effect<Option.Option<string>, CliError.CliError> =>
-  Coordinator.simulateCreateSubscriptionDelegateeEffect({
-    rpcUrl: prepared.rpcUrl,
-    coordinator: prepared.coordinator,
-    subscription: prepared.subscription,
-    signature: body.signature
-  }).pipe(
-    Effect.map(({ existed, subscriptionId }) =>
-      existed
-        ? Option.some(
-            `owner ${prepared.subscription.owner} already used nonce ${body.signature.nonce}: the Coordinator keeps ` +
-              `subscription ${subscriptionId} and will ignore this one (omit --nonce to use the next free one)`
-          )
-        : Option.none()
-    ),
-    Effect.mapError((error) =>
-      error.reason._tag === "SimulationReverted"
-        ? Errors.fromChainError(error, "; nothing was sent (--skip-simulation sends it anyway)")
-        : Errors.fromChainError(error)
-    )
-  )
-
-/**
- * Sends a signed body to `POST /api/jobs`.
- *
- * @internal
- */
-export const send = (
-  url: string,
-  timeoutSeconds: number,
-  body: DelegatedSubscription.RequestBody
-): Effect.Effect<void, CliError.CliError, HttpClient.HttpClient> =>
-  Effect.gen(function* () {
-    const http = yield* HttpClient.HttpClient
-    const request = HttpClientRequest.post(`${url}/api/jobs`).pipe(
-      HttpClientRequest.bodyText(DelegatedSubscription.stringifyRequestBody(body), "application/json")
-    )
-    const response = yield* http.execute(request).pipe(
-      Effect.timeoutFail({
-        duration: Duration.seconds(timeoutSeconds),
-        onTimeout: () =>
-          new CliError.CliError({
-            reason: new CliError.NodeUnreachable({ url, detail: `no answer within ${timeoutSeconds}s` })
-          })
-      }),
-      Effect.catchTags({
-        RequestError: (error) =>
-          Effect.fail(
-            new CliError.CliError({
-              reason: new CliError.NodeUnreachable({
-                url,
-                detail: `${describeTransport(error)}. Is the node running? Set its URL with --url or SERVER_URL.`
-              }),
-              cause: error
-            })
-          ),
-        ResponseError: (error) =>
-          Effect.fail(
-            new CliError.CliError({
-              reason: new CliError.NodeRejected({ status: error.response.status, detail: error.message }),
-              cause: error
-            })
-          )
-      }),
-      Effect.scoped
-    )
-    return yield* response.text.pipe(
-      Effect.orElseSucceed(() => ""),
-      Effect.flatMap((text) => {
-        if (response.status >= 200 && response.status < 300) return Effect.void
-        let parsed: unknown
-        try {
-          parsed = Json.parse(text)
-        } catch {
-          parsed = undefined
-        }
-        const detail = ErrorResponse.isErrorResponse(parsed)
-          ? Errors.describeApiError(parsed.error, parsed.params)
-          : `unexpected answer: ${JSON.stringify(text.trim().slice(0, 120))}`
-        return Effect.fail(
-          new CliError.CliError({ reason: new CliError.NodeRejected({ status: response.status, detail }) })
-        )
+export const withHint = (error: NodeClientError.NodeClientError, url: string): CliError.CliError => {
+  const mapped = Errors.fromNodeClientError(error, url)
+  const reason = error.reason
+  const reverted =
+    reason._tag === "SubscriptionError" &&
+    Predicate.isTagged(reason.cause, "ChainError") &&
+    Predicate.isTagged((reason.cause as ChainError.ChainError).reason, "SimulationReverted")
+  return reverted
+    ? new CliError.CliError({
+        reason: new CliError.ChainFailure({
+          detail: `${mapped.message}; nothing was sent (--skip-simulation sends it anyway)`
+        }),
+        cause: error
       })
-    )
-  })
-
-const describeTransport = (error: HttpClientError.RequestError): string => {
-  let cause: unknown = error.cause
-  while (cause instanceof Error && cause.cause !== undefined) cause = cause.cause
-  const code = (cause as { readonly code?: unknown } | undefined)?.code
-  if (typeof code === "string") return code === "ECONNREFUSED" ? "connection refused" : code
-  return cause instanceof Error ? cause.message : error.message
+    : mapped
 }
