@@ -504,7 +504,7 @@ export const make = (options: Options): Effect.Effect<Service, never, HttpClient
       const info = yield* Http.json(
         settings,
         { method: "health", httpMethod: "GET", path: "/health", safe: true, options },
-        Schema.Struct({ status: Schema.String })
+        NodeInfo.HealthInfo
       )
       return info.status === "healthy"
     })
