@@ -119,6 +119,8 @@ describe("infernet-client (built binary)", () => {
           `source ${JSON.stringify(script)}`,
           `COMP_WORDS=(${words.map((w) => JSON.stringify(w)).join(" ")}); COMP_CWORD=${words.length - 1}`,
           `_infernet-client_bash_completions infernet-client ${JSON.stringify(words.at(-1))} ${JSON.stringify(words.at(-2))}`,
+          // A bash expansion, not a template placeholder.
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: bash syntax
           'echo "${COMPREPLY[@]}"'
         ].join("\n")
         return spawnSync("bash", ["-c", shell], { encoding: "utf8" })
