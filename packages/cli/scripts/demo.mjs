@@ -77,7 +77,7 @@ const show = (text) => {
   process.stdout.write(shown.endsWith("\n") ? shown : `${shown}\n`)
 }
 
-let env = { ...process.env, XDG_CACHE_HOME: process.env.XDG_CACHE_HOME ?? join(work, "cache") }
+let env = { ...process.env }
 for (const key of ["SERVER_URL", "RPC_URL", "ADDRESS", "PRIVATE_KEY"]) delete env[key]
 
 /** Runs `infernet-client ...args` in the work directory, prints it, and checks its exit code. */
