@@ -1,7 +1,7 @@
 // Runs a TypeScript entry point (a benchmark) without a prior build: esbuild bundles it with the workspace packages
 // resolved to their sources (the `@infernet/source` condition), into a temporary .mjs file that node then runs.
 // Usage: node scripts/run-ts.mjs bench/index.ts [args...]
-import { build } from "esbuild"
+import { build, stop } from "esbuild"
 import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { basename, join } from "node:path"
@@ -28,6 +28,7 @@ await build({
   },
   logLevel: "warning"
 })
+await stop()
 process.argv = [process.argv[0], outfile, ...args]
 process.on("exit", () => rmSync(dir, { recursive: true, force: true }))
 await import(pathToFileURL(outfile).href)
