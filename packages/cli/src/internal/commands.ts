@@ -1,7 +1,6 @@
 // The command tree of `infernet-client`: one @effect/cli Command per reference command, plus `batch`.
 import { Command, HelpDoc, Options } from "@effect/cli"
-import type { FileSystem } from "@effect/platform"
-import type { HttpClient } from "@effect/platform"
+import type { FileSystem, HttpClient } from "@effect/platform"
 import { NodeClient, NodeClientError } from "@infernet/client"
 import { Job, Json, Primitives } from "@infernet/types"
 import { Duration, Effect, Option, Schema, Stream } from "effect"
@@ -13,6 +12,7 @@ import { Io } from "./Io.js"
 import * as Output from "./output.js"
 import { withProgress } from "./progress.js"
 import * as Sub from "./sub.js"
+import { VERSION } from "./version.js"
 
 /** The program name, as users type it. @internal */
 export const NAME = "infernet-client"
@@ -48,7 +48,7 @@ const withNode = <A extends Flags.GlobalFlags, R>(
     const client = yield* NodeClient.make({
       baseUrl: globals.url,
       timeout: Duration.seconds(globals.timeoutSeconds),
-      userAgent: `${NAME} (@infernet/cli)`
+      userAgent: `${NAME}/${VERSION}`
     })
     return yield* body(client, globals).pipe(
       Effect.catchIf(NodeClientError.isNodeClientError, (error) =>
