@@ -20,6 +20,13 @@ describe("Json.parse", () => {
     assert.deepStrictEqual(Json.parse("[9007199254740992]"), [9007199254740992n])
   })
 
+  it("finds big integers beside long fractions and exponents", () => {
+    assert.deepStrictEqual(
+      Json.parse("[0.12345678901234567890,12345678901234567890,-12345678901234567890,1e+1234567890123456]"),
+      [0.1234567890123456789, 12345678901234567890n, -12345678901234567890n, Number.POSITIVE_INFINITY]
+    )
+  })
+
   it("leaves digits inside strings alone, escaped quotes included", () => {
     const text = `{"id":"12345678901234567890","q":"say \\"1234567890123456789\\"","n":12345678901234567890}`
     assert.deepStrictEqual(Json.parse(text), {

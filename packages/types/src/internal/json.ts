@@ -1,13 +1,16 @@
 // Exact-integer JSON for the wire. Node 20's JSON.parse cannot see a number's source text, so big integer literals
 // are rewritten into marked strings before the native parse and turned back into bigint by the reviver. The scan
-// only runs when the text contains a run of 16+ digits, so ordinary bodies take the native path untouched.
+// only runs when the text may hold an integer literal of 16+ digits (a run of 16 digits that does not continue a
+// fraction or an exponent), so ordinary bodies, long floats such as embeddings included, take the native path.
 
-const BIG_DIGITS = /\d{16}/
+const BIG_DIGITS = /(?<![\d.eE+])\d{16}/
 const MARK = "\u0000bigint:"
 // The same marker as it is written inside JSON text (a raw NUL is not allowed in a JSON string).
 const MARK_IN_JSON = "\\u0000bigint:"
 
 const isDigit = (c: number) => c >= 48 && c <= 57
+// digits, ".", "e", "E", "+", "-"
+const isNumberChar = (c: number) => isDigit(c) || c === 46 || c === 101 || c === 69 || c === 43 || c === 45
 
 const markBigIntegers = (text: string): string => {
   let out = ""
@@ -37,7 +40,7 @@ const markBigIntegers = (text: string): string => {
         out += `${text.slice(last, start)}"${MARK_IN_JSON}${text.slice(start, i)}"`
         last = i
       } else if (isFraction) {
-        while (i < n && /[0-9eE+\-.]/.test(text[i]!)) i++
+        while (i < n && isNumberChar(text.charCodeAt(i))) i++
       }
       continue
     }
