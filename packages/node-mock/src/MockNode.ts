@@ -155,7 +155,7 @@ export const make = (
     const config = yield* resolveConfig(options)
     const address = yield* nodeAddressOf(config)
     const jobs = yield* FiberSet.make<unknown, unknown>()
-    const state = makeState(config, address, jobs)
+    const state = makeState(config, address, jobs, yield* Effect.clock)
     const host = options.host ?? "127.0.0.1"
     const requestedPort = options.port ?? 0
     const nodeServer = createServer()
@@ -189,7 +189,7 @@ export const make = (
       config,
       requests: Effect.sync(() => [...state.requests]),
       subscriptions: Effect.sync(() => [...state.subscriptions]),
-      jobs: Effect.clockWith((clock) => Effect.map(clock.currentTimeMillis, (at) => state.store.snapshot(at))),
+      jobs: Effect.sync(() => state.store.snapshot(state.now())),
       reset: Effect.sync(() => resetState(state)),
       setBehavior: (container, behavior) =>
         Effect.suspend(() => {

@@ -4,7 +4,7 @@ import type { IncomingMessage } from "node:http"
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import * as NodeHttpServerRequest from "@effect/platform-node/NodeHttpServerRequest"
-import { Cause, Clock, Effect, Either, FiberSet, Schema, Stream } from "effect"
+import { Cause, Effect, Either, FiberSet, Schema, Stream } from "effect"
 import { DelegatedSubscription, Job, Json } from "@infernet/types"
 import * as MockConfig from "../MockConfig.js"
 import { type BodyTooLarge, parseJson, readBody } from "./body.js"
@@ -55,21 +55,22 @@ const encoder = new TextDecoder()
 // ---------------------------------------------------------------------------------------------------------------
 // Responses
 
-const json = (status: number, body: unknown, headers?: Record<string, string>): Response =>
-  HttpServerResponse.text(Json.canonical(body), {
+// Bodies go out as strings with an explicit length: Node then writes headers and body in one syscall.
+const respond = (status: number, text: string, contentType: string, headers?: Record<string, string>): Response =>
+  HttpServerResponse.raw(text, {
     status,
-    contentType: "application/json",
-    ...(headers === undefined ? {} : { headers })
+    headers: {
+      "content-type": contentType,
+      "content-length": String(Buffer.byteLength(text)),
+      ...headers
+    }
   })
+
+const json = (status: number, body: unknown, headers?: Record<string, string>): Response =>
+  respond(status, Json.canonical(body), "application/json", headers)
 
 const html = (status: number, body: string, headers?: Record<string, string>): Response =>
-  HttpServerResponse.text(body, {
-    status,
-    contentType: "text/html; charset=utf-8",
-    ...(headers === undefined ? {} : { headers })
-  })
-
-const now = Clock.currentTimeMillis
+  respond(status, body, "text/html; charset=utf-8", headers)
 
 const isPlainObject = (u: unknown): u is Record<string, unknown> =>
   typeof u === "object" && u !== null && !Array.isArray(u)
@@ -117,6 +118,20 @@ const decodeSubmission = (value: unknown): Either.Either<Submission, string> => 
       onRight: (request) => Either.right({ _tag: "Subscription" as const, request, raw: value as Json.JsonObject })
     })
   }
+  // The common case checked by hand: Json.parse already guarantees the values inside `data` are JSON. Anything
+  // else goes through the schema, which also words the error.
+  const { containers, data, requires_proof } = value
+  if (
+    Array.isArray(containers) &&
+    containers.every((c) => typeof c === "string" && c !== "") &&
+    isPlainObject(data) &&
+    (requires_proof === undefined || typeof requires_proof === "boolean")
+  ) {
+    const request = (
+      requires_proof === undefined ? { containers, data } : { containers, data, requires_proof }
+    ) as Job.JobRequest
+    return Either.right({ _tag: "Job", request })
+  }
   return Either.match(decodeJob(value), {
     onLeft: (error) => Either.left(`not a valid job request: ${describeParseError(error)}`),
     onRight: (request) => Either.right({ _tag: "Job" as const, request })
@@ -162,44 +177,66 @@ const errorBody = (outcome: { readonly error: string; readonly params?: Json.Jso
   outcome.params === undefined ? { error: outcome.error } : { error: outcome.error, params: outcome.params }
 
 const startJob = (ctx: Ctx, request: Job.JobRequest) =>
-  Effect.gen(function* () {
+  Effect.suspend(() => {
     const { state, client } = ctx
     const id = crypto.randomUUID()
     const containers = [...request.containers]
-    state.store.setRunning(client, id, containers, yield* now)
+    state.store.setRunning(client, id, containers, state.now())
+    const rest = runChain(state, client, id, containers, request, 0, request.data, [])
     // Request handlers run uninterruptibly; the job must not inherit that, or closing the node would wait for it.
-    yield* FiberSet.run(state.jobs, Effect.interruptible(runChain(state, client, id, containers, request)))
-    return id
+    return rest === undefined ? Effect.succeed(id) : Effect.as(FiberSet.run(state.jobs, Effect.interruptible(rest)), id)
   })
 
+/**
+ * Runs a job's containers from `index`, in order: container i+1 receives container i's output as its data.
+ * Containers that answer at once (no latency, not a proxy) run right here; from the first one that must wait, the
+ * rest of the chain is returned as an effect to fork. `undefined` means the job is finished.
+ */
 const runChain = (
   state: NodeState,
   client: string,
   id: string,
   containers: ReadonlyArray<string>,
-  request: Job.JobRequest
-): Effect.Effect<void> =>
-  Effect.gen(function* () {
-    const results: Array<ContainerResult> = []
-    let data: Json.JsonValue = request.data
-    for (const container of containers) {
-      const envelope: Runner.Envelope = {
-        source: Runner.Location.OFFCHAIN,
-        destination: Runner.Location.OFFCHAIN,
-        data,
-        requires_proof: request.requires_proof === true
-      }
-      const outcome = yield* Effect.either(Runner.call(state.containers.get(container)!, envelope))
+  request: Job.JobRequest,
+  index: number,
+  input: Json.JsonValue,
+  results: Array<ContainerResult>
+): Effect.Effect<void> | undefined => {
+  let data = input
+  for (let i = index; i < containers.length; i++) {
+    const container = containers[i]!
+    const runtime = state.containers.get(container)!
+    const envelope: Runner.Envelope = {
+      source: Runner.Location.OFFCHAIN,
+      destination: Runner.Location.OFFCHAIN,
+      data,
+      requires_proof: request.requires_proof === true
+    }
+    const planned = Runner.plan(runtime)
+    const now = Runner.runNow(runtime, planned, envelope)
+    const settle = (outcome: Either.Either<Json.JsonValue, Runner.ContainerFailure>): Json.JsonValue | undefined => {
       if (Either.isLeft(outcome)) {
         results.push({ container, error: outcome.left.error } as ContainerResult)
-        state.store.setFinished(client, id, "failed", containers, results, yield* now)
-        return
+        state.store.setFinished(client, id, "failed", containers, results, state.now())
+        return undefined
       }
       results.push({ container, output: outcome.right } as ContainerResult)
-      data = outcome.right
+      return outcome.right
     }
-    state.store.setFinished(client, id, "success", containers, results, yield* now)
-  })
+    if (now === undefined) {
+      return Effect.flatMap(Effect.either(Runner.execute(runtime, planned, envelope)), (outcome) => {
+        const output = settle(outcome)
+        if (output === undefined) return Effect.void
+        return runChain(state, client, id, containers, request, i + 1, output, results) ?? Effect.void
+      })
+    }
+    const output = settle(now)
+    if (output === undefined) return undefined
+    data = output
+  }
+  state.store.setFinished(client, id, "success", containers, results, state.now())
+  return undefined
+}
 
 const submit = (ctx: Ctx, submission: Submission, route: string): Effect.Effect<SubmissionOutcome> =>
   Effect.gen(function* () {
@@ -222,7 +259,7 @@ const submitSubscription = (
   Effect.gen(function* () {
     const { state, client } = ctx
     const request = submission.request
-    const at = yield* now
+    const at = state.now()
     const containers = yield* resolveContainers(state, request)
     const echo = { id: crypto.randomUUID(), ip: client, ...submission.raw }
     const verdict = checkSubscription(state, request, containers, at / 1000, echo)
@@ -259,8 +296,9 @@ const submitSubscription = (
 const health: Handler = () => Effect.succeed(json(200, { status: "healthy" }))
 
 const info: Handler = (ctx) =>
-  Effect.map(now, (at) => {
+  Effect.sync(() => {
     const { state } = ctx
+    const at = state.now()
     return json(200, {
       version: state.config.mock.version,
       containers: state.config.containers.map((c) => ({
@@ -377,13 +415,11 @@ const createStream: Handler = (ctx) =>
     // Only the first container runs when streaming.
     const container = request.containers[0]!
     const id = crypto.randomUUID()
-    state.store.setRunning(client, id, request.containers, yield* now)
+    state.store.setRunning(client, id, request.containers, state.now())
     const parts: Array<Uint8Array> = []
     const finish = (status: "success" | "failed", result: ContainerResult) =>
       Stream.execute(
-        Effect.flatMap(now, (at) =>
-          Effect.sync(() => state.store.setFinished(client, id, status, request.containers, [result], at))
-        )
+        Effect.sync(() => state.store.setFinished(client, id, status, request.containers, [result], state.now()))
       )
     const content = Runner.stream(state.containers.get(container)!, {
       source: Runner.Location.OFFCHAIN,
@@ -420,8 +456,9 @@ const decodeAll = (parts: ReadonlyArray<Uint8Array>): string => {
 }
 
 const listJobs: Handler = (ctx) =>
-  Effect.map(now, (at) => {
+  Effect.sync(() => {
     const { state, client, query } = ctx
+    const at = state.now()
     const ids = query.getAll("id")
     if (ids.length === 0) {
       const pending = query.get("pending")
@@ -454,7 +491,7 @@ const recordStatus: Handler = (ctx) =>
       return failed
     }
     if (!("status" in parsed.value)) return failed
-    const at = yield* now
+    const at = state.now()
     switch (status) {
       case "running":
         state.store.setRunning(client, id, containers, at)
@@ -474,7 +511,7 @@ const recordStatus: Handler = (ctx) =>
 
 const controlRequests: Handler = (ctx) => Effect.succeed(json(200, ctx.state.requests))
 const controlSubscriptions: Handler = (ctx) => Effect.succeed(json(200, ctx.state.subscriptions))
-const controlJobs: Handler = (ctx) => Effect.map(now, (at) => json(200, ctx.state.store.snapshot(at)))
+const controlJobs: Handler = (ctx) => Effect.sync(() => json(200, ctx.state.store.snapshot(ctx.state.now())))
 const controlContainers: Handler = (ctx) =>
   Effect.succeed(
     json(
@@ -580,56 +617,55 @@ const rateLimitRule = (state: NodeState, key: string) => {
   return { limit: rule.limit, periodMs: rule.period_seconds * 1000 }
 }
 
-const dispatch = (ctx: Ctx): Effect.Effect<Response> =>
-  Effect.gen(function* () {
-    const candidates = routesFor(ctx.path)
-    if (candidates === undefined) return html(404, Html.NOT_FOUND)
-    const method = ctx.method === "HEAD" ? "GET" : ctx.method
-    const matched = candidates.find((r) => r.method === method)
-    if (matched === undefined) {
-      const allow = allowHeader(candidates)
-      if (ctx.method === "OPTIONS") return HttpServerResponse.empty({ status: 200, headers: { allow } })
-      return html(405, Html.METHOD_NOT_ALLOWED, { allow })
-    }
-    let limitHeaders: Readonly<Record<string, string>> | undefined
-    const rule = matched.limited ? rateLimitRule(ctx.state, matched.key) : undefined
-    if (rule !== undefined) {
-      const decision = ctx.state.limiter.check(`${matched.key}|${ctx.client}`, rule, yield* now)
-      if (!decision.allowed) return html(429, Html.TOO_MANY_REQUESTS, { ...decision.headers })
-      limitHeaders = decision.headers
-    }
-    const response = yield* matched
-      .handler(ctx)
-      .pipe(
-        Effect.catchTag("BodyTooLarge", () =>
-          Effect.succeed(html(413, Html.REQUEST_TOO_LARGE, { connection: "close" }))
-        )
-      )
-    return limitHeaders === undefined ? response : HttpServerResponse.setHeaders(response, limitHeaders)
-  })
+const dispatch = (ctx: Ctx): Effect.Effect<Response> => {
+  const candidates = routesFor(ctx.path)
+  if (candidates === undefined) return Effect.succeed(html(404, Html.NOT_FOUND))
+  const method = ctx.method === "HEAD" ? "GET" : ctx.method
+  const matched = candidates.find((r) => r.method === method)
+  if (matched === undefined) {
+    const allow = allowHeader(candidates)
+    if (ctx.method === "OPTIONS") return Effect.succeed(HttpServerResponse.empty({ status: 200, headers: { allow } }))
+    return Effect.succeed(html(405, Html.METHOD_NOT_ALLOWED, { allow }))
+  }
+  const rule = matched.limited ? rateLimitRule(ctx.state, matched.key) : undefined
+  let limitHeaders: Readonly<Record<string, string>> | undefined
+  if (rule !== undefined) {
+    const decision = ctx.state.limiter.check(`${matched.key}|${ctx.client}`, rule, ctx.state.now())
+    if (!decision.allowed) return Effect.succeed(html(429, Html.TOO_MANY_REQUESTS, { ...decision.headers }))
+    limitHeaders = decision.headers
+  }
+  const response = matched
+    .handler(ctx)
+    .pipe(
+      Effect.catchTag("BodyTooLarge", () => Effect.succeed(html(413, Html.REQUEST_TOO_LARGE, { connection: "close" })))
+    )
+  return limitHeaders === undefined
+    ? response
+    : Effect.map(response, (r) => HttpServerResponse.setHeaders(r, limitHeaders))
+}
 
-const record = (ctx: Ctx, status: number) =>
-  Effect.map(now, (at) => {
-    const { state } = ctx
-    const text = ctx.body
-    const entry: RecordedRequest = {
-      at: new Date(at).toISOString(),
-      method: ctx.method,
-      path: ctx.path,
-      query: ctx.rawQuery,
-      client: ctx.client,
-      status,
-      content_type: ctx.incoming.headers["content-type"] ?? null,
-      body: text === null ? null : text.length > LOG_BODY_LIMIT ? text.slice(0, LOG_BODY_LIMIT) : text,
-      ...(ctx.tolerated ? { tolerated: "trailing_commas" as const } : {})
-    }
-    pushBounded(state.requests, entry, state.config.mock.request_log_limit)
-  })
+const record = (ctx: Ctx, status: number): void => {
+  const { state } = ctx
+  const text = ctx.body
+  const entry: RecordedRequest = {
+    at: new Date(state.now()).toISOString(),
+    method: ctx.method,
+    path: ctx.path,
+    query: ctx.rawQuery,
+    client: ctx.client,
+    status,
+    content_type: ctx.incoming.headers["content-type"] ?? null,
+    body: text === null ? null : text.length > LOG_BODY_LIMIT ? text.slice(0, LOG_BODY_LIMIT) : text,
+    ...(ctx.tolerated ? { tolerated: "trailing_commas" as const } : {})
+  }
+  pushBounded(state.requests, entry, state.config.mock.request_log_limit)
+}
+
+const EMPTY_QUERY = new URLSearchParams()
 
 /** The whole mock node as one HTTP application over `state`. */
-export const makeApp = (state: NodeState) =>
-  Effect.gen(function* () {
-    const request = yield* HttpServerRequest.HttpServerRequest
+export const makeApp = (state: NodeState): Effect.Effect<Response, never, HttpServerRequest.HttpServerRequest> =>
+  Effect.flatMap(HttpServerRequest.HttpServerRequest, (request) => {
     const incoming = NodeHttpServerRequest.toIncomingMessage(request)
     const url = request.url
     const q = url.indexOf("?")
@@ -640,19 +676,20 @@ export const makeApp = (state: NodeState) =>
       method: request.method,
       path,
       rawQuery,
-      query: new URLSearchParams(rawQuery),
+      query: rawQuery === "" ? EMPTY_QUERY : new URLSearchParams(rawQuery),
       client: normalizeAddress(incoming.socket.remoteAddress ?? ""),
       incoming,
       body: null,
       tolerated: false
     }
-    const response = yield* dispatch(ctx).pipe(
+    return dispatch(ctx).pipe(
       Effect.catchAllCause((cause) =>
         Cause.isInterruptedOnly(cause)
           ? Effect.failCause(cause)
           : Effect.as(Effect.logError("node-mock: unexpected failure", cause), html(500, Html.INTERNAL_SERVER_ERROR))
-      )
+      ),
+      Effect.tap((response) => {
+        if (!path.startsWith(CONTROL_PREFIX)) record(ctx, response.status)
+      })
     )
-    if (!path.startsWith(CONTROL_PREFIX)) yield* record(ctx, response.status)
-    return response
   })

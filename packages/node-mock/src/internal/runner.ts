@@ -1,6 +1,6 @@
 // Runs one container call the way the real node's orchestrator sees it: an input envelope in, a JSON output (or a
 // stream of bytes) out, and failures with the error strings aiohttp would have produced.
-import { Data, Duration, Effect, Stream } from "effect"
+import { Data, Duration, Effect, Either, Stream } from "effect"
 import { Json } from "@infernet/types"
 import type * as MockConfig from "../MockConfig.js"
 import { pyRepr } from "./pyrepr.js"
@@ -102,56 +102,91 @@ const drawLatency = (state: ContainerState): number => {
 
 const sleepMs = (ms: number) => (ms > 0 ? Effect.sleep(Duration.millis(ms)) : Effect.void)
 
-/** Latency, then a failure roll; fails with the configured failure when the roll (or the `fail` behaviour) says so. */
-const prelude = (state: ContainerState): Effect.Effect<void, ContainerFailure> =>
-  Effect.suspend(() => {
-    const latency = drawLatency(state)
-    const behavior = state.behavior
-    const rate = behavior.failure_rate ?? 0
-    const fails = behavior.type === "fail" || (rate > 0 && state.prng.next() < rate)
-    const wait = sleepMs(latency)
-    return fails
-      ? Effect.zipRight(wait, Effect.fail(new ContainerFailure({ error: failureMessage(state, behavior.failure) })))
-      : wait
-  })
+/** The draws of one call, made when the call starts: its latency, and its failure if it fails. */
+export interface Plan {
+  readonly latency: number
+  readonly failure: ContainerFailure | undefined
+}
+
+/** Draws a call's latency, then its failure roll (the `fail` behaviour always fails), in that order. */
+export const plan = (state: ContainerState): Plan => {
+  const latency = drawLatency(state)
+  const behavior = state.behavior
+  const rate = behavior.failure_rate ?? 0
+  const fails = behavior.type === "fail" || (rate > 0 && state.prng.next() < rate)
+  return {
+    latency,
+    failure: fails ? new ContainerFailure({ error: failureMessage(state, behavior.failure) }) : undefined
+  }
+}
 
 const textFor = (behavior: MockConfig.Behavior, data: Json.JsonValue): string =>
   (behavior.type === "completion" || behavior.type === "stream") && behavior.text !== undefined
     ? behavior.text
     : completion(promptOf(data))
 
-const compute = (state: ContainerState, envelope: Envelope): Effect.Effect<Json.JsonValue, ContainerFailure> => {
-  const behavior = state.behavior
+/** The output of every behaviour but `proxy`, computed at once. */
+const computeLocal = (
+  state: ContainerState,
+  behavior: Exclude<MockConfig.Behavior, { type: "proxy" }>,
+  envelope: Envelope
+): Either.Either<Json.JsonValue, ContainerFailure> => {
   switch (behavior.type) {
     case "echo":
-      return Effect.succeed(envelope.data)
+      return Either.right(envelope.data)
     case "hello-world":
-      return Effect.succeed({ output: `hello, world!, your input was: ${pyRepr(envelope)}` })
+      return Either.right({ output: `hello, world!, your input was: ${pyRepr(envelope)}` })
     case "completion":
-      return Effect.succeed(
+      return Either.right(
         endpointOf(envelope.data) === "embeddings"
           ? embeddings(envelope.data, behavior.dimensions ?? DEFAULT_DIMENSIONS)
           : textFor(behavior, envelope.data)
       )
     case "embeddings":
-      return Effect.succeed(embeddings(envelope.data, behavior.dimensions ?? DEFAULT_DIMENSIONS))
+      return Either.right(embeddings(envelope.data, behavior.dimensions ?? DEFAULT_DIMENSIONS))
     case "stream":
-      return Effect.succeed(textFor(behavior, envelope.data))
+      return Either.right(textFor(behavior, envelope.data))
     case "static":
-      return Effect.succeed(behavior.output)
+      return Either.right(behavior.output)
     case "fail":
-      return Effect.fail(new ContainerFailure({ error: failureMessage(state, behavior.failure) }))
-    case "proxy":
-      return proxyCall(state, behavior, envelope)
+      return Either.left(new ContainerFailure({ error: failureMessage(state, behavior.failure) }))
   }
 }
 
+const compute = (state: ContainerState, envelope: Envelope): Effect.Effect<Json.JsonValue, ContainerFailure> => {
+  const behavior = state.behavior
+  return behavior.type === "proxy" ? proxyCall(state, behavior, envelope) : computeLocal(state, behavior, envelope)
+}
+
+/**
+ * The outcome of a planned call when it needs no waiting (no latency, not a proxy), or `undefined` when it must run
+ * as an effect. Lets a job of instant containers finish without a fiber.
+ */
+export const runNow = (
+  state: ContainerState,
+  planned: Plan,
+  envelope: Envelope
+): Either.Either<Json.JsonValue, ContainerFailure> | undefined => {
+  if (planned.latency > 0) return undefined
+  if (planned.failure !== undefined) return Either.left(planned.failure)
+  const behavior = state.behavior
+  return behavior.type === "proxy" ? undefined : computeLocal(state, behavior, envelope)
+}
+
+/** A planned call as an effect: its latency on the Clock, then its failure or its output. */
+export const execute = (
+  state: ContainerState,
+  planned: Plan,
+  envelope: Envelope
+): Effect.Effect<Json.JsonValue, ContainerFailure> =>
+  Effect.zipRight(
+    sleepMs(planned.latency),
+    planned.failure !== undefined ? Effect.fail(planned.failure) : Effect.suspend(() => compute(state, envelope))
+  )
+
 /** One call, as `POST /api/jobs` makes it: the container's JSON output, or its failure. */
 export const call = (state: ContainerState, envelope: Envelope): Effect.Effect<Json.JsonValue, ContainerFailure> =>
-  Effect.zipRight(
-    prelude(state),
-    Effect.suspend(() => compute(state, envelope))
-  )
+  Effect.suspend(() => execute(state, plan(state), envelope))
 
 const fetchFailure = (cause: unknown, url: string, timedOut: boolean): ContainerFailure => {
   if (timedOut) return new ContainerFailure({ error: "" })
@@ -277,30 +312,41 @@ const textStream = (
  */
 export const stream = (state: ContainerState, envelope: Envelope): Stream.Stream<Uint8Array, ContainerFailure> =>
   Stream.unwrap(
-    Effect.map(prelude(state), () => {
-      const behavior = state.behavior
-      switch (behavior.type) {
-        case "stream":
-          return textStream(
-            textFor(behavior, envelope.data),
-            behavior.chunk_delay_ms ?? DEFAULT_CHUNK_DELAY_MS,
-            behavior.tokens_per_chunk ?? 1,
-            behavior.fail_after_chunks,
-            // What aiohttp says when a chunked answer stops before its end.
-            "Response payload is not completed"
-          )
-        case "completion":
-          if (endpointOf(envelope.data) !== "embeddings") {
-            return textStream(textFor(behavior, envelope.data), DEFAULT_CHUNK_DELAY_MS, 1, undefined, "")
-          }
-          break
-        case "proxy":
-          return proxyStream(state, behavior, envelope)
-      }
-      return Stream.fromEffect(
-        Effect.map(compute(state, envelope), (output) => encoder.encode(`${Json.stringify(output)}\n`))
+    Effect.suspend(() => {
+      const planned = plan(state)
+      return Effect.as(
+        Effect.zipRight(
+          sleepMs(planned.latency),
+          planned.failure === undefined ? Effect.void : Effect.fail(planned.failure)
+        ),
+        planned
       )
-    })
+    }).pipe(
+      Effect.map(() => {
+        const behavior = state.behavior
+        switch (behavior.type) {
+          case "stream":
+            return textStream(
+              textFor(behavior, envelope.data),
+              behavior.chunk_delay_ms ?? DEFAULT_CHUNK_DELAY_MS,
+              behavior.tokens_per_chunk ?? 1,
+              behavior.fail_after_chunks,
+              // What aiohttp says when a chunked answer stops before its end.
+              "Response payload is not completed"
+            )
+          case "completion":
+            if (endpointOf(envelope.data) !== "embeddings") {
+              return textStream(textFor(behavior, envelope.data), DEFAULT_CHUNK_DELAY_MS, 1, undefined, "")
+            }
+            break
+          case "proxy":
+            return proxyStream(state, behavior, envelope)
+        }
+        return Stream.fromEffect(
+          Effect.map(compute(state, envelope), (output) => encoder.encode(`${Json.stringify(output)}\n`))
+        )
+      })
+    )
   )
 
 /** `GET <url>/service-resources[?model_id=]` of a proxied container; `undefined` when it does not answer JSON. */

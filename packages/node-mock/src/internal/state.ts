@@ -1,5 +1,5 @@
 // The mutable state of one running mock node, and what the control API reports about it.
-import type { FiberSet } from "effect"
+import type { Clock, FiberSet } from "effect"
 import type { Json } from "@infernet/types"
 import type * as MockConfig from "../MockConfig.js"
 import type { ContainerLookup } from "./containerLookup.js"
@@ -64,13 +64,16 @@ export interface NodeState {
   /** The node's address for `/info` (`""` without a wallet key or with chain disabled). */
   readonly nodeAddress: string
   readonly jobs: FiberSet.FiberSet<unknown, unknown>
+  /** Epoch milliseconds from the node's Effect Clock (a TestClock in tests). */
+  readonly now: () => number
   lookup: ContainerLookup | undefined
 }
 
 export const makeState = (
   config: MockConfig.MockConfig,
   nodeAddress: string,
-  jobs: FiberSet.FiberSet<unknown, unknown>
+  jobs: FiberSet.FiberSet<unknown, unknown>,
+  clock: Clock.Clock
 ): NodeState => ({
   config,
   containers: new Map(config.containers.map((c) => [c.id, makeContainerState(c, config.mock.seed)])),
@@ -85,6 +88,7 @@ export const makeState = (
   ),
   nodeAddress: config.chain.enabled ? nodeAddress : "",
   jobs,
+  now: () => clock.unsafeCurrentTimeMillis(),
   lookup: undefined
 })
 
