@@ -10,4 +10,18 @@ export NX_DAEMON=false NX_NO_CLOUD=true
 echo "› pnpm install"
 pnpm install --frozen-lockfile
 echo "› build, typecheck, lint, test, test:build"
-pnpm exec nx run-many -t build typecheck lint test test:build --output-style=stream
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+status=0
+pnpm exec nx run-many -t build typecheck lint test test:build --output-style=stream 2>&1 | tee "$log" || status=$?
+# One closing line over every package's Vitest summary ("Tests  12 passed | 1 failed (13)").
+sed 's/\x1b\[[0-9;]*m//g' "$log" | awk '
+  /^[^ ]*:? *Tests +[0-9]/ {
+    for (i = 1; i <= NF; i++) {
+      if ($i == "passed" || $i == "passed)") passed += $(i - 1)
+      if ($i == "failed" || $i == "failed)") failed += $(i - 1)
+      if ($i == "skipped" || $i == "skipped)") skipped += $(i - 1)
+    }
+  }
+  END { printf "tests: %d passed, %d failed", passed, failed; if (skipped) printf ", %d skipped", skipped; print "" }'
+exit "$status"
