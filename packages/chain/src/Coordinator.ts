@@ -25,6 +25,7 @@ import * as Errors from "./internal/errors.js"
 import * as Message from "./internal/message.js"
 import * as Rpc from "./internal/rpc.js"
 import * as Run from "./internal/run.js"
+import * as Structs from "./internal/structs.js"
 import * as Validate from "./internal/validate.js"
 import type * as Subscription from "./Subscription.js"
 
@@ -106,17 +107,7 @@ export const abiV0 = [
     type: "function",
     name: "createSubscriptionDelegatee",
     stateMutability: "nonpayable",
-    inputs: delegateeInputs([
-      { name: "owner", type: "address" },
-      { name: "activeAt", type: "uint32" },
-      { name: "period", type: "uint32" },
-      { name: "frequency", type: "uint32" },
-      { name: "redundancy", type: "uint16" },
-      { name: "maxGasPrice", type: "uint48" },
-      { name: "maxGasLimit", type: "uint32" },
-      { name: "containerId", type: "string" },
-      { name: "inputs", type: "bytes" }
-    ] as const),
+    inputs: delegateeInputs(Structs.subscriptionFieldsV0),
     outputs: [
       { name: "subscriptionId", type: "uint32" },
       { name: "existed", type: "bool" }
@@ -136,19 +127,7 @@ export const abiV1 = [
     type: "function",
     name: "createSubscriptionDelegatee",
     stateMutability: "nonpayable",
-    inputs: delegateeInputs([
-      { name: "owner", type: "address" },
-      { name: "activeAt", type: "uint32" },
-      { name: "period", type: "uint32" },
-      { name: "frequency", type: "uint32" },
-      { name: "redundancy", type: "uint16" },
-      { name: "containerId", type: "bytes32" },
-      { name: "lazy", type: "bool" },
-      { name: "verifier", type: "address" },
-      { name: "paymentAmount", type: "uint256" },
-      { name: "paymentToken", type: "address" },
-      { name: "wallet", type: "address" }
-    ] as const),
+    inputs: delegateeInputs(Structs.subscriptionFieldsV1),
     outputs: [
       { name: "subscriptionId", type: "uint32" },
       { name: "existed", type: "bool" }

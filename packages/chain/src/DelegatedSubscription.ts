@@ -25,6 +25,7 @@ import * as Coordinator from "./Coordinator.js"
 import * as Errors from "./internal/errors.js"
 import * as Message from "./internal/message.js"
 import * as Run from "./internal/run.js"
+import * as Structs from "./internal/structs.js"
 import * as Validate from "./internal/validate.js"
 import * as Subscription from "./Subscription.js"
 
@@ -40,44 +41,8 @@ import * as Subscription from "./Subscription.js"
  * @category typed data
  */
 export const delegatedSubscriptionTypes = {
-  v0: {
-    DelegateSubscription: [
-      { name: "nonce", type: "uint32" },
-      { name: "expiry", type: "uint32" },
-      { name: "sub", type: "Subscription" }
-    ],
-    Subscription: [
-      { name: "owner", type: "address" },
-      { name: "activeAt", type: "uint32" },
-      { name: "period", type: "uint32" },
-      { name: "frequency", type: "uint32" },
-      { name: "redundancy", type: "uint16" },
-      { name: "maxGasPrice", type: "uint48" },
-      { name: "maxGasLimit", type: "uint32" },
-      { name: "containerId", type: "string" },
-      { name: "inputs", type: "bytes" }
-    ]
-  },
-  v1: {
-    DelegateSubscription: [
-      { name: "nonce", type: "uint32" },
-      { name: "expiry", type: "uint32" },
-      { name: "sub", type: "Subscription" }
-    ],
-    Subscription: [
-      { name: "owner", type: "address" },
-      { name: "activeAt", type: "uint32" },
-      { name: "period", type: "uint32" },
-      { name: "frequency", type: "uint32" },
-      { name: "redundancy", type: "uint16" },
-      { name: "containerId", type: "bytes32" },
-      { name: "lazy", type: "bool" },
-      { name: "verifier", type: "address" },
-      { name: "paymentAmount", type: "uint256" },
-      { name: "paymentToken", type: "address" },
-      { name: "wallet", type: "address" }
-    ]
-  }
+  v0: { DelegateSubscription: Structs.delegateSubscriptionFields, Subscription: Structs.subscriptionFieldsV0 },
+  v1: { DelegateSubscription: Structs.delegateSubscriptionFields, Subscription: Structs.subscriptionFieldsV1 }
 } as const
 
 /**
