@@ -17,6 +17,7 @@ import { Effect, Layer, ManagedRuntime } from "effect"
 import { fork } from "node:child_process"
 import { availableParallelism } from "node:os"
 import { NodeClient } from "../src/index.js"
+import { version } from "../src/internal/version.js"
 import { createNodeClient } from "../src/promise.js"
 
 const QUICK = process.argv.includes("--quick")
@@ -65,18 +66,20 @@ const pool = async (ops: number, inFlight: number, op: Op) => {
   await Promise.all(Array.from({ length: Math.min(inFlight, ops) }, worker))
 }
 
+// The baseline sends the same requests as the client (same headers, the body written per call) and parses the same
+// answers, on the same global dispatcher: only the client's own work is measured against it.
 const rawFetch = (url: string): Impl => {
-  const body = JSON.stringify(job)
+  const userAgent = `infernet-ts-client/${version}`
   const op: Op = async () => {
     const created = await fetch(`${url}/api/jobs`, {
       method: "POST",
-      headers: { "content-type": "application/json", accept: "application/json" },
-      body
+      headers: { "content-type": "application/json", accept: "application/json", "user-agent": userAgent },
+      body: JSON.stringify(job)
     })
     if (!created.ok) throw new Error(`POST /api/jobs: ${created.status}`)
     const { id } = (await created.json()) as { id: string }
     const results = await fetch(`${url}/api/jobs?id=${encodeURIComponent(id)}`, {
-      headers: { accept: "application/json" }
+      headers: { accept: "application/json", "user-agent": userAgent }
     })
     if (!results.ok) throw new Error(`GET /api/jobs: ${results.status}`)
     const [result] = (await results.json()) as Array<{ id: string }>
