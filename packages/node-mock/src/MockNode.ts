@@ -21,16 +21,47 @@ import {
   type Scope
 } from "effect"
 import { makeApp, setBehavior as setContainerBehavior } from "./internal/app.js"
-import { makeState, resetState } from "./internal/state.js"
+import { lastOf, makeState, resetState } from "./internal/state.js"
 import * as MockConfig from "./MockConfig.js"
 import * as MockNodeError from "./MockNodeError.js"
 
-export type { RecordedRequest, RecordedSubscription } from "./internal/state.js"
-export type { JobSnapshot } from "./internal/store.js"
-export type { SignatureCheck } from "./internal/verify.js"
+import type * as State from "./internal/state.js"
+import type * as Store from "./internal/store.js"
+import type * as Verify from "./internal/verify.js"
 
-import type { RecordedRequest, RecordedSubscription } from "./internal/state.js"
-import type { JobSnapshot } from "./internal/store.js"
+/**
+ * A request the mock received, as `GET /__mock/requests` and `requests` list it: `{at, method, path, query, client,
+ * status, content_type, body, tolerated?}`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type RecordedRequest = State.RecordedRequest
+
+/**
+ * A delegated subscription the mock received, with the outcome of its signature check.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type RecordedSubscription = State.RecordedSubscription
+
+/**
+ * The outcome of a signature check: `verified`, `signer_mismatch`, `unknown_owner`, `invalid_signature` or
+ * `not_checked`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type SignatureCheck = Verify.SignatureCheck
+
+/**
+ * A stored job and the client it belongs to, as `GET /__mock/jobs` and `jobs` list them.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type JobSnapshot = Store.JobSnapshot
 
 /**
  * How to start a mock node.
@@ -187,8 +218,8 @@ export const make = (
       host,
       port,
       config,
-      requests: Effect.sync(() => [...state.requests]),
-      subscriptions: Effect.sync(() => [...state.subscriptions]),
+      requests: Effect.sync(() => lastOf(state.requests, config.mock.request_log_limit)),
+      subscriptions: Effect.sync(() => lastOf(state.subscriptions, config.mock.request_log_limit)),
       jobs: Effect.sync(() => state.store.snapshot(state.now())),
       reset: Effect.sync(() => resetState(state)),
       setBehavior: (container, behavior) =>

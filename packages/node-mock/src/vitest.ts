@@ -93,12 +93,12 @@ export const globalSetup =
     return () => node.close()
   }
 
+const setup: (project: GlobalSetupContext) => Promise<() => Promise<void>> = globalSetup()
+
 /**
  * The default global setup: the default configuration (or the `INFERNET_NODE_MOCK_*` environment), on a free port.
  *
  * @since 0.1.0
  * @category constructors
  */
-const setup: (project: GlobalSetupContext) => Promise<() => Promise<void>> = globalSetup()
-
 export default setup

@@ -15,6 +15,7 @@ import * as Html from "./html.js"
 import { normalizeAddress } from "./ip.js"
 import * as Runner from "./runner.js"
 import {
+  lastOf,
   type NodeState,
   pushBounded,
   type RecordedRequest,
@@ -509,8 +510,10 @@ const recordStatus: Handler = (ctx) =>
 // ---------------------------------------------------------------------------------------------------------------
 // The mock-only control API
 
-const controlRequests: Handler = (ctx) => Effect.succeed(json(200, ctx.state.requests))
-const controlSubscriptions: Handler = (ctx) => Effect.succeed(json(200, ctx.state.subscriptions))
+const controlRequests: Handler = (ctx) =>
+  Effect.sync(() => json(200, lastOf(ctx.state.requests, ctx.state.config.mock.request_log_limit)))
+const controlSubscriptions: Handler = (ctx) =>
+  Effect.sync(() => json(200, lastOf(ctx.state.subscriptions, ctx.state.config.mock.request_log_limit)))
 const controlJobs: Handler = (ctx) => Effect.sync(() => json(200, ctx.state.store.snapshot(ctx.state.now())))
 const controlContainers: Handler = (ctx) =>
   Effect.succeed(

@@ -14,6 +14,14 @@ export const readBody = (incoming: IncomingMessage, limit: number): Effect.Effec
       return resume(Effect.fail(new BodyTooLarge({ limit })))
     }
     if (incoming.readableEnded) return resume(Effect.succeed(""))
+    // Small requests usually arrive whole before the handler's fiber starts: take the buffered body at once.
+    if (incoming.complete && incoming.readableLength <= limit) {
+      const buffered: Array<Buffer> = []
+      for (let chunk = incoming.read() as Buffer | null; chunk !== null; chunk = incoming.read() as Buffer | null) {
+        buffered.push(chunk)
+      }
+      return resume(Effect.succeed(Buffer.concat(buffered).toString("utf8")))
+    }
     const parts: Array<Buffer> = []
     let size = 0
     let done = false

@@ -103,11 +103,19 @@ export const resetState = (state: NodeState): void => {
   }
 }
 
+/**
+ * Appends to a log kept to `limit` entries. The oldest are dropped in batches (when the log reaches twice the limit),
+ * so appending stays O(1) amortised; read it with {@link lastOf}.
+ */
 export const pushBounded = <A>(list: Array<A>, item: A, limit: number): void => {
   if (limit === 0) return
   list.push(item)
-  if (list.length > limit) list.splice(0, list.length - limit)
+  if (list.length >= 2 * limit) list.splice(0, list.length - limit)
 }
+
+/** The newest `limit` entries of a log written with {@link pushBounded}. */
+export const lastOf = <A>(list: ReadonlyArray<A>, limit: number): Array<A> =>
+  list.length > limit ? list.slice(list.length - limit) : [...list]
 
 const CPU_MODELS = ["AMD EPYC 7R13", "Intel Xeon Platinum 8375C", "AMD EPYC 9354", "Intel Xeon Gold 6338"]
 
