@@ -1,33 +1,10 @@
-import type { Address, Hex } from "viem"
 import type * as Subscription from "../Subscription.js"
 
-/** The struct a v0 `Subscription` is hashed / ABI-encoded as. @internal */
-export type MessageV0 = {
-  readonly owner: Address
-  readonly activeAt: number
-  readonly period: number
-  readonly frequency: number
-  readonly redundancy: number
-  readonly maxGasPrice: number
-  readonly maxGasLimit: number
-  readonly containerId: string
-  readonly inputs: Hex
-}
+/** The struct a v0 `Subscription` is hashed / ABI-encoded as: its fields without the `version` tag. @internal */
+export type MessageV0 = Omit<Subscription.SubscriptionV0, "version">
 
-/** The struct a v1 `Subscription` is hashed / ABI-encoded as. @internal */
-export type MessageV1 = {
-  readonly owner: Address
-  readonly activeAt: number
-  readonly period: number
-  readonly frequency: number
-  readonly redundancy: number
-  readonly containerId: Hex
-  readonly lazy: boolean
-  readonly verifier: Address
-  readonly paymentAmount: bigint
-  readonly paymentToken: Address
-  readonly wallet: Address
-}
+/** The struct a v1 `Subscription` is hashed / ABI-encoded as: its fields without the `version` tag. @internal */
+export type MessageV1 = Omit<Subscription.SubscriptionV1, "version">
 
 /** @internal */
 export const toMessageV0 = (s: Subscription.SubscriptionV0): MessageV0 => ({
