@@ -335,20 +335,33 @@ const resources: Handler = (ctx) =>
     return json(200, Object.fromEntries(entries.filter((entry) => entry !== undefined)))
   })
 
-const createJob: Handler = (ctx) =>
+/**
+ * Reads the body of `POST /api/jobs` and `/api/jobs/stream`: an off-chain job or a delegated subscription, or the
+ * 500 answer the real node gives for a wrong content type, invalid JSON or a body that is neither.
+ */
+const readSubmission = (ctx: Ctx): Effect.Effect<Either.Either<Submission, Response>, BodyTooLarge> =>
   Effect.gen(function* () {
     // The real node reads this body with Quart's get_json() (no force): other content types fail.
     if (!isJsonContentType(ctx.incoming)) {
       const got = ctx.incoming.headers["content-type"]
       yield* body(ctx)
-      return json(500, {
-        error: `Internal server error: expected Content-Type: application/json, got ${got === undefined ? "none" : JSON.stringify(got)}`
-      })
+      return Either.left(
+        json(500, {
+          error: `Internal server error: expected Content-Type: application/json, got ${got === undefined ? "none" : JSON.stringify(got)}`
+        })
+      )
     }
     const parsed = parseBody(ctx, yield* body(ctx))
-    if (!parsed.ok) return json(500, { error: `Internal server error: invalid JSON: ${parsed.message}` })
-    const submission = decodeSubmission(parsed.value)
-    if (Either.isLeft(submission)) return json(500, { error: `Internal server error: ${submission.left}` })
+    if (!parsed.ok) return Either.left(json(500, { error: `Internal server error: invalid JSON: ${parsed.message}` }))
+    return Either.mapLeft(decodeSubmission(parsed.value), (detail) =>
+      json(500, { error: `Internal server error: ${detail}` })
+    )
+  })
+
+const createJob: Handler = (ctx) =>
+  Effect.gen(function* () {
+    const submission = yield* readSubmission(ctx)
+    if (Either.isLeft(submission)) return submission.left
     const outcome = yield* submit(ctx, submission.right, "POST /api/jobs")
     switch (outcome._tag) {
       case "Created":
@@ -392,17 +405,8 @@ const pause = Effect.promise(() => new Promise<void>((resolve) => setTimeout(res
 const createStream: Handler = (ctx) =>
   Effect.gen(function* () {
     const { state, client } = ctx
-    if (!isJsonContentType(ctx.incoming)) {
-      const got = ctx.incoming.headers["content-type"]
-      yield* body(ctx)
-      return json(500, {
-        error: `Internal server error: expected Content-Type: application/json, got ${got === undefined ? "none" : JSON.stringify(got)}`
-      })
-    }
-    const parsed = parseBody(ctx, yield* body(ctx))
-    if (!parsed.ok) return json(500, { error: `Internal server error: invalid JSON: ${parsed.message}` })
-    const submission = decodeSubmission(parsed.value)
-    if (Either.isLeft(submission)) return json(500, { error: `Internal server error: ${submission.left}` })
+    const submission = yield* readSubmission(ctx)
+    if (Either.isLeft(submission)) return submission.left
     if (submission.right._tag === "Subscription") {
       const outcome = yield* submitSubscription(ctx, submission.right, "POST /api/jobs/stream", true)
       if (outcome._tag === "Crashed") return json(500, { error: `Internal server error: ${outcome.detail}` })
