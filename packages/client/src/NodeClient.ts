@@ -46,6 +46,7 @@ import {
 } from "effect"
 import type { Account, Client } from "viem"
 import * as Http from "./internal/http.js"
+import * as Runtime from "./internal/runtime.js"
 import { chunkIds } from "./internal/chunkIds.js"
 import { decodeUtf8 } from "./internal/text.js"
 import { version } from "./internal/version.js"
@@ -484,7 +485,8 @@ export const make = (options: Options): Effect.Effect<Service, never, HttpClient
         options.headers
       ),
       timeout: options.timeout === undefined ? DEFAULT_TIMEOUT : Duration.decode(options.timeout),
-      retry: retry === "default" ? Http.defaultRetrySchedule : retry
+      retry: retry === "default" ? Http.defaultRetrySchedule : retry,
+      routes: new Map()
     }
     const maxUrlLength = options.maxUrlLength ?? DEFAULT_MAX_URL_LENGTH
     const concurrency = Math.max(1, options.concurrency ?? DEFAULT_CONCURRENCY)
@@ -500,7 +502,7 @@ export const make = (options: Options): Effect.Effect<Service, never, HttpClient
         })
       })
 
-    const health = Effect.fn("NodeClient.health")(function* (options?: CallOptions) {
+    const health = Runtime.fn("NodeClient.health")(function* (options?: CallOptions) {
       const info = yield* Http.json(
         settings,
         { method: "health", httpMethod: "GET", path: "/health", safe: true, options },
@@ -509,7 +511,7 @@ export const make = (options: Options): Effect.Effect<Service, never, HttpClient
       return info.status === "healthy"
     })
 
-    const info = Effect.fn("NodeClient.info")(function* (options?: CallOptions) {
+    const info = Runtime.fn("NodeClient.info")(function* (options?: CallOptions) {
       return yield* Http.json(
         settings,
         { method: "info", httpMethod: "GET", path: "/info", safe: true, options },
@@ -517,7 +519,7 @@ export const make = (options: Options): Effect.Effect<Service, never, HttpClient
       )
     })
 
-    const resources = Effect.fn("NodeClient.resources")(function* (options?: CallOptions) {
+    const resources = Runtime.fn("NodeClient.resources")(function* (options?: CallOptions) {
       return yield* Http.json(
         settings,
         { method: "resources", httpMethod: "GET", path: "/resources", safe: true, options },
@@ -525,7 +527,7 @@ export const make = (options: Options): Effect.Effect<Service, never, HttpClient
       )
     })
 
-    const checkModelSupport = Effect.fn("NodeClient.checkModelSupport")(function* (
+    const checkModelSupport = Runtime.fn("NodeClient.checkModelSupport")(function* (
       modelId: string,
       options?: CallOptions
     ) {
@@ -543,7 +545,7 @@ export const make = (options: Options): Effect.Effect<Service, never, HttpClient
       )
     })
 
-    const requestJob = Effect.fn("NodeClient.requestJob")(function* (request: JobRequestInput, options?: CallOptions) {
+    const requestJob = Runtime.fn("NodeClient.requestJob")(function* (request: JobRequestInput, options?: CallOptions) {
       const response = yield* Http.json(
         settings,
         {
@@ -586,7 +588,7 @@ export const make = (options: Options): Effect.Effect<Service, never, HttpClient
         return items
       })
 
-    const requestJobs = Effect.fn("NodeClient.requestJobs")(function* (
+    const requestJobs = Runtime.fn("NodeClient.requestJobs")(function* (
       requests: ReadonlyArray<JobRequestInput>,
       options?: CallOptions
     ) {
@@ -612,44 +614,63 @@ export const make = (options: Options): Effect.Effect<Service, never, HttpClient
           }
         }
         return paired
-      }).pipe(Effect.withSpan("NodeClient.requestJobsPaired"))
+      }).pipe(Runtime.withSpan("NodeClient.requestJobsPaired"))
 
-    const fetchResults = (method: string, ids: ReadonlyArray<string>, options: GetJobResultsOptions | undefined) =>
-      Effect.gen(function* () {
-        if (ids.length === 0) return []
-        const flags: Array<readonly [string, string]> = options?.intermediate === true ? [["intermediate", "true"]] : []
-        const prefix = Http.urlOf(settings, { path: "/api/jobs", urlParams: flags })
-        // `prefix` ends in "?intermediate=true" or has no "?" yet; ids follow after "&" or "?".
-        const prefixLength = prefix.length + 1
-        const groups = chunkIds(prefixLength, ids, maxUrlLength)
-        const answers = yield* Effect.forEach(
-          groups,
-          (group) =>
-            Http.json(
-              settings,
-              {
-                method,
-                httpMethod: "GET",
-                path: "/api/jobs",
-                urlParams: [...flags, ...group.map((id) => ["id", id] as const)],
-                safe: true,
-                options
-              },
-              JobResults
-            ),
-          { concurrency }
-        )
-        return answers.flat()
-      })
+    // `GET /api/jobs` URLs up to the ids, with and without `intermediate=true`, for the URL length limit.
+    const resultsPrefixLength = {
+      plain: Http.urlOf(settings, { path: "/api/jobs" }).length + 1,
+      intermediate: Http.urlOf(settings, { path: "/api/jobs", urlParams: [["intermediate", "true"]] }).length + 1
+    }
+    const fetchGroup = (
+      method: string,
+      flags: ReadonlyArray<readonly [string, string]>,
+      group: ReadonlyArray<string>,
+      options: GetJobResultsOptions | undefined
+    ) =>
+      Http.json(
+        settings,
+        {
+          method,
+          httpMethod: "GET",
+          path: "/api/jobs",
+          urlParams:
+            group.length === 1 ? [...flags, ["id", group[0]!]] : [...flags, ...group.map((id) => ["id", id] as const)],
+          safe: true,
+          options
+        },
+        JobResults
+      )
 
-    const getJobResults = Effect.fn("NodeClient.getJobResults")(function* (
+    const fetchResults = (
+      method: string,
+      ids: ReadonlyArray<string>,
+      options: GetJobResultsOptions | undefined
+    ): Effect.Effect<ReadonlyArray<Job.JobResult>, NodeClientError> => {
+      if (ids.length === 0) return Effect.succeed([])
+      const intermediate = options?.intermediate === true
+      const flags: ReadonlyArray<readonly [string, string]> = intermediate ? [["intermediate", "true"]] : []
+      // The URL so far ends in "?intermediate=true" or has no "?" yet; ids follow after "&" or "?".
+      const groups = chunkIds(
+        intermediate ? resultsPrefixLength.intermediate : resultsPrefixLength.plain,
+        ids,
+        maxUrlLength
+      )
+      // One request (the common case) runs in the caller's fiber; several run `concurrency` at a time.
+      if (groups.length === 1) return fetchGroup(method, flags, groups[0]!, options)
+      return Effect.map(
+        Effect.forEach(groups, (group) => fetchGroup(method, flags, group, options), { concurrency }),
+        (answers) => answers.flat()
+      )
+    }
+
+    const getJobResults = Runtime.fn("NodeClient.getJobResults")(function* (
       ids: Iterable<string>,
       options?: GetJobResultsOptions
     ) {
       return yield* fetchResults("getJobResults", Array.from(ids), options)
     })
 
-    const getJobResultSync = Effect.fn("NodeClient.getJobResultSync")(function* (
+    const getJobResultSync = Runtime.fn("NodeClient.getJobResultSync")(function* (
       id: string,
       options?: GetJobResultSyncOptions
     ) {
@@ -679,7 +700,7 @@ export const make = (options: Options): Effect.Effect<Service, never, HttpClient
       }
     })
 
-    const requestStream = Effect.fn("NodeClient.requestStream")(function* (
+    const requestStream = Runtime.fn("NodeClient.requestStream")(function* (
       request: JobRequestInput,
       options?: CallOptions
     ) {
@@ -700,7 +721,7 @@ export const make = (options: Options): Effect.Effect<Service, never, HttpClient
       } satisfies JobStream
     })
 
-    const getJobs = Effect.fn("NodeClient.getJobs")(function* (options?: GetJobsOptions) {
+    const getJobs = Runtime.fn("NodeClient.getJobs")(function* (options?: GetJobsOptions) {
       return yield* Http.json(
         settings,
         {
@@ -715,7 +736,7 @@ export const make = (options: Options): Effect.Effect<Service, never, HttpClient
       )
     })
 
-    const recordStatus = Effect.fn("NodeClient.recordStatus")(function* (
+    const recordStatus = Runtime.fn("NodeClient.recordStatus")(function* (
       id: string,
       status: RecordableStatus,
       request: JobRequestInput,
@@ -758,14 +779,14 @@ export const make = (options: Options): Effect.Effect<Service, never, HttpClient
         return "id" in answer ? answer.id : undefined
       })
 
-    const sendDelegatedSubscription = Effect.fn("NodeClient.sendDelegatedSubscription")(function* (
+    const sendDelegatedSubscription = Runtime.fn("NodeClient.sendDelegatedSubscription")(function* (
       request: DelegatedSubscription.DelegatedSubscriptionRequest,
       options?: CallOptions
     ) {
       return yield* send("sendDelegatedSubscription", request, options)
     })
 
-    const requestDelegatedSubscription = Effect.fn("NodeClient.requestDelegatedSubscription")(function* (
+    const requestDelegatedSubscription = Runtime.fn("NodeClient.requestDelegatedSubscription")(function* (
       params: RequestDelegatedSubscriptionParameters,
       options?: CallOptions
     ) {

@@ -22,6 +22,7 @@ import {
   Stream
 } from "effect"
 import * as Errors from "../NodeClientError.js"
+import * as Runtime from "./runtime.js"
 
 /** The longest body excerpt kept in an `UnexpectedResponse`. */
 export const SNIPPET_LENGTH = 256
@@ -37,6 +38,8 @@ export interface Settings {
   readonly timeout: Duration.Duration
   /** The client's retry schedule for safe requests. */
   readonly retry: RetryPolicy
+  /** Requests with the base URL, path and headers already set, one per method and path (built on first use). */
+  readonly routes: Map<string, HttpClientRequest.HttpClientRequest>
 }
 
 /** The per-call options the transport understands. */
@@ -162,17 +165,21 @@ export const parseRetryAfter = (value: string | undefined, nowMillis: number): D
   return Duration.millis(Math.max(0, date - nowMillis))
 }
 
-const readText = (url: string, response: HttpClientResponse.HttpClientResponse) =>
-  Effect.mapError(response.text, (error) => fromHttpClientError(url, error))
+/** A call's URL, built only when an error needs it (the success path never does). */
+type LazyUrl = () => string
+
+const readText = (url: LazyUrl, response: HttpClientResponse.HttpClientResponse) =>
+  Effect.mapError(response.text, (error) => fromHttpClientError(url(), error))
 
 /** Maps a non-2xx answer to its reason: `RateLimited`, `ApiError` (a JSON `{error, params}` body) or `UnexpectedResponse`. */
 export const failureOf = (
-  url: string,
+  lazyUrl: LazyUrl,
   response: HttpClientResponse.HttpClientResponse
 ): Effect.Effect<never, Errors.Reason> =>
   Effect.gen(function* () {
     // Read the body even when it is not needed, so the connection can be reused.
-    const text = yield* readText(url, response)
+    const text = yield* readText(lazyUrl, response)
+    const url = lazyUrl()
     if (response.status === 429) {
       const now = yield* Clock.currentTimeMillis
       const retryAfter = parseRetryAfter(response.headers["retry-after"], now)
@@ -222,14 +229,14 @@ const decoderOf = <A, I>(schema: Schema.Schema<A, I>) => {
 
 /** Reads a 2xx JSON answer and decodes it with `schema`. */
 const decodeBody = <A, I>(
-  url: string,
+  url: LazyUrl,
   response: HttpClientResponse.HttpClientResponse,
   schema: Schema.Schema<A, I>
 ): Effect.Effect<A, Errors.Reason> =>
   Effect.flatMap(readText(url, response), (text) => {
     const unexpected = (detail: string) =>
       new Errors.UnexpectedResponse({
-        url,
+        url: url(),
         status: response.status,
         ...contentTypeOf(response),
         body: snippet(text),
@@ -249,11 +256,21 @@ const decodeBody = <A, I>(
 const schemaName = (schema: Schema.Schema.Any): string =>
   Option.getOrElse(SchemaAST.getIdentifierAnnotation(schema.ast), () => "the expected shape")
 
+const routeOf = (settings: Settings, call: Call): HttpClientRequest.HttpClientRequest => {
+  const key = `${call.httpMethod} ${call.path}`
+  let route = settings.routes.get(key)
+  if (route === undefined) {
+    route = HttpClientRequest.make(call.httpMethod)(settings.baseUrl + call.path, { headers: settings.headers })
+    settings.routes.set(key, route)
+  }
+  return route
+}
+
 const buildRequest = (settings: Settings, call: Call): HttpClientRequest.HttpClientRequest => {
-  let request = HttpClientRequest.make(call.httpMethod)(settings.baseUrl + call.path, {
-    headers: settings.headers,
-    urlParams: call.urlParams ?? []
-  })
+  let request = routeOf(settings, call)
+  if (call.urlParams !== undefined && call.urlParams.length > 0) {
+    request = HttpClientRequest.setUrlParams(request, call.urlParams)
+  }
   if (call.options?.headers !== undefined) request = HttpClientRequest.setHeaders(request, call.options.headers)
   if (call.body !== undefined) request = HttpClientRequest.bodyText(request, encodeBody(call), "application/json")
   return request
@@ -261,6 +278,12 @@ const buildRequest = (settings: Settings, call: Call): HttpClientRequest.HttpCli
 
 const encodeBody = (call: Call): string => {
   try {
+    // Plain JSON.stringify first: it is several times faster than a replacer, and it throws on the `bigint` values
+    // that need `Json.stringify` (which writes them exactly), so nothing else changes.
+    try {
+      const text = JSON.stringify(call.body)
+      if (text !== undefined) return text
+    } catch {}
     return Json.stringify(call.body)
   } catch (error) {
     // A cyclic or otherwise unserialisable body is a programming error, reported as a defect with a clear message.
@@ -278,15 +301,15 @@ const timeoutOf = (settings: Settings, call: Call): Duration.Duration =>
 const withPolicy = <A, R>(
   settings: Settings,
   call: Call,
-  url: string,
+  url: LazyUrl,
   attempt: Effect.Effect<A, Errors.Reason, R>
 ): Effect.Effect<A, Errors.NodeClientError, R> => {
   const timeout = timeoutOf(settings, call)
-  const once = attempt.pipe(
+  const once = Effect.mapError(
     Duration.isFinite(timeout)
-      ? Effect.timeoutFail({ duration: timeout, onTimeout: () => new Errors.Timeout({ url, timeout }) })
-      : (self) => self,
-    Effect.mapError((reason) => new Errors.NodeClientError({ method: call.method, reason }))
+      ? Runtime.timeoutFail(attempt, timeout, () => new Errors.Timeout({ url: url(), timeout }))
+      : attempt,
+    (reason) => new Errors.NodeClientError({ method: call.method, reason })
   )
   const schedule = resolveRetry(settings, call)
   if (schedule === undefined) return once
@@ -317,12 +340,12 @@ export const json = <A, I>(
 ): Effect.Effect<A, Errors.NodeClientError> =>
   Effect.suspend(() => {
     const request = buildRequest(settings, call)
-    const url = request.urlParams.length === 0 ? request.url : urlOf(settings, call)
-    const attempt = settings.client.execute(request).pipe(
-      Effect.mapError((error) => fromHttpClientError(url, error)),
-      Effect.flatMap((response) =>
+    let full: string | undefined
+    const url = () => (full ??= request.urlParams.length === 0 ? request.url : urlOf(settings, call))
+    const attempt = Effect.flatMap(
+      Effect.mapError(settings.client.execute(request), (error) => fromHttpClientError(url(), error)),
+      (response) =>
         response.status >= 200 && response.status < 300 ? decodeBody(url, response, schema) : failureOf(url, response)
-      )
     )
     return withPolicy(settings, call, url, attempt)
   })
@@ -395,6 +418,7 @@ export const stream = (
 ): Effect.Effect<OpenedStream, Errors.NodeClientError, Scope.Scope> =>
   Effect.suspend(() => {
     const url = urlOf(settings, call)
+    const lazyUrl = () => url
     const request = buildRequest(settings, call)
     const transportFailure = (error: HttpClientError.ResponseError) =>
       new Errors.NodeClientError({
@@ -409,7 +433,7 @@ export const stream = (
       const response = yield* Effect.mapError(settings.client.execute(request), (error) =>
         fromHttpClientError(url, error)
       )
-      if (response.status < 200 || response.status >= 300) return yield* failureOf(url, response)
+      if (response.status < 200 || response.status >= 300) return yield* failureOf(lazyUrl, response)
       const pull = yield* Stream.toPull(response.stream)
       const first = yield* Effect.mapError(readIdLine(pull), (error) => fromHttpClientError(url, error))
       const decoder = new TextDecoder()
@@ -443,7 +467,7 @@ export const stream = (
       const rest = first.rest.length === 0 ? remaining : Stream.concat(Stream.succeed(first.rest), remaining)
       return { id: line, rest } satisfies OpenedStream
     })
-    return withPolicy(settings, call, url, attempt)
+    return withPolicy(settings, call, lazyUrl, attempt)
   })
 
 /** `Headers` for every request: `Accept`, the `User-Agent` and the caller's extra headers. */
