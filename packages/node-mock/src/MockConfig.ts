@@ -397,7 +397,13 @@ export const MockSection = Schema.Struct({
   /** How many requests `GET /__mock/requests` keeps (oldest dropped first). Default 1000. */
   request_log_limit: Schema.optionalWith(NonNegativeInt, { default: () => 1000 }),
   /** `split` cuts every streamed write in two (the id line too), to test clients' chunk handling. */
-  stream_chunking: Schema.optionalWith(Schema.Literal("natural", "split"), { default: () => "natural" as const })
+  stream_chunking: Schema.optionalWith(Schema.Literal("natural", "split"), { default: () => "natural" as const }),
+  /**
+   * Answer every route but `/api/jobs/stream` on a short request path in front of `@effect/platform`'s
+   * NodeHttpServer (the same handlers and bytes on the wire, a few times the throughput). `false` sends every
+   * request through the platform's pipeline. Default true.
+   */
+  fast_path: Schema.optionalWith(Schema.Boolean, { default: () => true })
 }).annotations({ ...strict, identifier: "MockSection" })
 
 /**

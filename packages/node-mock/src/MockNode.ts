@@ -21,6 +21,7 @@ import {
   type Scope
 } from "effect"
 import { makeApp, setBehavior as setContainerBehavior } from "./internal/app.js"
+import { makeListener } from "./internal/fastPath.js"
 import { lastOf, makeState, resetState } from "./internal/state.js"
 import * as MockConfig from "./MockConfig.js"
 import * as MockNodeError from "./MockNodeError.js"
@@ -185,8 +186,9 @@ export const make = (
   const program = Effect.gen(function* () {
     const config = yield* resolveConfig(options)
     const address = yield* nodeAddressOf(config)
-    const jobs = yield* FiberSet.make<unknown, unknown>()
-    const state = makeState(config, address, jobs, yield* Effect.clock)
+    // Job chains run on fibers of their own, interrupted when the node stops.
+    const runJob = yield* FiberSet.makeRuntime<never, void, never>()
+    const state = makeState(config, address, (rest) => void runJob(rest), yield* Effect.clock)
     const host = options.host ?? "127.0.0.1"
     const requestedPort = options.port ?? 0
     const nodeServer = createServer()
@@ -202,7 +204,17 @@ export const make = (
           })
       )
     )
-    yield* server.serve(makeApp(state)).pipe(HttpMiddleware.withTracerDisabledWhenEffect(() => true))
+    const app = makeApp(state)
+    if (config.mock.fast_path) {
+      const platform = yield* NodeHttpServer.makeHandler(app).pipe(
+        HttpMiddleware.withTracerDisabledWhenEffect(() => true)
+      )
+      const listener = makeListener(state, yield* Effect.runtime<never>(), platform)
+      nodeServer.on("request", listener)
+      yield* Effect.addFinalizer(() => Effect.sync(() => nodeServer.off("request", listener)))
+    } else {
+      yield* server.serve(app).pipe(HttpMiddleware.withTracerDisabledWhenEffect(() => true))
+    }
     // Close open connections (keep-alive clients, running streams) instead of waiting for them to end.
     yield* Effect.addFinalizer(() =>
       Effect.async<void>((resume) => {

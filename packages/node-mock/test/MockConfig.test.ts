@@ -34,7 +34,8 @@ describe("MockConfig.decode", () => {
       ignore_expiry: false,
       max_body_bytes: 16 * 1024 * 1024,
       request_log_limit: 1000,
-      stream_chunking: "natural"
+      stream_chunking: "natural",
+      fast_path: true
     })
   })
 

@@ -4,10 +4,10 @@ import type { IncomingMessage } from "node:http"
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import * as NodeHttpServerRequest from "@effect/platform-node/NodeHttpServerRequest"
-import { Cause, Effect, Either, FiberSet, Schema, Stream } from "effect"
+import { Cause, Effect, Either, Schema, Stream } from "effect"
 import { DelegatedSubscription, Job, Json } from "@infernet/types"
 import * as MockConfig from "../MockConfig.js"
-import { type BodyTooLarge, parseJson, readBody } from "./body.js"
+import { parseJson, type Received, receiveBody, TOO_LARGE } from "./body.js"
 import { describeParseError } from "./configError.js"
 import { makeContainerLookup } from "./containerLookup.js"
 import { checkJob, checkSubscription, type SubscriptionContainers } from "./guardian.js"
@@ -35,18 +35,26 @@ interface Ctx {
   readonly query: URLSearchParams
   readonly client: string
   readonly incoming: IncomingMessage
+  /** The request body, read before routing: its text, or `TOO_LARGE`. */
+  readonly received: Received
   /** The body text once read, for the request log. */
   body: string | null
   tolerated: boolean
 }
 
-type Handler = (ctx: Ctx) => Effect.Effect<Response, BodyTooLarge>
+/**
+ * A handler answers with a response, which is itself an effect, whenever it can answer synchronously; the node's
+ * listener then writes it without running a fiber. Handlers that must wait return any other effect.
+ */
+type Handler = (ctx: Ctx) => Effect.Effect<Response>
 
 interface Route {
   readonly method: "GET" | "POST" | "PUT"
   /** `"METHOD /path"`: the rate-limit key and `mock.rate_limit.routes` key. */
   readonly key: string
   readonly limited: boolean
+  /** Reads the body: a body over `mock.max_body_bytes` is answered 413 before the handler runs. */
+  readonly readsBody: boolean
   readonly handler: Handler
 }
 
@@ -81,11 +89,12 @@ const isJsonContentType = (incoming: IncomingMessage): boolean => {
   return mimetype === "application/json" || mimetype.endsWith("+json")
 }
 
-const body = (ctx: Ctx): Effect.Effect<string, BodyTooLarge> =>
-  Effect.map(readBody(ctx.incoming, ctx.state.config.mock.max_body_bytes), (text) => {
-    ctx.body = text
-    return text
-  })
+/** The body text of a route that reads it (`dispatch` answers 413 for a body over the limit first). */
+const body = (ctx: Ctx): string => {
+  const text = ctx.received === TOO_LARGE ? "" : ctx.received
+  ctx.body = text
+  return text
+}
 
 const parseBody = (ctx: Ctx, text: string) => {
   const parsed = parseJson(text)
@@ -177,16 +186,15 @@ type SubmissionOutcome =
 const errorBody = (outcome: { readonly error: string; readonly params?: Json.JsonObject }): Json.JsonObject =>
   outcome.params === undefined ? { error: outcome.error } : { error: outcome.error, params: outcome.params }
 
-const startJob = (ctx: Ctx, request: Job.JobRequest) =>
-  Effect.suspend(() => {
-    const { state, client } = ctx
-    const id = crypto.randomUUID()
-    const containers = [...request.containers]
-    state.store.setRunning(client, id, containers, state.now())
-    const rest = runChain(state, client, id, containers, request, 0, request.data, [])
-    // Request handlers run uninterruptibly; the job must not inherit that, or closing the node would wait for it.
-    return rest === undefined ? Effect.succeed(id) : Effect.as(FiberSet.run(state.jobs, Effect.interruptible(rest)), id)
-  })
+const startJob = (ctx: Ctx, request: Job.JobRequest): string => {
+  const { state, client } = ctx
+  const id = crypto.randomUUID()
+  const containers = [...request.containers]
+  state.store.setRunning(client, id, containers, state.now())
+  const rest = runChain(state, client, id, containers, request, 0, request.data, [])
+  if (rest !== undefined) state.runJob(rest)
+  return id
+}
 
 /**
  * Runs a job's containers from `index`, in order: container i+1 receives container i's output as its data.
@@ -239,17 +247,11 @@ const runChain = (
   return undefined
 }
 
-const submit = (ctx: Ctx, submission: Submission, route: string): Effect.Effect<SubmissionOutcome> =>
-  Effect.gen(function* () {
-    const { state, client } = ctx
-    if (submission._tag === "Job") {
-      const rejection = checkJob(state, submission.request, client)
-      if (rejection !== undefined) return { _tag: "Rejected", ...rejection } as const
-      const id = yield* startJob(ctx, submission.request)
-      return { _tag: "Created", body: { id } } as const
-    }
-    return yield* submitSubscription(ctx, submission, route, false)
-  })
+const submitJob = (ctx: Ctx, request: Job.JobRequest): SubmissionOutcome => {
+  const rejection = checkJob(ctx.state, request, ctx.client)
+  if (rejection !== undefined) return { _tag: "Rejected", ...rejection }
+  return { _tag: "Created", body: { id: startJob(ctx, request) } }
+}
 
 const submitSubscription = (
   ctx: Ctx,
@@ -294,24 +296,23 @@ const submitSubscription = (
 // ---------------------------------------------------------------------------------------------------------------
 // Handlers of the real node's routes
 
-const health: Handler = () => Effect.succeed(json(200, { status: "healthy" }))
+const health: Handler = () => json(200, { status: "healthy" })
 
-const info: Handler = (ctx) =>
-  Effect.sync(() => {
-    const { state } = ctx
-    const at = state.now()
-    return json(200, {
-      version: state.config.mock.version,
-      containers: state.config.containers.map((c) => ({
-        id: c.id,
-        image: c.image,
-        description: c.description,
-        external: c.external
-      })),
-      pending: { offchain: state.store.pendingCount(at), onchain: 0 },
-      chain: { enabled: state.config.chain.enabled, address: state.nodeAddress }
-    })
+const info: Handler = (ctx) => {
+  const { state } = ctx
+  const at = state.now()
+  return json(200, {
+    version: state.config.mock.version,
+    containers: state.config.containers.map((c) => ({
+      id: c.id,
+      image: c.image,
+      description: c.description,
+      external: c.external
+    })),
+    pending: { offchain: state.store.pendingCount(at), onchain: 0 },
+    chain: { enabled: state.config.chain.enabled, address: state.nodeAddress }
   })
+}
 
 const resources: Handler = (ctx) =>
   Effect.gen(function* () {
@@ -339,43 +340,45 @@ const resources: Handler = (ctx) =>
  * Reads the body of `POST /api/jobs` and `/api/jobs/stream`: an off-chain job or a delegated subscription, or the
  * 500 answer the real node gives for a wrong content type, invalid JSON or a body that is neither.
  */
-const readSubmission = (ctx: Ctx): Effect.Effect<Either.Either<Submission, Response>, BodyTooLarge> =>
-  Effect.gen(function* () {
-    // The real node reads this body with Quart's get_json() (no force): other content types fail.
-    if (!isJsonContentType(ctx.incoming)) {
-      const got = ctx.incoming.headers["content-type"]
-      yield* body(ctx)
-      return Either.left(
-        json(500, {
-          error: `Internal server error: expected Content-Type: application/json, got ${got === undefined ? "none" : JSON.stringify(got)}`
-        })
-      )
-    }
-    const parsed = parseBody(ctx, yield* body(ctx))
-    if (!parsed.ok) return Either.left(json(500, { error: `Internal server error: invalid JSON: ${parsed.message}` }))
-    return Either.mapLeft(decodeSubmission(parsed.value), (detail) =>
-      json(500, { error: `Internal server error: ${detail}` })
+const readSubmission = (ctx: Ctx): Either.Either<Submission, Response> => {
+  // The real node reads this body with Quart's get_json() (no force): other content types fail.
+  if (!isJsonContentType(ctx.incoming)) {
+    const got = ctx.incoming.headers["content-type"]
+    body(ctx)
+    return Either.left(
+      json(500, {
+        error: `Internal server error: expected Content-Type: application/json, got ${got === undefined ? "none" : JSON.stringify(got)}`
+      })
     )
-  })
+  }
+  const parsed = parseBody(ctx, body(ctx))
+  if (!parsed.ok) return Either.left(json(500, { error: `Internal server error: invalid JSON: ${parsed.message}` }))
+  return Either.mapLeft(decodeSubmission(parsed.value), (detail) =>
+    json(500, { error: `Internal server error: ${detail}` })
+  )
+}
 
-const createJob: Handler = (ctx) =>
-  Effect.gen(function* () {
-    const submission = yield* readSubmission(ctx)
-    if (Either.isLeft(submission)) return submission.left
-    const outcome = yield* submit(ctx, submission.right, "POST /api/jobs")
-    switch (outcome._tag) {
-      case "Created":
-        return json(200, outcome.body)
-      case "Rejected":
-        return json(405, errorBody(outcome))
-      case "Crashed":
-        return json(500, { error: `Internal server error: ${outcome.detail}` })
-    }
-  })
+const createdOrRejected = (outcome: SubmissionOutcome): Response => {
+  switch (outcome._tag) {
+    case "Created":
+      return json(200, outcome.body)
+    case "Rejected":
+      return json(405, errorBody(outcome))
+    case "Crashed":
+      return json(500, { error: `Internal server error: ${outcome.detail}` })
+  }
+}
+
+const createJob: Handler = (ctx) => {
+  const submission = readSubmission(ctx)
+  if (Either.isLeft(submission)) return submission.left
+  if (submission.right._tag === "Job") return createdOrRejected(submitJob(ctx, submission.right.request))
+  return Effect.map(submitSubscription(ctx, submission.right, "POST /api/jobs", false), createdOrRejected)
+}
 
 const createBatch: Handler = (ctx) =>
   Effect.gen(function* () {
-    const parsed = parseBody(ctx, yield* body(ctx))
+    const parsed = parseBody(ctx, body(ctx))
     if (!parsed.ok) return json(500, { error: `Could not enqueue job: invalid JSON: ${parsed.message}` })
     if (!Array.isArray(parsed.value)) return json(400, { error: "Expected a list" })
     // Like the real node, every item is parsed before any is processed: one bad item fails the whole batch.
@@ -387,7 +390,10 @@ const createBatch: Handler = (ctx) =>
     }
     const answers: Array<Json.JsonObject> = []
     for (const submission of submissions) {
-      const outcome = yield* submit(ctx, submission, "POST /api/jobs/batch")
+      const outcome =
+        submission._tag === "Job"
+          ? submitJob(ctx, submission.request)
+          : yield* submitSubscription(ctx, submission, "POST /api/jobs/batch", false)
       if (outcome._tag === "Crashed") return json(500, { error: `Could not enqueue job: ${outcome.detail}` })
       answers.push(outcome._tag === "Created" ? outcome.body : errorBody(outcome))
     }
@@ -405,7 +411,7 @@ const pause = Effect.promise(() => new Promise<void>((resolve) => setTimeout(res
 const createStream: Handler = (ctx) =>
   Effect.gen(function* () {
     const { state, client } = ctx
-    const submission = yield* readSubmission(ctx)
+    const submission = readSubmission(ctx)
     if (Either.isLeft(submission)) return submission.left
     if (submission.right._tag === "Subscription") {
       const outcome = yield* submitSubscription(ctx, submission.right, "POST /api/jobs/stream", true)
@@ -460,77 +466,71 @@ const decodeAll = (parts: ReadonlyArray<Uint8Array>): string => {
   return encoder.decode(all)
 }
 
-const listJobs: Handler = (ctx) =>
-  Effect.sync(() => {
-    const { state, client, query } = ctx
-    const at = state.now()
-    const ids = query.getAll("id")
-    if (ids.length === 0) {
-      const pending = query.get("pending")
-      const status = query.get("status")
-      // `pending` is what the real node reads; `status=pending|completed` is the usage page's form.
-      const filter =
-        pending === "true"
-          ? "pending"
-          : pending === "false"
-            ? "completed"
-            : status === "pending" || status === "running"
-              ? "pending"
-              : status === "completed" || status === "finished"
-                ? "completed"
-                : "all"
-      return json(200, state.store.ids(client, filter, at))
-    }
-    return json(200, state.store.get(client, ids, query.get("intermediate") === "true", at))
-  })
+const listJobs: Handler = (ctx) => {
+  const { state, client, query } = ctx
+  const at = state.now()
+  const ids = query.getAll("id")
+  if (ids.length === 0) {
+    const pending = query.get("pending")
+    const status = query.get("status")
+    // `pending` is what the real node reads; `status=pending|completed` is the usage page's form.
+    const filter =
+      pending === "true"
+        ? "pending"
+        : pending === "false"
+          ? "completed"
+          : status === "pending" || status === "running"
+            ? "pending"
+            : status === "completed" || status === "finished"
+              ? "completed"
+              : "all"
+    return json(200, state.store.ids(client, filter, at))
+  }
+  return json(200, state.store.get(client, ids, query.get("intermediate") === "true", at))
+}
 
-const recordStatus: Handler = (ctx) =>
-  Effect.gen(function* () {
-    const { state, client } = ctx
-    if (!state.local.contains(client)) return json(403, { error: "Unauthorized" })
-    const parsed = parseBody(ctx, yield* body(ctx))
-    const failed = json(500, { error: "Could not store job status" })
-    if (!parsed.ok || !isPlainObject(parsed.value)) return failed
-    const { id, status, containers } = parsed.value
-    if (typeof id !== "string" || !Array.isArray(containers) || !containers.every((c) => typeof c === "string")) {
-      return failed
-    }
-    if (!("status" in parsed.value)) return failed
-    const at = state.now()
-    switch (status) {
-      case "running":
-        state.store.setRunning(client, id, containers, at)
-        break
-      case "success":
-      case "failed":
-        state.store.setFinished(client, id, status, containers, [], at)
-        break
-      default:
-        return json(400, { error: "Status is invalid" })
-    }
-    return json(200, null)
-  })
+const recordStatus: Handler = (ctx) => {
+  const { state, client } = ctx
+  if (!state.local.contains(client)) return json(403, { error: "Unauthorized" })
+  const parsed = parseBody(ctx, body(ctx))
+  const failed = json(500, { error: "Could not store job status" })
+  if (!parsed.ok || !isPlainObject(parsed.value)) return failed
+  const { id, status, containers } = parsed.value
+  if (typeof id !== "string" || !Array.isArray(containers) || !containers.every((c) => typeof c === "string")) {
+    return failed
+  }
+  if (!("status" in parsed.value)) return failed
+  const at = state.now()
+  switch (status) {
+    case "running":
+      state.store.setRunning(client, id, containers, at)
+      break
+    case "success":
+    case "failed":
+      state.store.setFinished(client, id, status, containers, [], at)
+      break
+    default:
+      return json(400, { error: "Status is invalid" })
+  }
+  return json(200, null)
+}
 
 // ---------------------------------------------------------------------------------------------------------------
 // The mock-only control API
 
-const controlRequests: Handler = (ctx) =>
-  Effect.sync(() => json(200, lastOf(ctx.state.requests, ctx.state.config.mock.request_log_limit)))
+const controlRequests: Handler = (ctx) => json(200, lastOf(ctx.state.requests, ctx.state.config.mock.request_log_limit))
 const controlSubscriptions: Handler = (ctx) =>
-  Effect.sync(() => json(200, lastOf(ctx.state.subscriptions, ctx.state.config.mock.request_log_limit)))
-const controlJobs: Handler = (ctx) => Effect.sync(() => json(200, ctx.state.store.snapshot(ctx.state.now())))
+  json(200, lastOf(ctx.state.subscriptions, ctx.state.config.mock.request_log_limit))
+const controlJobs: Handler = (ctx) => json(200, ctx.state.store.snapshot(ctx.state.now()))
 const controlContainers: Handler = (ctx) =>
-  Effect.succeed(
-    json(
-      200,
-      [...ctx.state.containers.values()].map((c) => ({ id: c.config.id, behavior: encodeBehavior(c.behavior) }))
-    )
+  json(
+    200,
+    [...ctx.state.containers.values()].map((c) => ({ id: c.config.id, behavior: encodeBehavior(c.behavior) }))
   )
-const controlReset: Handler = (ctx) =>
-  Effect.sync(() => {
-    resetState(ctx.state)
-    return json(200, {})
-  })
+const controlReset: Handler = (ctx) => {
+  resetState(ctx.state)
+  return json(200, {})
+}
 
 const decodeBehavior = Schema.decodeUnknownEither(MockConfig.Behavior, { errors: "all" })
 const encodeBehavior = Schema.encodeSync(MockConfig.Behavior)
@@ -554,24 +554,30 @@ export const setBehavior = (
 
 const controlSetContainer =
   (id: string): Handler =>
-  (ctx) =>
-    Effect.gen(function* () {
-      if (!ctx.state.containers.has(id)) return json(404, { error: "Unknown container", params: { container: id } })
-      const parsed = parseBody(ctx, yield* body(ctx))
-      if (!parsed.ok) return json(400, { error: `invalid JSON: ${parsed.message}` })
-      const input = typeof parsed.value === "string" ? { type: parsed.value } : parsed.value
-      const result = setBehavior(ctx.state, id, input)
-      if (Either.isLeft(result)) return json(400, { error: `behavior: ${result.left}` })
-      return json(200, { id, behavior: encodeBehavior(result.right) })
-    })
+  (ctx) => {
+    if (!ctx.state.containers.has(id)) return json(404, { error: "Unknown container", params: { container: id } })
+    const parsed = parseBody(ctx, body(ctx))
+    if (!parsed.ok) return json(400, { error: `invalid JSON: ${parsed.message}` })
+    const input = typeof parsed.value === "string" ? { type: parsed.value } : parsed.value
+    const result = setBehavior(ctx.state, id, input)
+    if (Either.isLeft(result)) return json(400, { error: `behavior: ${result.left}` })
+    return json(200, { id, behavior: encodeBehavior(result.right) })
+  }
 
 // ---------------------------------------------------------------------------------------------------------------
 // Routing
 
-const route = (method: Route["method"], path: string, limited: boolean, handler: Handler): Route => ({
+const route = (
+  method: Route["method"],
+  path: string,
+  limited: boolean,
+  handler: Handler,
+  readsBody = method !== "GET"
+): Route => ({
   method,
   key: `${method} ${path}`,
   limited,
+  readsBody,
   handler
 })
 
@@ -592,7 +598,7 @@ for (const r of [
   route("GET", "/__mock/subscriptions", false, controlSubscriptions),
   route("GET", "/__mock/jobs", false, controlJobs),
   route("GET", "/__mock/containers", false, controlContainers),
-  route("POST", "/__mock/reset", false, controlReset)
+  route("POST", "/__mock/reset", false, controlReset, false)
 ]) {
   const path = r.key.slice(r.method.length + 1)
   routes.set(path, [...(routes.get(path) ?? []), r])
@@ -626,28 +632,28 @@ const rateLimitRule = (state: NodeState, key: string) => {
 
 const dispatch = (ctx: Ctx): Effect.Effect<Response> => {
   const candidates = routesFor(ctx.path)
-  if (candidates === undefined) return Effect.succeed(html(404, Html.NOT_FOUND))
+  if (candidates === undefined) return html(404, Html.NOT_FOUND)
   const method = ctx.method === "HEAD" ? "GET" : ctx.method
   const matched = candidates.find((r) => r.method === method)
   if (matched === undefined) {
     const allow = allowHeader(candidates)
-    if (ctx.method === "OPTIONS") return Effect.succeed(HttpServerResponse.empty({ status: 200, headers: { allow } }))
-    return Effect.succeed(html(405, Html.METHOD_NOT_ALLOWED, { allow }))
+    if (ctx.method === "OPTIONS") return HttpServerResponse.empty({ status: 200, headers: { allow } })
+    return html(405, Html.METHOD_NOT_ALLOWED, { allow })
   }
   const rule = matched.limited ? rateLimitRule(ctx.state, matched.key) : undefined
   let limitHeaders: Readonly<Record<string, string>> | undefined
   if (rule !== undefined) {
     const decision = ctx.state.limiter.check(`${matched.key}|${ctx.client}`, rule, ctx.state.now())
-    if (!decision.allowed) return Effect.succeed(html(429, Html.TOO_MANY_REQUESTS, { ...decision.headers }))
+    if (!decision.allowed) return html(429, Html.TOO_MANY_REQUESTS, { ...decision.headers })
     limitHeaders = decision.headers
   }
-  const response = matched
-    .handler(ctx)
-    .pipe(
-      Effect.catchTag("BodyTooLarge", () => Effect.succeed(html(413, Html.REQUEST_TOO_LARGE, { connection: "close" })))
-    )
-  return limitHeaders === undefined
-    ? response
+  const response =
+    matched.readsBody && ctx.received === TOO_LARGE
+      ? html(413, Html.REQUEST_TOO_LARGE, { connection: "close" })
+      : matched.handler(ctx)
+  if (limitHeaders === undefined) return response
+  return HttpServerResponse.isServerResponse(response)
+    ? HttpServerResponse.setHeaders(response, limitHeaders)
     : Effect.map(response, (r) => HttpServerResponse.setHeaders(r, limitHeaders))
 }
 
@@ -670,33 +676,71 @@ const record = (ctx: Ctx, status: number): void => {
 
 const EMPTY_QUERY = new URLSearchParams()
 
-/** The whole mock node as one HTTP application over `state`. */
+/** The path every streaming answer comes from; its bodies are `Stream`s, written by `@effect/platform`. */
+export const STREAM_PATH = "/api/jobs/stream"
+
+/** The path part of a request target (no query string). */
+export const pathOf = (url: string): string => {
+  const q = url.indexOf("?")
+  return q === -1 ? url : url.slice(0, q)
+}
+
+/** What a handler sees of one request. `received` is the body when it was read beforehand. */
+export const makeContext = (
+  state: NodeState,
+  incoming: IncomingMessage,
+  method: string,
+  url: string,
+  received: Ctx["received"]
+): Ctx => {
+  const q = url.indexOf("?")
+  const rawQuery = q === -1 ? "" : url.slice(q + 1)
+  return {
+    state,
+    method,
+    path: q === -1 ? url : url.slice(0, q),
+    rawQuery,
+    query: rawQuery === "" ? EMPTY_QUERY : new URLSearchParams(rawQuery),
+    client: normalizeAddress(incoming.socket.remoteAddress ?? ""),
+    incoming,
+    received,
+    body: null,
+    tolerated: false
+  }
+}
+
+const unexpected = (cause: Cause.Cause<unknown>): Effect.Effect<Response> =>
+  Effect.as(Effect.logError("node-mock: unexpected failure", cause), html(500, Html.INTERNAL_SERVER_ERROR))
+
+/**
+ * Answers one request: routing, rate limiting, the handler, a 500 page for defects, and the request log. A handler
+ * that answers synchronously is answered here, and the result is the response itself.
+ */
+export const handle = (ctx: Ctx): Effect.Effect<Response> => {
+  let answer: Effect.Effect<Response>
+  try {
+    answer = dispatch(ctx)
+  } catch (defect) {
+    answer = unexpected(Cause.die(defect))
+  }
+  const logged = !ctx.path.startsWith(CONTROL_PREFIX)
+  if (HttpServerResponse.isServerResponse(answer)) {
+    if (logged) record(ctx, answer.status)
+    return answer
+  }
+  return answer.pipe(
+    Effect.catchAllCause((cause) => (Cause.isInterruptedOnly(cause) ? Effect.failCause(cause) : unexpected(cause))),
+    Effect.tap((response) => {
+      if (logged) record(ctx, response.status)
+    })
+  )
+}
+
+/** The whole mock node as one `@effect/platform` HTTP application over `state`. */
 export const makeApp = (state: NodeState): Effect.Effect<Response, never, HttpServerRequest.HttpServerRequest> =>
   Effect.flatMap(HttpServerRequest.HttpServerRequest, (request) => {
     const incoming = NodeHttpServerRequest.toIncomingMessage(request)
-    const url = request.url
-    const q = url.indexOf("?")
-    const path = q === -1 ? url : url.slice(0, q)
-    const rawQuery = q === -1 ? "" : url.slice(q + 1)
-    const ctx: Ctx = {
-      state,
-      method: request.method,
-      path,
-      rawQuery,
-      query: rawQuery === "" ? EMPTY_QUERY : new URLSearchParams(rawQuery),
-      client: normalizeAddress(incoming.socket.remoteAddress ?? ""),
-      incoming,
-      body: null,
-      tolerated: false
-    }
-    return dispatch(ctx).pipe(
-      Effect.catchAllCause((cause) =>
-        Cause.isInterruptedOnly(cause)
-          ? Effect.failCause(cause)
-          : Effect.as(Effect.logError("node-mock: unexpected failure", cause), html(500, Html.INTERNAL_SERVER_ERROR))
-      ),
-      Effect.tap((response) => {
-        if (!path.startsWith(CONTROL_PREFIX)) record(ctx, response.status)
-      })
+    return Effect.flatMap(receiveBody(incoming, state.config.mock.max_body_bytes), (received) =>
+      handle(makeContext(state, incoming, request.method, request.url, received))
     )
   })

@@ -1,59 +1,90 @@
 // Request bodies: read with a size limit, and parsed as exact-integer JSON that tolerates trailing commas (the
 // usage page's status example has them; a real node answers 500 to it).
 import type { IncomingMessage } from "node:http"
-import { Data, Effect } from "effect"
+import { Effect } from "effect"
 import { Json } from "@infernet/types"
 
-export class BodyTooLarge extends Data.TaggedError("BodyTooLarge")<{ readonly limit: number }> {}
+/** A body that went past `mock.max_body_bytes`. */
+export const TOO_LARGE: unique symbol = Symbol.for("@infernet/node-mock/TooLarge")
 
-export const readBody = (incoming: IncomingMessage, limit: number): Effect.Effect<string, BodyTooLarge> =>
-  Effect.async<string, BodyTooLarge>((resume) => {
-    const declared = Number(incoming.headers["content-length"])
-    if (Number.isFinite(declared) && declared > limit) {
+/** A request body as the handlers get it: its text, or {@link TOO_LARGE}. */
+export type Received = string | typeof TOO_LARGE
+
+/** Without Content-Length or Transfer-Encoding an HTTP/1.1 request has no body: nothing to wait for. */
+export const hasNoBody = (incoming: IncomingMessage): boolean =>
+  incoming.headers["content-length"] === undefined && incoming.headers["transfer-encoding"] === undefined
+
+/**
+ * Collects a request body of at most `limit` bytes and calls `done` once with its text, or with `undefined` when it
+ * is larger (the rest is then drained and discarded, so the connection stays usable). `done` runs at once when the
+ * body is already buffered. Returns a function that detaches the listeners.
+ */
+export const collectBody = (
+  incoming: IncomingMessage,
+  limit: number,
+  done: (text: string | undefined) => void
+): (() => void) => {
+  const declared = Number(incoming.headers["content-length"])
+  if (Number.isFinite(declared) && declared > limit) {
+    incoming.resume()
+    done(undefined)
+    return noop
+  }
+  if (incoming.readableEnded) {
+    done("")
+    return noop
+  }
+  // Small requests usually arrive whole before the handler runs: take the buffered body at once.
+  if (incoming.complete && incoming.readableLength <= limit) {
+    const buffered: Array<Buffer> = []
+    for (let chunk = incoming.read() as Buffer | null; chunk !== null; chunk = incoming.read() as Buffer | null) {
+      buffered.push(chunk)
+    }
+    done(buffered.length === 1 ? buffered[0]!.toString("utf8") : Buffer.concat(buffered).toString("utf8"))
+    return noop
+  }
+  const parts: Array<Buffer> = []
+  let size = 0
+  let finished = false
+  const finish = (text: string | undefined) => {
+    if (finished) return
+    finished = true
+    cleanup()
+    done(text)
+  }
+  const text = () => (parts.length === 1 ? parts[0]!.toString("utf8") : Buffer.concat(parts).toString("utf8"))
+  const onData = (chunk: Buffer) => {
+    size += chunk.length
+    if (size > limit) {
+      parts.length = 0
+      finish(undefined)
       incoming.resume()
-      return resume(Effect.fail(new BodyTooLarge({ limit })))
+      return
     }
-    if (incoming.readableEnded) return resume(Effect.succeed(""))
-    // Small requests usually arrive whole before the handler's fiber starts: take the buffered body at once.
-    if (incoming.complete && incoming.readableLength <= limit) {
-      const buffered: Array<Buffer> = []
-      for (let chunk = incoming.read() as Buffer | null; chunk !== null; chunk = incoming.read() as Buffer | null) {
-        buffered.push(chunk)
-      }
-      return resume(Effect.succeed(Buffer.concat(buffered).toString("utf8")))
-    }
-    const parts: Array<Buffer> = []
-    let size = 0
-    let done = false
-    const finish = (effect: Effect.Effect<string, BodyTooLarge>) => {
-      if (done) return
-      done = true
-      cleanup()
-      resume(effect)
-    }
-    const onData = (chunk: Buffer) => {
-      size += chunk.length
-      if (size > limit) {
-        parts.length = 0
-        finish(Effect.fail(new BodyTooLarge({ limit })))
-        // Keep draining so the connection stays usable; the data is discarded.
-        incoming.resume()
-        return
-      }
-      parts.push(chunk)
-    }
-    const onEnd = () => finish(Effect.succeed(Buffer.concat(parts).toString("utf8")))
-    const onError = () => finish(Effect.succeed(Buffer.concat(parts).toString("utf8")))
-    const cleanup = () => {
-      incoming.off("data", onData)
-      incoming.off("end", onEnd)
-      incoming.off("error", onError)
-    }
-    incoming.on("data", onData)
-    incoming.on("end", onEnd)
-    incoming.on("error", onError)
-    return Effect.sync(cleanup)
-  })
+    parts.push(chunk)
+  }
+  const onEnd = () => finish(text())
+  const cleanup = () => {
+    incoming.off("data", onData)
+    incoming.off("end", onEnd)
+    incoming.off("error", onEnd)
+  }
+  incoming.on("data", onData)
+  incoming.on("end", onEnd)
+  incoming.on("error", onEnd)
+  return cleanup
+}
+
+const noop = () => {}
+
+/** {@link collectBody} as an effect. */
+export const receiveBody = (incoming: IncomingMessage, limit: number): Effect.Effect<Received> =>
+  hasNoBody(incoming)
+    ? Effect.succeed("")
+    : Effect.async<Received>((resume) => {
+        const cancel = collectBody(incoming, limit, (text) => resume(Effect.succeed(text ?? TOO_LARGE)))
+        return Effect.sync(cancel)
+      })
 
 /** Removes commas that directly precede `}` or `]` (outside strings). Returns the text unchanged when there are none. */
 export const stripTrailingCommas = (text: string): string => {

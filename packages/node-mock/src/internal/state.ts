@@ -1,5 +1,5 @@
 // The mutable state of one running mock node, and what the control API reports about it.
-import type { Clock, FiberSet } from "effect"
+import type { Clock, Effect } from "effect"
 import type { Json } from "@infernet/types"
 import type * as MockConfig from "../MockConfig.js"
 import type { ContainerLookup } from "./containerLookup.js"
@@ -63,7 +63,8 @@ export interface NodeState {
   readonly signers: ReadonlyMap<string, string>
   /** The node's address for `/info` (`""` without a wallet key or with chain disabled). */
   readonly nodeAddress: string
-  readonly jobs: FiberSet.FiberSet<unknown, unknown>
+  /** Runs the rest of a job's container chain in the background; the node interrupts it when it stops. */
+  readonly runJob: (rest: Effect.Effect<void>) => void
   /** Epoch milliseconds from the node's Effect Clock (a TestClock in tests). */
   readonly now: () => number
   lookup: ContainerLookup | undefined
@@ -72,7 +73,7 @@ export interface NodeState {
 export const makeState = (
   config: MockConfig.MockConfig,
   nodeAddress: string,
-  jobs: FiberSet.FiberSet<unknown, unknown>,
+  runJob: (rest: Effect.Effect<void>) => void,
   clock: Clock.Clock
 ): NodeState => ({
   config,
@@ -87,7 +88,7 @@ export const makeState = (
     Object.entries(config.mock.delegate_signers).map(([owner, signer]) => [owner.toLowerCase(), signer])
   ),
   nodeAddress: config.chain.enabled ? nodeAddress : "",
-  jobs,
+  runJob,
   now: () => clock.unsafeCurrentTimeMillis(),
   lookup: undefined
 })

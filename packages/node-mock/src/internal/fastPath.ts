@@ -1,0 +1,78 @@
+// The node's request listener. Every request except a stream is answered on a short path in front of
+// `@effect/platform`'s NodeHttpServer: the body is collected with plain `node:http` events, the same handler effect
+// the platform app runs (`handle`) is started at once on the node's runtime, and its answer, a string or an empty
+// body, is written straight to the socket. Handlers that finish synchronously (all of the hot ones) cost no fiber
+// scheduling, no request wrapper and no response scope. Streams, whose bodies are `Stream`s written with
+// backpressure, go through the platform handler, as every request does with `mock.fast_path: false`.
+import type { IncomingMessage, ServerResponse } from "node:http"
+import { Cause, Effect, Exit, FiberId, Runtime } from "effect"
+import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
+import { handle, makeContext, pathOf, STREAM_PATH } from "./app.js"
+import { collectBody, hasNoBody, type Received, TOO_LARGE } from "./body.js"
+import * as Html from "./html.js"
+import type { NodeState } from "./state.js"
+
+type Listener = (request: IncomingMessage, response: ServerResponse) => void
+
+const INTERNAL_ERROR_HEADERS = {
+  "content-type": "text/html; charset=utf-8",
+  "content-length": String(Buffer.byteLength(Html.INTERNAL_SERVER_ERROR))
+}
+
+const write = (
+  response: ServerResponse,
+  method: string,
+  exit: Exit.Exit<HttpServerResponse.HttpServerResponse>,
+  logError: (cause: Cause.Cause<unknown>) => void
+): void => {
+  if (response.writableEnded) return
+  if (Exit.isFailure(exit)) {
+    // `handle` turns every defect into a 500 page; what is left is an interruption (the node is closing).
+    if (!Cause.isInterruptedOnly(exit.cause)) logError(exit.cause)
+    if (!response.headersSent) response.writeHead(500, INTERNAL_ERROR_HEADERS)
+    response.end(method === "HEAD" ? undefined : Html.INTERNAL_SERVER_ERROR)
+    return
+  }
+  const answer = exit.value
+  const body = answer.body
+  response.writeHead(answer.status, answer.headers)
+  if (method === "HEAD" || body._tag === "Empty") response.end()
+  else if (body._tag === "Raw" && (typeof body.body === "string" || body.body instanceof Uint8Array)) {
+    response.end(body.body)
+  } else if (body._tag === "Uint8Array") response.end(body.body)
+  else {
+    // Only the stream route answers with other bodies, and it never comes here.
+    logError(Cause.die(new Error(`node-mock: the fast path cannot write a ${body._tag} body`)))
+    response.end()
+  }
+}
+
+/**
+ * The `request` listener of the node's `http.Server`: streams to `platform` (the `@effect/platform` handler), every
+ * other request through {@link handle} on `runtime`.
+ */
+export const makeListener = (state: NodeState, runtime: Runtime.Runtime<never>, platform: Listener): Listener => {
+  const runFork = Runtime.runFork(runtime)
+  const limit = state.config.mock.max_body_bytes
+  const logError = (cause: Cause.Cause<unknown>) => {
+    runFork(Effect.logError("node-mock: unexpected failure", cause))
+  }
+  const run = (request: IncomingMessage, response: ServerResponse, url: string, received: Received) => {
+    const method = request.method ?? "GET"
+    const answer = handle(makeContext(state, request, method, url, received))
+    if (HttpServerResponse.isServerResponse(answer)) return write(response, method, Exit.succeed(answer), logError)
+    const fiber = runFork(answer)
+    const exit = fiber.unsafePoll()
+    if (exit !== null) return write(response, method, exit, logError)
+    fiber.addObserver((exit) => write(response, method, exit, logError))
+    response.on("close", () => {
+      if (!response.writableEnded) fiber.unsafeInterruptAsFork(FiberId.none)
+    })
+  }
+  return (request, response) => {
+    const url = request.url ?? "/"
+    if (pathOf(url) === STREAM_PATH) return platform(request, response)
+    if (hasNoBody(request)) return run(request, response, url, "")
+    collectBody(request, limit, (text) => run(request, response, url, text ?? TOO_LARGE))
+  }
+}

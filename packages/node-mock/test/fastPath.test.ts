@@ -1,0 +1,134 @@
+// The fast request path (the default) and the `@effect/platform` pipeline (`mock.fast_path: false`) put the same
+// bytes on the wire: one script of requests over every route and error row, sent to a node of each kind, must get
+// the same statuses, headers and bodies (job ids and the Date header aside).
+import { assert, describe, it } from "@effect/vitest"
+import { Effect } from "effect"
+import { MockConfig, MockNode } from "../src/index.js"
+import { get, post, put, type RawResponse, request } from "./utils/http.js"
+
+type Step = (url: string, ids: ReadonlyArray<string>) => Promise<RawResponse>
+
+const HELLO = { containers: ["hello-world"], data: { name: "Ritual" } }
+const V0_SUBSCRIPTION = {
+  subscription: {
+    owner: "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512",
+    active_at: 1700000000,
+    period: 60,
+    frequency: 10,
+    redundancy: 2,
+    max_gas_price: 1000000000000,
+    max_gas_limit: 3000000,
+    container_id: "hello-world",
+    inputs: "0x1234"
+  },
+  signature: {
+    nonce: 1,
+    expiry: 2000000000,
+    v: 27,
+    r: 0xf8ad0f2bbc399e1ae81f38c0e55053144c958d9f34493e6b00b97c6f3b96c4fbn,
+    s: 0x7e8a9497dfbef1531dede2129ca62c0086a90ff6390bc8e53978760d386aad28n
+  },
+  data: { prompt: "hi" }
+}
+
+const script: ReadonlyArray<readonly [string, Step]> = [
+  ["health", (url) => get(url, "/health")],
+  ["HEAD health", (url) => request(url, "/health", { method: "HEAD" })],
+  ["info", (url) => get(url, "/info")],
+  ["info, rate limited", (url) => get(url, "/info")],
+  ["resources", (url) => get(url, "/resources")],
+  ["resources of a model", (url) => get(url, "/resources?model_id=gpt-4o")],
+  ["job", (url) => post(url, "/api/jobs", HELLO)],
+  ["chained job", (url) => post(url, "/api/jobs", { containers: ["echo", "echo"], data: { n: 1 } })],
+  ["job that stays running", (url) => post(url, "/api/jobs", { containers: ["slow"], data: {} })],
+  ["job with trailing commas", (url) => post(url, "/api/jobs", '{"containers": ["echo",], "data": {"a": 1,},}')],
+  ["unknown container", (url) => post(url, "/api/jobs", { containers: ["nope"], data: {} })],
+  ["invalid JSON", (url) => post(url, "/api/jobs", "{not json")],
+  ["wrong content type", (url) => post(url, "/api/jobs", "{}", { headers: { "content-type": "text/plain" } })],
+  ["not a job", (url) => post(url, "/api/jobs", { containers: "echo" })],
+  ["body over the limit", (url) => post(url, "/api/jobs", { containers: ["echo"], data: { x: "x".repeat(5000) } })],
+  [
+    "large body on a route that reads none",
+    (url) => request(url, "/health", { method: "GET", body: "x".repeat(5000) })
+  ],
+  ["delegated subscription", (url) => post(url, "/api/jobs", V0_SUBSCRIPTION)],
+  ["batch", (url) => post(url, "/api/jobs/batch", [HELLO, { containers: ["nope"], data: {} }])],
+  ["batch, not a list", (url) => post(url, "/api/jobs/batch", { a: 1 })],
+  ["ids", (url) => get(url, "/api/jobs")],
+  ["pending ids", (url) => get(url, "/api/jobs?pending=true")],
+  ["completed ids, usage page form", (url) => get(url, "/api/jobs?status=completed")],
+  ["results", (url, ids) => get(url, `/api/jobs?${ids.map((id) => `id=${id}`).join("&")}`)],
+  ["results with intermediates", (url, ids) => get(url, `/api/jobs?id=${ids[1]}&intermediate=true`)],
+  ["results of another client", (url, ids) => get(url, `/api/jobs?id=${ids[0]}`, { localAddress: "127.0.0.2" })],
+  ["status", (url) => put(url, "/api/status", { id: "manual-1", status: "success", containers: ["echo"] })],
+  ["status, invalid", (url) => put(url, "/api/status", { id: "manual-2", status: "done", containers: [] })],
+  ["status, bad body", (url) => put(url, "/api/status", [1, 2])],
+  ["unknown path", (url) => get(url, "/nope")],
+  ["wrong method", (url) => request(url, "/api/jobs", { method: "DELETE" })],
+  ["OPTIONS", (url) => request(url, "/api/jobs", { method: "OPTIONS" })],
+  ["stream, wrong method", (url) => get(url, "/api/jobs/stream")],
+  ["control: requests", (url) => get(url, "/__mock/requests")],
+  ["control: jobs", (url) => get(url, "/__mock/jobs")],
+  ["control: set behaviour", (url) => put(url, "/__mock/containers/echo", { type: "static", output: { ok: 1 } })],
+  ["control: unknown container", (url) => put(url, "/__mock/containers/nope", "echo")],
+  ["control: containers", (url) => get(url, "/__mock/containers")],
+  ["control: subscriptions", (url) => get(url, "/__mock/subscriptions")],
+  ["control: reset", (url) => post(url, "/__mock/reset", undefined)],
+  ["ids after reset", (url) => get(url, "/api/jobs")]
+]
+
+const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}/g
+
+const config = (fastPath: boolean): MockConfig.Input => ({
+  ...MockConfig.defaultConfig,
+  containers: [
+    ...MockConfig.defaultConfig.containers,
+    { id: "echo", image: "echo", behavior: { type: "echo" } },
+    { id: "slow", image: "slow", behavior: { type: "static", output: {}, latency_ms: 1000 } }
+  ],
+  mock: {
+    ...MockConfig.defaultConfig.mock,
+    max_body_bytes: 4096,
+    rate_limit: { limit: 100, period_seconds: 60, routes: { "GET /info": { limit: 1, period_seconds: 60 } } },
+    fast_path: fastPath
+  }
+})
+
+const run = (url: string) =>
+  Effect.promise(async () => {
+    const ids: Array<string> = []
+    const answers: Array<{ step: string; status: number; headers: Record<string, unknown>; text: string }> = []
+    for (const [step, send] of script) {
+      const res = await send(url, ids)
+      if (step.endsWith("job") && res.status === 200) ids.push(res.json().id)
+      const { date: _date, ...headers } = res.headers
+      // Content-Length is the same whatever the ids: every id has 36 characters.
+      answers.push({ step, status: res.status, headers, text: res.text.replace(UUID, "<id>") })
+    }
+    return { ids, answers }
+  })
+
+describe("the fast request path", () => {
+  it.effect("answers every route and error row exactly as the @effect/platform pipeline does", () =>
+    Effect.gen(function* () {
+      const fast = yield* MockNode.make({ config: config(true) })
+      const platform = yield* MockNode.make({ config: config(false) })
+      assert.isTrue(fast.config.mock.fast_path)
+      assert.isFalse(platform.config.mock.fast_path)
+      const a = yield* run(fast.url)
+      const b = yield* run(platform.url)
+      assert.strictEqual(a.ids.length, 2)
+      for (let i = 0; i < script.length; i++) assert.deepStrictEqual(a.answers[i], b.answers[i], script[i]![0])
+      // The script reached what it meant to: a few answers that would differ if a step went wrong.
+      const byStep = new Map(a.answers.map((answer) => [answer.step, answer]))
+      assert.strictEqual(byStep.get("info, rate limited")?.status, 429)
+      assert.strictEqual(byStep.get("body over the limit")?.status, 413)
+      assert.strictEqual(byStep.get("large body on a route that reads none")?.status, 200)
+      assert.strictEqual(byStep.get("results of another client")?.text, "[]\n")
+      assert.strictEqual(byStep.get("ids after reset")?.text, "[]\n")
+      assert.strictEqual(byStep.get("HEAD health")?.text, "")
+      const subscriptions = JSON.parse(byStep.get("control: subscriptions")!.text)
+      assert.strictEqual(subscriptions.length, 1)
+    }).pipe(Effect.scoped)
+  )
+})
