@@ -1,6 +1,7 @@
 // Throughput of the mock's hot path, POST /api/jobs then GET /api/jobs?id=<that id>, measured with autocannon and
-// compared with a bare node:http server that answers a fixed JSON body, in the same run, rounds alternating. A third
-// server, a fixed answer through @effect/platform's NodeHttpServer, shows the floor any Effect HTTP server starts from.
+// compared with a bare node:http server that answers a fixed JSON body, in the same run, rounds alternating. For
+// reference, two more servers: the mock with `mock.fast_path: false` (every request through @effect/platform's
+// pipeline), and a fixed answer through @effect/platform's NodeHttpServer, the floor of any server on that pipeline.
 // Each server runs in its own child process; autocannon runs here. Loopback only, bounded rounds.
 //
 //   pnpm run bench                       (builds, then runs 3 rounds of 5 s per server)
@@ -19,10 +20,13 @@ const self = fileURLToPath(import.meta.url)
 // ---- child process: one server ----------------------------------------------------------------------------------
 if (process.argv[2] === "serve") {
   const kind = process.argv[3]
-  if (kind === "mock") {
+  if (kind === "mock" || kind === "platform") {
     const { startMockNode } = await import("../dist/index.js")
     const node = await startMockNode({
-      config: { containers: [{ id: "echo", image: "bench", behavior: { type: "echo" } }] }
+      config: {
+        containers: [{ id: "echo", image: "bench", behavior: { type: "echo" } }],
+        mock: { fast_path: kind === "mock" }
+      }
     })
     process.send({ url: node.url })
   } else if (kind === "effect") {
@@ -69,6 +73,7 @@ if (process.argv[2] === "serve") {
       const child = fork(self, ["serve", kind], { stdio: "inherit" })
       child.once("message", ({ url }) => resolve({ child, url }))
       child.once("error", reject)
+      child.once("exit", (code) => reject(new Error(`the ${kind} server exited (${code}) before it was listening`)))
     })
 
   const jobBody = JSON.stringify({ containers: ["echo"], data: { prompt: "hello", n: 1 } })
@@ -105,42 +110,39 @@ if (process.argv[2] === "serve") {
     return sorted[Math.floor(sorted.length / 2)]
   }
 
-  const mock = await start("mock")
-  const bare = await start("bare")
-  const effect = await start("effect")
-  const rates = { mock: [], bare: [], effect: [] }
-  const errors = { mock: 0, bare: 0, effect: 0 }
+  const servers = { mock: await start("mock"), bare: await start("bare") }
+  servers.platform = await start("platform")
+  servers.effect = await start("effect")
+  const kinds = Object.keys(servers)
+  const rates = Object.fromEntries(kinds.map((kind) => [kind, []]))
+  const errors = Object.fromEntries(kinds.map((kind) => [kind, 0]))
   try {
-    await load(mock.url, WARMUP_SECONDS)
-    await load(bare.url, WARMUP_SECONDS)
-    await load(effect.url, WARMUP_SECONDS)
+    for (const kind of kinds) await load(servers[kind].url, WARMUP_SECONDS)
     for (let round = 1; round <= ROUNDS; round++) {
-      for (const [kind, server] of [
-        ["mock", mock],
-        ["bare", bare],
-        ["effect", effect]
-      ]) {
+      // Alternate the order every round so no server always runs first or last.
+      for (const kind of round % 2 === 1 ? kinds : [...kinds].reverse()) {
+        const server = servers[kind]
         const result = await load(server.url, SECONDS)
         const non2xx = result.non2xx + result.errors + result.timeouts
         errors[kind] += non2xx
         rates[kind].push(result.requests.average)
         console.log(
-          `round ${round} ${kind.padEnd(6)} ${result.requests.average.toFixed(0).padStart(7)} req/s  p50 ${result.latency.p50} ms  p99 ${result.latency.p99} ms  non-2xx/errors ${non2xx}`
+          `round ${round} ${kind.padEnd(8)} ${result.requests.average.toFixed(0).padStart(7)} req/s  p50 ${result.latency.p50} ms  p99 ${result.latency.p99} ms  non-2xx/errors ${non2xx}`
         )
       }
-      // Keep the mock's job store from growing across rounds.
-      await fetch(`${mock.url}/__mock/reset`, { method: "POST" })
+      // Keep the mocks' job stores from growing across rounds.
+      await fetch(`${servers.mock.url}/__mock/reset`, { method: "POST" })
+      await fetch(`${servers.platform.url}/__mock/reset`, { method: "POST" })
     }
   } finally {
-    mock.child.send("stop")
-    bare.child.send("stop")
-    effect.child.send("stop")
+    for (const server of Object.values(servers)) server.child.send("stop")
   }
   // Ratios are taken within each round (the servers ran back to back) and then the median is reported, so a
   // machine whose load changes during the run skews them less than a ratio of medians would.
   const paired = (a, b) => median(rates[a].map((rate, i) => rate / rates[b][i]))
   const m = median(rates.mock)
   const b = median(rates.bare)
+  const p = median(rates.platform)
   const e = median(rates.effect)
   console.log("")
   console.log(
@@ -150,13 +152,17 @@ if (process.argv[2] === "serve") {
   console.log(`bare node:http ${b.toFixed(0)} req/s`)
   console.log(`ratio          ${paired("mock", "bare").toFixed(2)} (median of per-round ratios; target >= 0.50)`)
   console.log("")
-  console.log(`for reference: a fixed answer through @effect/platform's NodeHttpServer (no routing, no body read)`)
+  console.log("for reference:")
   console.log(
-    `effect floor   ${e.toFixed(0)} req/s (${paired("effect", "bare").toFixed(2)} of bare; mock = ${paired("mock", "effect").toFixed(2)} of it)`
+    `mock, fast_path: false  ${p.toFixed(0)} req/s (${paired("platform", "bare").toFixed(2)} of bare): every request through @effect/platform`
   )
-  if (errors.mock > 0 || errors.bare > 0 || errors.effect > 0) {
+  console.log(
+    `effect floor            ${e.toFixed(0)} req/s (${paired("effect", "bare").toFixed(2)} of bare): a fixed answer through NodeHttpServer, no routing, no body read`
+  )
+  const failed = kinds.filter((kind) => errors[kind] > 0)
+  if (failed.length > 0) {
     console.error(
-      `unexpected non-2xx responses or errors: mock ${errors.mock}, bare ${errors.bare}, effect ${errors.effect}`
+      `unexpected non-2xx responses or errors: ${failed.map((kind) => `${kind} ${errors[kind]}`).join(", ")}`
     )
     process.exitCode = 1
   }

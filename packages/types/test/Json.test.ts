@@ -80,6 +80,35 @@ describe("Json.canonical", () => {
     assert.strictEqual(Json.canonical({ b: 1, 10: 2, 2: 3 }), '{"10":2,"2":3,"b":1}\n')
   })
 
+  it("writes floats as Python's json.dumps does", () => {
+    const cases: ReadonlyArray<readonly [number, string]> = [
+      [0.5, "0.5"],
+      [0.0001, "0.0001"],
+      [0.00001, "1e-05"],
+      [-0.000012345, "-1.2345e-05"],
+      [1.5e-7, "1.5e-07"],
+      [5e-324, "5e-324"],
+      [123456789012345.67, "123456789012345.67"],
+      [1e16, "1e+16"],
+      [-1.2345678901234568e17, "-1.2345678901234568e+17"],
+      [1.7976931348623157e308, "1.7976931348623157e+308"],
+      [9007199254740991, "9007199254740991"],
+      [9100000000000000, "9100000000000000.0"],
+      [0, "0"]
+    ]
+    for (const [value, written] of cases) assert.strictEqual(Json.canonical(value), `${written}\n`, String(value))
+    assert.strictEqual(Json.canonical({ embedding: [0.012, -0.00004] }), '{"embedding":[0.012,-4e-05]}\n')
+  })
+
+  it("writes every finite double so that it parses back to the same number", () => {
+    FastCheck.assert(
+      FastCheck.property(FastCheck.double({ noNaN: true, noDefaultInfinity: true }), (n) => {
+        assert.strictEqual(Json.parse(Json.canonical(n)), n === 0 ? 0 : n)
+      }),
+      { numRuns: 2000 }
+    )
+  })
+
   it("drops undefined members like JSON.stringify", () => {
     assert.strictEqual(Json.canonical({ a: undefined, b: [undefined] }), '{"b":[null]}\n')
   })
@@ -87,7 +116,7 @@ describe("Json.canonical", () => {
   it("parses back to the same value", () => {
     FastCheck.assert(
       FastCheck.property(FastCheck.jsonValue(), (value) => {
-        assert.deepStrictEqual(Json.parse(Json.canonical(value)), Json.parse(JSON.stringify(value)))
+        assert.deepStrictEqual(Json.parse(Json.canonical(value)), JSON.parse(JSON.stringify(value)))
       })
     )
   })

@@ -84,13 +84,29 @@ export const stringify = (value: unknown, options?: { readonly space?: number | 
 const NON_ASCII = /[\u0080-\uffff]/g
 const escapeNonAscii = (s: string) => s.replace(NON_ASCII, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`)
 
+// Python's repr of a float, which the node's json.dumps writes: the same shortest digits as JavaScript, but in
+// exponent form from 1e16 up and below 1e-4, with a two-digit exponent (1e-05, 1.5e+16). Safe integers are written
+// as integers (a parsed JSON number does not say whether it was 1 or 1.0); a larger integral number can only have
+// been a float, since `parse` reads such integer literals as bigint, and is written as one (9007199254740993.0).
+const pythonNumber = (n: number): string => {
+  const magnitude = Math.abs(n)
+  if (magnitude > Number.MAX_SAFE_INTEGER && magnitude < 1e16) return `${n}.0`
+  if (magnitude !== 0 && (magnitude >= 1e16 || magnitude < 1e-4)) {
+    const written = n.toExponential()
+    const e = written.indexOf("e")
+    const exponent = written.slice(e + 2)
+    return `${written.slice(0, e + 2)}${exponent.length === 1 ? `0${exponent}` : exponent}`
+  }
+  return JSON.stringify(n)
+}
+
 const writeCanonical = (value: unknown): string | undefined => {
   if (value === null) return "null"
   switch (typeof value) {
     case "bigint":
       return value.toString()
     case "number":
-      return Number.isFinite(value) ? JSON.stringify(value) : "null"
+      return Number.isFinite(value) ? pythonNumber(value) : "null"
     case "boolean":
       return value ? "true" : "false"
     case "string":
