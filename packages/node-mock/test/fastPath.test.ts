@@ -5,32 +5,11 @@ import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
 import { MockConfig, MockNode } from "../src/index.js"
 import { get, post, put, type RawResponse, request } from "./utils/http.js"
+import { v0Body } from "./utils/subscriptions.js"
 
 type Step = (url: string, ids: ReadonlyArray<string>) => Promise<RawResponse>
 
 const HELLO = { containers: ["hello-world"], data: { name: "Ritual" } }
-const V0_SUBSCRIPTION = {
-  subscription: {
-    owner: "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512",
-    active_at: 1700000000,
-    period: 60,
-    frequency: 10,
-    redundancy: 2,
-    max_gas_price: 1000000000000,
-    max_gas_limit: 3000000,
-    container_id: "hello-world",
-    inputs: "0x1234"
-  },
-  signature: {
-    nonce: 1,
-    expiry: 2000000000,
-    v: 27,
-    r: 0xf8ad0f2bbc399e1ae81f38c0e55053144c958d9f34493e6b00b97c6f3b96c4fbn,
-    s: 0x7e8a9497dfbef1531dede2129ca62c0086a90ff6390bc8e53978760d386aad28n
-  },
-  data: { prompt: "hi" }
-}
-
 const script: ReadonlyArray<readonly [string, Step]> = [
   ["health", (url) => get(url, "/health")],
   ["HEAD health", (url) => request(url, "/health", { method: "HEAD" })],
@@ -51,7 +30,10 @@ const script: ReadonlyArray<readonly [string, Step]> = [
     "large body on a route that reads none",
     (url) => request(url, "/health", { method: "GET", body: "x".repeat(5000) })
   ],
-  ["delegated subscription", (url) => post(url, "/api/jobs", V0_SUBSCRIPTION)],
+  [
+    "delegated subscription",
+    (url) => post(url, "/api/jobs", v0Body({ subscription: { container_id: "hello-world" } }))
+  ],
   ["batch", (url) => post(url, "/api/jobs/batch", [HELLO, { containers: ["nope"], data: {} }])],
   ["batch, not a list", (url) => post(url, "/api/jobs/batch", { a: 1 })],
   ["ids", (url) => get(url, "/api/jobs")],
