@@ -322,13 +322,37 @@ describe("Coordinator errors", () => {
   it("fails with RpcError when the RPC is unreachable", async () => {
     const r = await reason(
       Coordinator.maxSubscriberNonce({
-        rpcUrl: "http://127.0.0.1:1",
+        rpcUrl: "http://127.0.0.1:1/v3/secret-api-key?token=also-secret",
         coordinator: V.v1.coordinator,
         owner: zeroAddress
       })
     )
     assert.strictEqual(r._tag, "RpcError")
-    expect(r.message).toMatch(/^RPC call maxSubscriberNonce failed: /)
+    // The endpoint is named by its origin only: paths and queries of RPC URLs often carry API keys.
+    expect(r.message).toMatch(/^RPC call maxSubscriberNonce failed: HTTP request failed at http:\/\/127\.0\.0\.1:1: \S/)
+    assert.notInclude(r.message, "secret")
+  })
+
+  it("names the HTTP status of an RPC endpoint that answers with an error page", async () => {
+    const server = createServer((_request, response) => response.writeHead(503).end("busy"))
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
+    const { port } = server.address() as AddressInfo
+    try {
+      const r = await reason(
+        Coordinator.maxSubscriberNonce({
+          rpcUrl: `http://127.0.0.1:${port}/key`,
+          coordinator: V.v1.coordinator,
+          owner: zeroAddress
+        })
+      )
+      expect(r.message).toMatch(
+        new RegExp(
+          `^RPC call maxSubscriberNonce failed: HTTP request failed \\(HTTP 503\\) at http://127\\.0\\.0\\.1:${port}`
+        )
+      )
+    } finally {
+      server.close()
+    }
   })
 
   it("validates addresses and the RPC source before any call", async () => {

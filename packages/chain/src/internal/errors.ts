@@ -1,5 +1,5 @@
 import { ParseResult } from "effect"
-import { BaseError } from "viem"
+import { BaseError, HttpRequestError } from "viem"
 import * as ChainError from "../ChainError.js"
 
 /** @internal */
@@ -37,9 +37,26 @@ export const devnetError = (detail: string): ChainError.ChainError =>
  * @internal
  */
 export const describe = (cause: unknown): string => {
-  if (cause instanceof BaseError) return cause.shortMessage
+  if (cause instanceof BaseError) {
+    // Name the endpoint (its origin only: RPC paths and queries often carry API keys) and the underlying error.
+    const http = cause.walk((e) => e instanceof HttpRequestError) as HttpRequestError | null
+    if (http !== null) {
+      const status = http.status === undefined ? "" : ` (HTTP ${http.status})`
+      const details = http.details === "" || http.details === undefined ? "" : `: ${http.details}`
+      return `${http.shortMessage.replace(/\.$/, "")}${status} at ${originOf(http.url)}${details}`
+    }
+    return cause.shortMessage
+  }
   if (cause instanceof Error) return cause.message
   return String(cause)
+}
+
+const originOf = (url: string): string => {
+  try {
+    return new URL(url).origin
+  } catch {
+    return "the RPC URL"
+  }
 }
 
 /** Throws {@link invalidSubscription} (usable in expression position). @internal */
