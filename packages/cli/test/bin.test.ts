@@ -473,5 +473,38 @@ describe("infernet-client (built binary)", () => {
         /^Interrupted\. Job [0-9a-f-]{36} keeps running on the node; fetch its result with: infernet-client results --id [0-9a-f-]{36}\n$/
       )
     })
+
+    it("130: Ctrl-C stops a stream cleanly, keeps what was printed and says how to fetch the job later", async () => {
+      const child = spawn(process.execPath, [BIN, "stream", "-c", "slow-stream"], {
+        cwd: dir,
+        env: { ...process.env, ...env, XDG_CACHE_HOME: CACHE_HOME },
+        stdio: ["pipe", "pipe", "pipe"]
+      })
+      child.stdin.end("{}")
+      let stdout = ""
+      let stderr = ""
+      const firstChunk = new Promise<void>((resolve) =>
+        child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
+          stdout += chunk
+          resolve()
+        })
+      )
+      child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
+        stderr += chunk
+      })
+      // The first chunk is printed; the next ones are seconds apart. Interrupt mid-stream.
+      await firstChunk
+      child.kill("SIGINT")
+      const code = await new Promise<number | null>((resolve) => child.on("close", resolve))
+      assert.strictEqual(code, 130)
+      // What had arrived stays printed; the rest never came.
+      assert.isTrue(stdout.length > 0 && stdout.length < "one two three".length && "one two three".startsWith(stdout))
+      const [, id] = /^Job ID: ([0-9a-f-]{36})\n/.exec(stderr) ?? []
+      assert.isDefined(id)
+      assert.strictEqual(
+        stderr,
+        `Job ID: ${id}\nInterrupted. Job ${id} keeps running on the node; fetch its result with: infernet-client results --id ${id}\n`
+      )
+    })
   })
 })

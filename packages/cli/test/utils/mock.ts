@@ -15,6 +15,8 @@ export const testConfig: MockConfig.Input = {
       external: true,
       behavior: { type: "stream", text: "one two three four", chunk_delay_ms: 1, fail_after_chunks: 2 }
     },
+    // A stream that takes seconds per chunk: long enough to be interrupted mid-stream.
+    { id: "slow-stream", external: true, behavior: { type: "stream", text: "one two three", chunk_delay_ms: 2_000 } },
     { id: "internal", external: false, behavior: { type: "echo" } }
   ]
 }
