@@ -256,7 +256,11 @@ export const createNodeClient = (options: CreateNodeClientOptions): PromiseNodeC
   let http = FetchHttpClient.layer
   if (fetch !== undefined) http = Layer.provide(http, Layer.succeed(FetchHttpClient.Fetch, fetch))
   if (requestInit !== undefined) http = Layer.provide(http, Layer.succeed(FetchHttpClient.RequestInit, requestInit))
-  const runtime = ManagedRuntime.make(NodeClient.layer(clientOptions).pipe(Layer.provide(http)))
+  // No tracer can be installed in this runtime, so spans would only cost time: the runtime is built with the tracer
+  // disabled once, instead of turning it off around every call.
+  const runtime = ManagedRuntime.make(
+    Layer.merge(NodeClient.layer(clientOptions).pipe(Layer.provide(http)), Layer.setTracerEnabled(false))
+  )
   const openScopes = new Set<Scope.CloseableScope>()
   let closed = false
 
@@ -267,8 +271,7 @@ export const createNodeClient = (options: CreateNodeClientOptions): PromiseNodeC
     if (closed) throw new Error("createNodeClient: the client is closed")
     if (signal?.aborted) throw abortReason(signal)
     const exit = await runtime.runPromiseExit(
-      // No tracer can be installed in this runtime, so spans would only cost time.
-      Effect.withTracerEnabled(Effect.flatMap(NodeClient.NodeClient, f), false),
+      Effect.flatMap(NodeClient.NodeClient, f),
       signal === undefined ? undefined : { signal }
     )
     if (Exit.isSuccess(exit)) return exit.value

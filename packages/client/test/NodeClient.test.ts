@@ -3,6 +3,7 @@ import { HttpClient, HttpClientRequest } from "@effect/platform"
 import {
   Chunk,
   ConfigProvider,
+  Deferred,
   Duration,
   Effect,
   Exit,
@@ -11,7 +12,8 @@ import {
   Option,
   Schedule,
   Stream,
-  TestClock
+  TestClock,
+  Tracer
 } from "effect"
 import { NodeClient, NodeClientError } from "../src/index.js"
 import { version } from "../src/internal/version.js"
@@ -707,6 +709,115 @@ describe("errors", () => {
     assert.isTrue(NodeClientError.isNodeClientError(error))
     assert.isFalse(NodeClientError.isNodeClientError(new Error("x")))
   })
+})
+
+describe("the live clock and tracing", () => {
+  // Off the TestClock the timeout takes its cheaper path (one child fiber and a timer); it must behave the same.
+  it.live("a timeout on the live clock interrupts the attempt and is a Timeout", () =>
+    Effect.gen(function* () {
+      let interrupted = false
+      const fake = makeFake(() =>
+        Effect.sleep("1 minute").pipe(
+          Effect.as(json({ status: "healthy" })),
+          Effect.onInterrupt(() => Effect.sync(() => (interrupted = true)))
+        )
+      )
+      const start = Date.now()
+      const error = failure(yield* Effect.exit(run(fake, (c) => c.health(), { timeout: "30 millis" })))
+      assert.deepStrictEqual(
+        error.reason,
+        new NodeClientError.Timeout({ url: `${BASE}/health`, timeout: Duration.millis(30) })
+      )
+      assert.isTrue(interrupted)
+      assert.isBelow(Date.now() - start, 1000)
+    })
+  )
+
+  it.live("on the live clock, an answer within the timeout and a failure within it are kept as they are", () =>
+    Effect.gen(function* () {
+      const fake = makeFake((_, i) =>
+        Effect.sleep("5 millis").pipe(Effect.as(i === 0 ? json({ status: "healthy" }) : json({ error: "nope" }, 400)))
+      )
+      assert.isTrue(yield* run(fake, (c) => c.health(), { timeout: "1 second" }))
+      const error = failure(yield* Effect.exit(run(fake, (c) => c.info(), { timeout: "1 second" })))
+      assert.deepStrictEqual(error.reason, new NodeClientError.ApiError({ status: 400, error: "nope" }))
+    })
+  )
+
+  it.live("interrupting the caller on the live clock interrupts the attempt", () =>
+    Effect.gen(function* () {
+      const started = yield* Deferred.make<void>()
+      const stopped = yield* Deferred.make<void>()
+      const fake = makeFake(() =>
+        Deferred.succeed(started, undefined).pipe(
+          Effect.zipRight(Effect.never),
+          Effect.onInterrupt(() => Deferred.succeed(stopped, undefined))
+        )
+      )
+      const fiber = yield* Effect.fork(run(fake, (c) => c.health(), { timeout: "1 minute" }))
+      yield* Deferred.await(started)
+      const exit = yield* Fiber.interrupt(fiber)
+      assert.isTrue(Exit.isInterrupted(exit))
+      assert.isTrue(yield* Deferred.isDone(stopped))
+    })
+  )
+
+  const recordingTracer = () => {
+    const names: Array<string> = []
+    const builtIn = Effect.runSync(Effect.tracer)
+    const tracer = Tracer.make({
+      span: (...args) => {
+        names.push(args[0])
+        return builtIn.span(...args)
+      },
+      context: builtIn.context
+    })
+    return { names, tracer }
+  }
+
+  it.effect("without an installed tracer: no spans and no trace headers", () =>
+    Effect.gen(function* () {
+      const fake = makeFake(() => json({ id: ids.a }))
+      const spans: Array<Option.Option<Tracer.AnySpan>> = []
+      yield* run(fake, (c) => c.requestJob(request), {
+        transformClient: HttpClient.tapRequest(() =>
+          Effect.map(Effect.option(Effect.currentSpan), (s) => spans.push(s))
+        )
+      })
+      assert.isUndefined(fake.requests[0]!.headers.traceparent)
+      assert.isUndefined(fake.requests[0]!.headers.b3)
+      assert.deepStrictEqual(spans.map(Option.isSome), [false])
+    })
+  )
+
+  it.effect("with an installed tracer: the method's span, the HTTP span under it, and trace headers", () =>
+    Effect.gen(function* () {
+      const { names, tracer } = recordingTracer()
+      const fake = makeFake((r) => (r.method === "POST" ? json({ id: ids.a }) : json([result(ids.a, "success")])))
+      yield* run(fake, (c) => Effect.zip(c.requestJob(request), c.getJobResults([ids.a]))).pipe(
+        Effect.withTracer(tracer)
+      )
+      assert.deepStrictEqual(names, [
+        "NodeClient.requestJob",
+        "http.client POST",
+        "NodeClient.getJobResults",
+        "http.client GET"
+      ])
+      assert.isString(fake.requests[0]!.headers.traceparent)
+      // Effect.withTracerEnabled(false) still turns everything off.
+      const before = names.length
+      yield* run(fake, (c) => c.requestJob(request)).pipe(Effect.withTracer(tracer), Effect.withTracerEnabled(false))
+      assert.strictEqual(names.length, before)
+    })
+  )
+
+  it.effect("bodies with bigint values are still written exactly", () =>
+    Effect.gen(function* () {
+      const fake = makeFake(() => json({ id: ids.a }))
+      yield* run(fake, (c) => c.requestJob({ containers: ["c"], data: { n: 2n ** 70n, s: "x" } }))
+      assert.strictEqual(fake.requests[0]!.body, '{"containers":["c"],"data":{"n":1180591620717411303424,"s":"x"}}')
+    })
+  )
 })
 
 describe("retries", () => {

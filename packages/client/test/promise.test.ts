@@ -96,6 +96,8 @@ describe("createNodeClient", () => {
     assert.isUndefined(await client.recordStatus(ids.a, "success", request))
     assert.strictEqual(seen.length, 11)
     assert.strictEqual(seen[0]!.headers.get("user-agent")?.startsWith("infernet-ts-client/"), true)
+    // No tracer can be installed in the Promise API's runtime: no spans, so no trace headers.
+    assert.isNull(seen[0]!.headers.get("traceparent"))
   })
 
   it("failures reject with the NodeClientError itself", async () => {

@@ -3,7 +3,13 @@
  */
 
 /** Length of `key=value` once form-encoded, exactly as `URL.searchParams` writes it. */
-const encodedLength = (key: string, value: string): number => new URLSearchParams([[key, value]]).toString().length
+const encodedLength = (key: string, value: string): number =>
+  // Characters form encoding keeps as they are (a UUID has no others) need no URLSearchParams round trip.
+  UNENCODED.test(key) && UNENCODED.test(value)
+    ? key.length + 1 + value.length
+    : new URLSearchParams([[key, value]]).toString().length
+
+const UNENCODED = /^[A-Za-z0-9*\-._]*$/
 
 /**
  * Packs `ids` greedily, in order, into groups such that `prefix` plus `id=<encoded>` joined with `&` stays within
