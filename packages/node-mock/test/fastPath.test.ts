@@ -2,6 +2,7 @@
 // bytes on the wire: one script of requests over every route and error row, sent to a node of each kind, must get
 // the same statuses, headers and bodies (job ids and the Date header aside).
 import { assert, describe, it } from "@effect/vitest"
+import { connect } from "node:net"
 import { Effect } from "effect"
 import { MockConfig, MockNode } from "../src/index.js"
 import { get, post, put, type RawResponse, request } from "./utils/http.js"
@@ -111,6 +112,32 @@ describe("the fast request path", () => {
       assert.strictEqual(byStep.get("HEAD health")?.text, "")
       const subscriptions = JSON.parse(byStep.get("control: subscriptions")!.text)
       assert.strictEqual(subscriptions.length, 1)
+    }).pipe(Effect.scoped)
+  )
+
+  it.effect("survives clients that hang up in the middle of a body or before the answer", () =>
+    Effect.gen(function* () {
+      const node = yield* MockNode.make({ config: config(true) })
+      const hangUp = (head: string, body: string) =>
+        Effect.promise(
+          () =>
+            new Promise<void>((resolve, reject) => {
+              const socket = connect(node.port, "127.0.0.1", () => {
+                socket.write(`${head}\r\nhost: x\r\ncontent-type: application/json\r\n${body}`)
+                setTimeout(() => socket.destroy(), 20)
+              })
+              socket.on("close", () => resolve())
+              socket.on("error", reject)
+            })
+        )
+      // Half a body of a declared length, then gone; a whole request, gone before reading the answer.
+      yield* hangUp("POST /api/jobs HTTP/1.1", 'content-length: 1000\r\n\r\n{"containers": ["echo"], ')
+      const job = JSON.stringify(HELLO)
+      yield* hangUp("POST /api/jobs HTTP/1.1", `content-length: ${job.length}\r\n\r\n${job}`)
+      const health = yield* Effect.promise(() => get(node.url, "/health"))
+      assert.strictEqual(health.status, 200)
+      const jobs = yield* node.jobs
+      assert.strictEqual(jobs.length, 1)
     }).pipe(Effect.scoped)
   )
 })

@@ -25,7 +25,8 @@ const write = (
   exit: Exit.Exit<HttpServerResponse.HttpServerResponse>,
   logError: (cause: Cause.Cause<unknown>) => void
 ): void => {
-  if (response.writableEnded) return
+  // The client may have gone (an aborted upload, a closed connection): nothing to write to.
+  if (response.writableEnded || response.destroyed) return
   if (Exit.isFailure(exit)) {
     // `handle` turns every defect into a 500 page; what is left is an interruption (the node is closing).
     if (!Cause.isInterruptedOnly(exit.cause)) logError(exit.cause)
