@@ -126,12 +126,14 @@ export const stringify: (value: unknown, options?: StringifyOptions) => string =
 
 /**
  * Writes the node's canonical JSON: keys sorted at every depth, compact separators, non-ASCII characters escaped as
- * `\uXXXX`, and a trailing newline. `bigint` values are written exactly.
+ * `\uXXXX`, floats as Python's `repr` writes them (`1e-05`, `1e+16`), and a trailing newline. `bigint` values are
+ * written exactly.
  *
  * @example
  * ```ts
  * import { Json } from "@infernet/types"
  * Json.canonical({ b: 1, a: "é" }) // '{"a":"\\u00e9","b":1}\n'
+ * Json.canonical([0.00001, 1e16]) // '[1e-05,1e+16]\n'
  * ```
  * @since 0.1.0
  * @category codecs
