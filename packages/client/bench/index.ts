@@ -4,13 +4,14 @@
  *
  * 1. Throughput of `requestJob` + `getJobResults([id])` pairs, sequential and with 64 in flight, for: raw `fetch`
  *    (baseline), the Promise API (`createNodeClient`, on fetch), the Effect API on `FetchHttpClient`, and the Effect
- *    API on `NodeHttpClient.layerUndici`. Rounds alternate the order of the implementations; the median round counts.
+ *    API on `NodeHttpClient.layerUndici`; and, as floors, the same requests through each `HttpClient` alone (no
+ *    NodeClient). Rounds alternate the order of the implementations; the median round counts.
  * 2. The latency `getJobResultSync` adds after a job completes: the time it returns minus the job's completion time
  *    as the node stored it, for the usage page's completion container (20-60 ms jobs) and for 100-1000 ms jobs.
  *
- * Run: `pnpm run bench` (bounded: about a minute). `--quick` for a short smoke run.
+ * Run: `pnpm run bench` (bounded: about a minute and a half). `--quick` for a short smoke run.
  */
-import { FetchHttpClient } from "@effect/platform"
+import { FetchHttpClient, HttpClient, HttpClientRequest } from "@effect/platform"
 import { NodeHttpClient } from "@effect/platform-node"
 import { MockConfig, startMockNode } from "@infernet/node-mock"
 import { Effect, Layer, ManagedRuntime } from "effect"
@@ -130,6 +131,45 @@ const effectApi = (
   }
 }
 
+// The floor of the Effect implementations: the same requests and parsing through @effect/platform's HttpClient
+// alone, without this package. No NodeClient can be faster than its HttpClient.
+const platformOnly = (
+  name: string,
+  url: string,
+  http: Layer.Layer<import("@effect/platform").HttpClient.HttpClient>
+): Impl => {
+  const runtime = ManagedRuntime.make(http)
+  const headers = { accept: "application/json", "user-agent": `infernet-ts-client/${version}` }
+  const op = Effect.gen(function* () {
+    const client = yield* HttpClient.HttpClient
+    const created = yield* client.execute(
+      HttpClientRequest.post(`${url}/api/jobs`, { headers }).pipe(
+        HttpClientRequest.bodyText(JSON.stringify(job), "application/json")
+      )
+    )
+    if (created.status !== 200) return yield* Effect.dieMessage(`POST /api/jobs: ${created.status}`)
+    const { id } = JSON.parse(yield* created.text) as { id: string }
+    const results = yield* client.execute(HttpClientRequest.get(`${url}/api/jobs`, { headers, urlParams: { id } }))
+    if (results.status !== 200) return yield* Effect.dieMessage(`GET /api/jobs: ${results.status}`)
+    const [result] = JSON.parse(yield* results.text) as Array<{ id: string }>
+    if (result?.id !== id) return yield* Effect.dieMessage("result missing")
+  }).pipe(Effect.orDie)
+  // Like NodeClient without an installed tracer: no spans.
+  const many = (ops: number, concurrency: number) =>
+    runtime.runPromise(
+      Effect.withTracerEnabled(
+        Effect.forEach(Array.from({ length: ops }), () => op, { concurrency, discard: true }),
+        false
+      )
+    )
+  return {
+    name,
+    sequential: (ops) => many(ops, 1),
+    concurrent: (ops) => many(ops, IN_FLIGHT),
+    close: () => runtime.dispose()
+  }
+}
+
 const median = (xs: ReadonlyArray<number>) => {
   const sorted = [...xs].sort((a, b) => a - b)
   const mid = Math.floor(sorted.length / 2)
@@ -153,7 +193,9 @@ async function throughput(url: string) {
     rawFetch(url),
     promiseApi(url),
     effectApi("Effect API (FetchHttpClient)", url, FetchHttpClient.layer),
-    effectApi("Effect API (NodeHttpClient.layerUndici)", url, NodeHttpClient.layerUndici)
+    effectApi("Effect API (NodeHttpClient.layerUndici)", url, NodeHttpClient.layerUndici),
+    platformOnly("floor: HttpClient alone (FetchHttpClient)", url, FetchHttpClient.layer),
+    platformOnly("floor: HttpClient alone (NodeHttpClient.layerUndici)", url, NodeHttpClient.layerUndici)
   ].filter((impl, i) => i === 0 || only === undefined || impl.name.includes(only))
   const results = new Map<string, { sequential: Array<number>; concurrent: Array<number> }>(
     impls.map((impl) => [impl.name, { sequential: [], concurrent: [] }])

@@ -306,9 +306,7 @@ const withPolicy = <A, R>(
 ): Effect.Effect<A, Errors.NodeClientError, R> => {
   const timeout = timeoutOf(settings, call)
   const once = Effect.mapError(
-    Duration.isFinite(timeout)
-      ? Runtime.timeoutFail(attempt, timeout, () => new Errors.Timeout({ url: url(), timeout }))
-      : attempt,
+    Runtime.attempt(attempt, timeout, () => new Errors.Timeout({ url: url(), timeout })),
     (reason) => new Errors.NodeClientError({ method: call.method, reason })
   )
   const schedule = resolveRetry(settings, call)

@@ -29,9 +29,8 @@ export const fn = (name: string): Untraced =>
           case "traced":
             return traced(...args)
           case "untraced":
-            // Also turns off the HttpClient's own span (and its trace headers) for this call.
-            return Effect.withTracerEnabled(untraced(...args), false)
           case "disabled":
+            // The HttpClient's own span (and its trace headers) is turned off per attempt, see `attempt`.
             return untraced(...args)
         }
       })
@@ -57,7 +56,6 @@ export const withSpan =
         case "traced":
           return Effect.withSpan(effect, name)
         case "untraced":
-          return Effect.withTracerEnabled(effect, false)
         case "disabled":
           return effect
       }
@@ -69,23 +67,28 @@ const LiveClock = (Clock.make() as object).constructor
 const MAX_TIMER_MILLIS = 2 ** 31 - 1
 
 /**
- * `Effect.timeoutFail(self, { duration, onTimeout })` with one fiber instead of two on the live clock: the attempt runs
- * in a child fiber and a timer interrupts it; `Effect.timeoutFail` races two fibers (the attempt and a `sleep`), joins
- * their FiberRefs and interrupts the loser, which cost a third of a fast call's CPU.
+ * Runs one HTTP attempt: without the HttpClient's span when no tracer is installed, and with `timeout` (an infinite one
+ * is none). On the live clock the attempt runs in one child fiber that a timer interrupts; `Effect.timeoutFail` races
+ * two fibers (the attempt and a `sleep`), joins their FiberRefs and interrupts the loser, which cost a third of a fast
+ * call's CPU. Any other clock (`TestClock`) gets `Effect.timeoutFail` itself.
  */
-export const timeoutFail = <A, E, R, E1>(
+export const attempt = <A, E, R, E1>(
   self: Effect.Effect<A, E, R>,
-  duration: Duration.Duration,
+  timeout: Duration.Duration,
   onTimeout: () => E1
-): Effect.Effect<A, E | E1, R> => {
-  const millis = Duration.toMillis(duration)
-  if (!(millis <= MAX_TIMER_MILLIS)) return Effect.timeoutFail(self, { duration, onTimeout })
-  return Effect.clockWith((clock) =>
-    clock instanceof LiveClock
-      ? onLiveClock(self, millis, onTimeout)
-      : Effect.timeoutFail(self, { duration, onTimeout })
-  )
-}
+): Effect.Effect<A, E | E1, R> =>
+  Effect.withFiberRuntime((fiber) => {
+    const untraced = tracing(fiber) === "untraced"
+    const millis = Duration.toMillis(timeout)
+    if (millis <= MAX_TIMER_MILLIS && Context.get(fiber.currentDefaultServices, Clock.Clock) instanceof LiveClock) {
+      // The child fiber is only this attempt's: setting the FiberRef there needs no restoring.
+      return onLiveClock(untraced ? Effect.zipRight(disableTracer, self) : self, millis, onTimeout)
+    }
+    const inner = untraced ? Effect.withTracerEnabled(self, false) : self
+    return Duration.isFinite(timeout) ? Effect.timeoutFail(inner, { duration: timeout, onTimeout }) : inner
+  })
+
+const disableTracer = FiberRef.set(FiberRef.currentTracerEnabled, false)
 
 const onLiveClock = <A, E, R, E1>(
   self: Effect.Effect<A, E, R>,
@@ -93,22 +96,26 @@ const onLiveClock = <A, E, R, E1>(
   onTimeout: () => E1
 ): Effect.Effect<A, E | E1, R> =>
   Effect.uninterruptibleMask((restore) =>
-    Effect.flatMap(Effect.fork(restore(self)), (child) => {
-      let timedOut = false
-      const timer = setTimeout(() => {
-        timedOut = true
-        child.unsafeInterruptAsFork(FiberId.none)
-      }, millis)
-      return Effect.flatMap(
-        Effect.onInterrupt(restore(child.await), () => {
+    Effect.flatMap(Effect.fork(restore(self)), (child) =>
+      restore(
+        Effect.async<A, E | E1>((resume) => {
+          let timedOut = false
+          const timer = setTimeout(() => {
+            timedOut = true
+            child.unsafeInterruptAsFork(FiberId.none)
+          }, millis)
+          const observer = (exit: Exit.Exit<A, E>) => {
+            clearTimeout(timer)
+            resume(timedOut && Exit.isInterrupted(exit) ? Effect.fail(onTimeout()) : exit)
+          }
+          child.addObserver(observer)
           // The caller was interrupted: stop the attempt too, and wait for it (its connection is closed).
-          clearTimeout(timer)
-          return child.interruptAsFork(FiberId.none).pipe(Effect.zipRight(child.await))
-        }),
-        (exit): Effect.Effect<A, E | E1> => {
-          clearTimeout(timer)
-          return timedOut && Exit.isInterrupted(exit) ? Effect.fail(onTimeout()) : exit
-        }
+          return Effect.suspend(() => {
+            clearTimeout(timer)
+            child.removeObserver(observer)
+            return Effect.zipRight(child.interruptAsFork(FiberId.none), child.await)
+          })
+        })
       )
-    })
+    )
   )
