@@ -8,7 +8,10 @@
 import { Config, Context, Effect, Layer, Redacted } from "effect"
 import { NodeInspectSymbol } from "effect/Inspectable"
 import type { Account, Address } from "viem"
-import { english, type HDOptions, mnemonicToAccount, privateKeyToAccount } from "viem/accounts"
+// The English list straight from @scure/bip39: viem/accounts' `english` re-export brings all ten BIP-39 lists
+// (about 230 KiB minified) into every bundle.
+import { wordlist as english } from "@scure/bip39/wordlists/english"
+import { type HDOptions, mnemonicToAccount, privateKeyToAccount } from "viem/accounts"
 import type * as ChainError from "./ChainError.js"
 import * as DelegatedSubscription from "./DelegatedSubscription.js"
 import * as Errors from "./internal/errors.js"

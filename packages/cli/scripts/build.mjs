@@ -23,10 +23,8 @@ if (!process.argv.includes("--bundle-only")) {
 
 // Modules the bundle never runs, and that bundlers cannot drop on their own:
 // - @effect/cli's YAML/TOML/INI config-file parsers (infernet-client reads JSON only);
-// - fast-check (effect uses it only to build property-test arbitraries);
-// - the nine non-English BIP-39 wordlists that `viem/accounts` re-exports (infernet-client signs with private keys,
-//   never mnemonics), evaluated at every start otherwise.
-// Together they are a quarter of the bundle. Calling a stubbed parser fails loudly instead of misbehaving.
+// - fast-check (effect uses it only to build property-test arbitraries).
+// Calling a stubbed parser fails loudly instead of misbehaving.
 const unused = {
   name: "unused-modules",
   setup(build) {
@@ -34,14 +32,6 @@ const unused = {
     build.onLoad({ filter: /.*/, namespace: "unused" }, (args) => ({
       loader: "js",
       contents: `export const parse = () => { throw new Error(${JSON.stringify(`${args.path} is not bundled in infernet-client`)}) }`
-    }))
-    // (esbuild filters are Go regular expressions: no lookahead, so English is let through by name.)
-    build.onResolve({ filter: /^@scure\/bip39\/wordlists\// }, (args) =>
-      args.path.endsWith("/english") ? undefined : { path: args.path, namespace: "unused-wordlist" }
-    )
-    build.onLoad({ filter: /.*/, namespace: "unused-wordlist" }, () => ({
-      loader: "js",
-      contents: "export const wordlist = []"
     }))
   }
 }
