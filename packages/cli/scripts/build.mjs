@@ -49,6 +49,9 @@ const result = await build({
   conditions: ["@infernet/source"],
   plugins: [unused],
   minify: true,
+  // Positions only (no sources): --verbose stack traces point at the TypeScript sources, not the minified bundle.
+  sourcemap: "linked",
+  sourcesContent: false,
   legalComments: "none",
   metafile: true,
   define: {

@@ -17,66 +17,78 @@ const BUNDLE_HASH = "__BUNDLE_HASH__"
 const KEEP_CACHES = 4
 
 const bundle = join(dirname(fileURLToPath(import.meta.url)), "cli.cjs")
-const source = readFileSync(bundle, "utf8")
 
-const cacheDir = () => {
-  const env = process.env
-  if (
-    env.INFERNET_CLI_NO_CACHE !== undefined &&
-    env.INFERNET_CLI_NO_CACHE !== "" &&
-    env.INFERNET_CLI_NO_CACHE !== "0"
-  ) {
-    return undefined
-  }
-  try {
-    const base =
-      env.XDG_CACHE_HOME ||
-      (process.platform === "darwin"
-        ? join(homedir(), "Library", "Caches")
-        : process.platform === "win32"
-          ? env.LOCALAPPDATA || join(homedir(), "AppData", "Local")
-          : join(homedir(), ".cache"))
-    return join(base, "infernet-client")
-  } catch {
-    return undefined
-  }
+if (process.argv.includes("--verbose")) {
+  // --verbose prints stack traces: load the bundle as a plain CommonJS module with source maps on, so that they point
+  // at the TypeScript sources (dist/cli.cjs.map) instead of the minified bundle. Start-up speed does not matter here.
+  process.setSourceMapsEnabled(true)
+  createRequire(import.meta.url)(bundle)
+} else {
+  runCached()
 }
 
-const dir = cacheDir()
-const cacheName = `${BUNDLE_HASH}-${process.version}-${process.arch}.v8cache`
-const cacheFile = dir === undefined ? undefined : join(dir, cacheName)
+function runCached() {
+  const source = readFileSync(bundle, "utf8")
 
-let cachedData
-if (cacheFile !== undefined) {
-  try {
-    cachedData = readFileSync(cacheFile)
-  } catch {
-    cachedData = undefined
-  }
-}
-
-const script = new Script(Module.wrap(source), { filename: bundle, cachedData })
-
-if (cacheFile !== undefined && (cachedData === undefined || script.cachedDataRejected === true)) {
-  // Written at exit, so the cache also holds the functions compiled while running. Best effort: a read-only home,
-  // a full disk or a concurrent writer only cost the speed-up.
-  process.once("exit", () => {
-    try {
-      mkdirSync(dir, { recursive: true, mode: 0o700 })
-      const temporary = join(dir, `.${cacheName}.${process.pid}.tmp`)
-      writeFileSync(temporary, script.createCachedData(), { mode: 0o600 })
-      renameSync(temporary, cacheFile)
-      // Keep the newest few caches (other versions of the CLI or of Node may be in use side by side).
-      const caches = readdirSync(dir)
-        .filter((name) => name.endsWith(".v8cache"))
-        .map((name) => ({ name, time: statSync(join(dir, name)).mtimeMs }))
-        .sort((a, b) => b.time - a.time)
-      for (const { name } of caches.slice(KEEP_CACHES)) rmSync(join(dir, name), { force: true })
-    } catch {
-      // ignored: see above
+  const cacheDir = () => {
+    const env = process.env
+    if (
+      env.INFERNET_CLI_NO_CACHE !== undefined &&
+      env.INFERNET_CLI_NO_CACHE !== "" &&
+      env.INFERNET_CLI_NO_CACHE !== "0"
+    ) {
+      return undefined
     }
-  })
-}
+    try {
+      const base =
+        env.XDG_CACHE_HOME ||
+        (process.platform === "darwin"
+          ? join(homedir(), "Library", "Caches")
+          : process.platform === "win32"
+            ? env.LOCALAPPDATA || join(homedir(), "AppData", "Local")
+            : join(homedir(), ".cache"))
+      return join(base, "infernet-client")
+    } catch {
+      return undefined
+    }
+  }
 
-const module = { exports: {}, filename: bundle, id: bundle, loaded: false }
-script.runInThisContext()(module.exports, createRequire(bundle), module, bundle, dirname(bundle))
+  const dir = cacheDir()
+  const cacheName = `${BUNDLE_HASH}-${process.version}-${process.arch}.v8cache`
+  const cacheFile = dir === undefined ? undefined : join(dir, cacheName)
+
+  let cachedData
+  if (cacheFile !== undefined) {
+    try {
+      cachedData = readFileSync(cacheFile)
+    } catch {
+      cachedData = undefined
+    }
+  }
+
+  const script = new Script(Module.wrap(source), { filename: bundle, cachedData })
+
+  if (cacheFile !== undefined && (cachedData === undefined || script.cachedDataRejected === true)) {
+    // Written at exit, so the cache also holds the functions compiled while running. Best effort: a read-only home,
+    // a full disk or a concurrent writer only cost the speed-up.
+    process.once("exit", () => {
+      try {
+        mkdirSync(dir, { recursive: true, mode: 0o700 })
+        const temporary = join(dir, `.${cacheName}.${process.pid}.tmp`)
+        writeFileSync(temporary, script.createCachedData(), { mode: 0o600 })
+        renameSync(temporary, cacheFile)
+        // Keep the newest few caches (other versions of the CLI or of Node may be in use side by side).
+        const caches = readdirSync(dir)
+          .filter((name) => name.endsWith(".v8cache"))
+          .map((name) => ({ name, time: statSync(join(dir, name)).mtimeMs }))
+          .sort((a, b) => b.time - a.time)
+        for (const { name } of caches.slice(KEEP_CACHES)) rmSync(join(dir, name), { force: true })
+      } catch {
+        // ignored: see above
+      }
+    })
+  }
+
+  const module = { exports: {}, filename: bundle, id: bundle, loaded: false }
+  script.runInThisContext()(module.exports, createRequire(bundle), module, bundle, dirname(bundle))
+}

@@ -372,7 +372,7 @@ describe("infernet-client (built binary)", () => {
       }
     })
 
-    it("--verbose adds the cause and its stack", async () => {
+    it("--verbose adds the cause and its stack, mapped to the TypeScript sources", async () => {
       const port = await closedPort()
       const result = await cli(["info", "--url", `http://127.0.0.1:${port}`, "--verbose"])
       assert.strictEqual(result.code, 3)
@@ -380,6 +380,10 @@ describe("infernet-client (built binary)", () => {
       assert.match(first!, /^error: cannot reach the node/)
       assert.isAbove(rest.length, 1)
       assert.include(result.stderr, "NodeClientError")
+      // The first frame is where the client built the error, in its source, not in the minified bundle.
+      const frame = rest.find((line) => line.trimStart().startsWith("at "))
+      assert.match(frame!, /client\/src\/internal\/http\.ts:\d+:\d+\)$/)
+      assert.notInclude(result.stderr, "cli.cjs:")
     })
 
     it("4: the node rejects the request, with its message and params", async () => {
