@@ -3,8 +3,8 @@
  * 127.0.0.1 (in a child process, so client and node do not share one event loop).
  *
  * 1. Throughput of `requestJob` + `getJobResults([id])` pairs, sequential and with 64 in flight, for: raw `fetch`
- *    (baseline), the Promise API (`createNodeClient`, on fetch), the Effect API on `FetchHttpClient`, and the Effect
- *    API on `NodeHttpClient.layerUndici`; and, as floors, the same requests through each `HttpClient` alone (no
+ *    (baseline), the Promise API (`createNodeClient`) on fetch and on `NodeHttpClient.layerUndici`, the Effect API on
+ *    `FetchHttpClient` and on `NodeHttpClient.layerUndici`; and, as floors, the same requests through each `HttpClient` alone (no
  *    NodeClient). Rounds alternate the order of the implementations; the median round counts.
  * 2. The latency `getJobResultSync` adds after a job completes: the time it returns minus the job's completion time
  *    as the node stored it, for the usage page's completion container (20-60 ms jobs) and for 100-1000 ms jobs.
@@ -94,15 +94,15 @@ const rawFetch = (url: string): Impl => {
   }
 }
 
-const promiseApi = (url: string): Impl => {
-  const client = createNodeClient({ baseUrl: url })
+const promiseApi = (name: string, url: string, httpClient?: Layer.Layer<HttpClient.HttpClient>): Impl => {
+  const client = createNodeClient(httpClient === undefined ? { baseUrl: url } : { baseUrl: url, httpClient })
   const op: Op = async () => {
     const id = await client.requestJob(job)
     const [result] = await client.getJobResults([id])
     if (result?.id !== id) throw new Error("result missing")
   }
   return {
-    name: "Promise API (fetch)",
+    name,
     sequential: (ops) => pool(ops, 1, op),
     concurrent: (ops) => pool(ops, IN_FLIGHT, op),
     close: () => client.close()
@@ -191,7 +191,8 @@ async function throughput(url: string) {
   const only = process.env.BENCH_ONLY
   const impls = [
     rawFetch(url),
-    promiseApi(url),
+    promiseApi("Promise API (fetch)", url),
+    promiseApi("Promise API (NodeHttpClient.layerUndici)", url, NodeHttpClient.layerUndici),
     effectApi("Effect API (FetchHttpClient)", url, FetchHttpClient.layer),
     effectApi("Effect API (NodeHttpClient.layerUndici)", url, NodeHttpClient.layerUndici),
     platformOnly("floor: HttpClient alone (FetchHttpClient)", url, FetchHttpClient.layer),

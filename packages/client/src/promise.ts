@@ -2,7 +2,8 @@
  * The Promise API of `@infernet/client`, for code that does not use Effect: `createNodeClient(options)` gives the same
  * methods as the Effect `NodeClient`, returning Promises, with an `AbortSignal` on every call.
  *
- * It runs on `fetch` (Node 20+, Bun, Deno, browsers) through `FetchHttpClient` from `@effect/platform`, with one
+ * It runs on `fetch` (Node 20+, Bun, Deno, browsers) through `FetchHttpClient` from `@effect/platform`, or on the
+ * `HttpClient` layer given as `httpClient` (in Node, `NodeHttpClient.layerUndici` is about twice as fast), with one
  * `ManagedRuntime` per client. Every method delegates to the Effect implementation. Failures reject with the same
  * `NodeClientError` (`err instanceof NodeClientError`, `err.reason._tag`); an aborted call rejects with the signal's
  * `reason` (an `AbortError` `DOMException` unless you gave another).
@@ -22,7 +23,7 @@
  * ```
  * @since 0.1.0
  */
-import { FetchHttpClient } from "@effect/platform"
+import { FetchHttpClient, type HttpClient } from "@effect/platform"
 import type { DelegatedSubscription, Job, NodeInfo, Primitives } from "@infernet/types"
 import { Cause, Chunk, Effect, Exit, Layer, ManagedRuntime, Option, Redacted, Scope, Stream } from "effect"
 import * as NodeClient from "./NodeClient.js"
@@ -71,7 +72,7 @@ export type JobRequestInput = NodeClient.JobRequestInput
 export type PairedBatch<Request> = NodeClient.PairedBatch<Request>
 
 /**
- * Options of {@link createNodeClient}: those of `NodeClient.make`, plus the `fetch` to use.
+ * Options of {@link createNodeClient}: those of `NodeClient.make`, plus the `fetch` to use (or another HTTP client).
  *
  * @since 0.1.0
  * @category models
@@ -84,6 +85,12 @@ export interface CreateNodeClientOptions extends Omit<NodeClient.Options, "trans
    * `{ credentials: "include" }` in a browser.
    */
   readonly requestInit?: RequestInit | undefined
+  /**
+   * Another HTTP client instead of `fetch`, as an Effect `Layer`: e.g. `NodeHttpClient.layerUndici` from
+   * `@effect/platform-node`, which in Node costs about half the CPU per request of `fetch`. Not together with `fetch`
+   * or `requestInit`.
+   */
+  readonly httpClient?: Layer.Layer<HttpClient.HttpClient> | undefined
 }
 
 /**
@@ -249,11 +256,14 @@ const abortReason = (signal: AbortSignal): unknown =>
  * @category constructors
  */
 export const createNodeClient = (options: CreateNodeClientOptions): PromiseNodeClient => {
-  const { fetch, requestInit, ...clientOptions } = options
+  const { fetch, requestInit, httpClient, ...clientOptions } = options
   // A bad URL is a programming error: report it here, not as a defect on every call.
   const baseUrl = NodeClient.normalizeBaseUrl(options.baseUrl)
   if (baseUrl._tag === "Left") throw new TypeError(`createNodeClient: ${baseUrl.left}`)
-  let http = FetchHttpClient.layer
+  if (httpClient !== undefined && (fetch !== undefined || requestInit !== undefined)) {
+    throw new TypeError("createNodeClient: pass httpClient, or fetch and requestInit, not both")
+  }
+  let http = httpClient ?? FetchHttpClient.layer
   if (fetch !== undefined) http = Layer.provide(http, Layer.succeed(FetchHttpClient.Fetch, fetch))
   if (requestInit !== undefined) http = Layer.provide(http, Layer.succeed(FetchHttpClient.RequestInit, requestInit))
   // No tracer can be installed in this runtime, so spans would only cost time: the runtime is built with the tracer

@@ -2,6 +2,7 @@
  * The usage page's examples, and the failure cases, against @infernet/node-mock over loopback.
  */
 import { afterAll, assert, beforeAll, describe, it } from "@effect/vitest"
+import { NodeHttpClient } from "@effect/platform-node"
 import type { RunningMockNode } from "@infernet/node-mock"
 import { Chunk, Duration, Effect, Exit, Schema, Stream } from "effect"
 import { Primitives } from "@infernet/types"
@@ -329,6 +330,19 @@ describe("usage page, Promise API", () => {
       output: { output: text }
     })
     assert.include(await client.getJobs({ pending: false }), id)
+  })
+
+  it("on NodeHttpClient.layerUndici instead of fetch: a job, its result and a stream", async () => {
+    await using client = createNodeClient({ baseUrl: node.url, httpClient: NodeHttpClient.layerUndici })
+    const id = await client.requestJob(usage.completion)
+    assert.strictEqual((await client.getJobResultSync(id, { retries: 20 })).status, "success")
+    const stream = await client.requestStream(usage.stream)
+    let text = ""
+    for await (const piece of stream) text += piece
+    assert.deepStrictEqual((await stream.result()).result, {
+      container: Primitives.ContainerId.make("openai-inference-streaming-0.0.1"),
+      output: { output: text }
+    })
   })
 
   it("errors are NodeClientError instances", async () => {

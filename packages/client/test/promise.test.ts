@@ -1,6 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
 import { createNodeClient, isNodeClientError, NodeClientError } from "../src/promise.js"
-import { chunked, html, ids, json } from "./utils/fakeHttp.js"
+import { chunked, html, ids, json, makeFake } from "./utils/fakeHttp.js"
 
 interface Seen {
   readonly method: string
@@ -159,6 +159,29 @@ describe("createNodeClient", () => {
     await using client = createNodeClient({ baseUrl: BASE, fetch, requestInit: { keepalive: true } })
     await client.health()
     assert.strictEqual(inits[0]?.keepalive, true)
+  })
+
+  it("httpClient replaces fetch: requests go through the given HttpClient layer", async () => {
+    const fake = makeFake((r) => (r.method === "POST" ? json({ id: ids.a }) : json({ status: "healthy" })))
+    await using client = createNodeClient({ baseUrl: BASE, httpClient: fake.layer })
+    assert.isTrue(await client.health())
+    assert.strictEqual(await client.requestJob(request), ids.a)
+    assert.deepStrictEqual(
+      fake.requests.map((r) => `${r.method} ${r.url}`),
+      [`GET ${BASE}/health`, `POST ${BASE}/api/jobs`]
+    )
+    assert.strictEqual(fake.requests[1]!.body, JSON.stringify(request))
+  })
+
+  it("httpClient together with fetch or requestInit is a TypeError at once", () => {
+    const { fetch } = fakeFetch(() => json({ status: "healthy" }))
+    const { layer } = makeFake(() => json({ status: "healthy" }))
+    assert.throws(() => createNodeClient({ baseUrl: BASE, httpClient: layer, fetch }), TypeError, /not both/)
+    assert.throws(
+      () => createNodeClient({ baseUrl: BASE, httpClient: layer, requestInit: { keepalive: true } }),
+      TypeError,
+      /not both/
+    )
   })
 
   it("close() rejects later calls", async () => {
