@@ -1,9 +1,9 @@
 // The node's request listener. Every request except a stream is answered on a short path in front of
-// `@effect/platform`'s NodeHttpServer: the body is collected with plain `node:http` events, the same handler effect
-// the platform app runs (`handle`) is started at once on the node's runtime, and its answer, a string or an empty
-// body, is written straight to the socket. Handlers that finish synchronously (all of the hot ones) cost no fiber
-// scheduling, no request wrapper and no response scope. Streams, whose bodies are `Stream`s written with
-// backpressure, go through the platform handler, as every request does with `mock.fast_path: false`.
+// `@effect/platform`'s NodeHttpServer: the body is collected with plain `node:http` events, then the same `handle`
+// the platform app calls answers. A handler that can answer at once (all of the hot ones) returns the response
+// itself, which is written straight to the socket: no fiber, no request wrapper, no response scope. Any other answer
+// runs on a fiber of the node's runtime. Streams, whose bodies are `Stream`s written with backpressure, go through
+// the platform handler, as every request does with `mock.fast_path: false`.
 import type { IncomingMessage, ServerResponse } from "node:http"
 import { Cause, Effect, Exit, FiberId, Runtime } from "effect"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
