@@ -19,6 +19,10 @@ const self = fileURLToPath(import.meta.url)
 
 // ---- child process: one server ----------------------------------------------------------------------------------
 if (process.argv[2] === "serve") {
+  // Registered first: the Effect server below never returns from its `await`.
+  process.on("message", (message) => {
+    if (message === "stop") process.exit(0)
+  })
   const kind = process.argv[3]
   if (kind === "mock" || kind === "platform") {
     const { startMockNode } = await import("../dist/index.js")
@@ -63,9 +67,6 @@ if (process.argv[2] === "serve") {
     })
     server.listen(0, "127.0.0.1", () => process.send({ url: `http://127.0.0.1:${server.address().port}` }))
   }
-  process.on("message", (message) => {
-    if (message === "stop") process.exit(0)
-  })
 } else {
   // ---- parent: load generator -----------------------------------------------------------------------------------
   const start = (kind) =>
@@ -135,7 +136,7 @@ if (process.argv[2] === "serve") {
       await fetch(`${servers.platform.url}/__mock/reset`, { method: "POST" })
     }
   } finally {
-    for (const server of Object.values(servers)) server.child.send("stop")
+    for (const server of Object.values(servers)) server.child.kill()
   }
   // Ratios are taken within each round (the servers ran back to back) and then the median is reported, so a
   // machine whose load changes during the run skews them less than a ratio of medians would.
