@@ -23,17 +23,11 @@ export const fn = (name: string): Untraced =>
   ((body: (...args: Array<any>) => Generator<any, any, never>) => {
     const traced: (...args: Array<any>) => Effect.Effect<any, any, any> = Effect.fn(name)(body)
     const untraced: (...args: Array<any>) => Effect.Effect<any, any, any> = Effect.fnUntraced(body)
+    // Untraced, the HttpClient's own span (and its trace headers) is turned off per attempt, see `attempt`.
     return (...args: Array<any>) =>
-      Effect.withFiberRuntime<any, any, any>((fiber) => {
-        switch (tracing(fiber)) {
-          case "traced":
-            return traced(...args)
-          case "untraced":
-          case "disabled":
-            // The HttpClient's own span (and its trace headers) is turned off per attempt, see `attempt`.
-            return untraced(...args)
-        }
-      })
+      Effect.withFiberRuntime<any, any, any>((fiber) =>
+        tracing(fiber) === "traced" ? traced(...args) : untraced(...args)
+      )
   }) as Untraced
 
 /** The first overload of `Effect.fn.Untraced`: a generator body, no pipeables. */
@@ -51,15 +45,7 @@ type Untraced = <Eff extends YieldWrap<Effect.Effect<any, any, any>>, AEff, Args
 export const withSpan =
   (name: string) =>
   <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
-    Effect.withFiberRuntime((fiber) => {
-      switch (tracing(fiber)) {
-        case "traced":
-          return Effect.withSpan(effect, name)
-        case "untraced":
-        case "disabled":
-          return effect
-      }
-    })
+    Effect.withFiberRuntime((fiber) => (tracing(fiber) === "traced" ? Effect.withSpan(effect, name) : effect))
 
 // The class of the live clock (`Clock.make()` builds one): its `sleep` is a plain `setTimeout`. Any other clock
 // (`TestClock`, a custom one) takes Effect's own `timeoutFail`, so tests drive timeouts through it as before.

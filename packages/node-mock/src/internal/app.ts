@@ -581,6 +581,9 @@ const route = (
   handler
 })
 
+/** The path every streaming answer comes from; its bodies are `Stream`s, written by `@effect/platform`. */
+export const STREAM_PATH = "/api/jobs/stream"
+
 const CONTROL_PREFIX = "/__mock/"
 const CONTAINER_PREFIX = "/__mock/containers/"
 
@@ -592,7 +595,7 @@ for (const r of [
   route("POST", "/api/jobs", true, createJob),
   route("GET", "/api/jobs", true, listJobs),
   route("POST", "/api/jobs/batch", true, createBatch),
-  route("POST", "/api/jobs/stream", true, createStream),
+  route("POST", STREAM_PATH, true, createStream),
   route("PUT", "/api/status", false, recordStatus),
   route("GET", "/__mock/requests", false, controlRequests),
   route("GET", "/__mock/subscriptions", false, controlSubscriptions),
@@ -676,22 +679,19 @@ const record = (ctx: Ctx, status: number): void => {
 
 const EMPTY_QUERY = new URLSearchParams()
 
-/** The path every streaming answer comes from; its bodies are `Stream`s, written by `@effect/platform`. */
-export const STREAM_PATH = "/api/jobs/stream"
-
 /** The path part of a request target (no query string). */
 export const pathOf = (url: string): string => {
   const q = url.indexOf("?")
   return q === -1 ? url : url.slice(0, q)
 }
 
-/** What a handler sees of one request. `received` is the body when it was read beforehand. */
+/** What a handler sees of one request, whose body (`received`) has been read. */
 export const makeContext = (
   state: NodeState,
   incoming: IncomingMessage,
   method: string,
   url: string,
-  received: Ctx["received"]
+  received: Received
 ): Ctx => {
   const q = url.indexOf("?")
   const rawQuery = q === -1 ? "" : url.slice(q + 1)
