@@ -1,9 +1,10 @@
-// Exact-integer JSON for the wire. Node 20's JSON.parse cannot see a number's source text, so big integer literals
-// are rewritten into marked strings before the native parse and turned back into bigint by the reviver. The scan
-// only runs when the text may hold an integer literal of 16+ digits (a run of 16 digits that does not continue a
-// fraction or an exponent), so ordinary bodies, long floats such as embeddings included, take the native path.
+// Exact-integer JSON for the wire. Node 20's JSON.parse cannot see a number's source text (no reviver `source`), so:
+// the text is parsed natively, and a walk of the result (no recursion, cheap: it only reads numbers) looks for a
+// number beyond the safe integer range. Only an integer literal of 16+ digits, or a float written that large, parses
+// to one; so ordinary bodies, long floats such as embeddings included, cost one native parse and that walk. When
+// there is one, big integer literals are rewritten into marked strings, the text is parsed again, and a second walk
+// turns the marks into exact bigints. Both walks keep their own stack, so values of any depth parse.
 
-const BIG_DIGITS = /(?<![\d.eE+])\d{16}/
 const MARK = "\u0000bigint:"
 // The same marker as it is written inside JSON text (a raw NUL is not allowed in a JSON string).
 const MARK_IN_JSON = "\\u0000bigint:"
@@ -49,17 +50,67 @@ const markBigIntegers = (text: string): string => {
   return last === 0 ? text : out + text.slice(last)
 }
 
-const reviveBigIntegers = (_key: string, value: unknown): unknown => {
-  if (typeof value === "string" && value.startsWith(MARK)) {
-    const big = BigInt(value.slice(MARK.length))
-    return big >= BigInt(Number.MIN_SAFE_INTEGER) && big <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(big) : big
+// Whether a parsed value holds a number no double represents exactly as the integer it may have been written as.
+const hasUnsafeNumber = (root: unknown): boolean => {
+  const stack: Array<unknown> = [root]
+  while (stack.length > 0) {
+    const value = stack.pop()
+    if (typeof value === "number") {
+      if (value > Number.MAX_SAFE_INTEGER || value < Number.MIN_SAFE_INTEGER) return true
+    } else if (Array.isArray(value)) {
+      for (let i = 0; i < value.length; i++) {
+        const item: unknown = value[i]
+        if (typeof item === "number") {
+          if (item > Number.MAX_SAFE_INTEGER || item < Number.MIN_SAFE_INTEGER) return true
+        } else if (typeof item === "object" && item !== null) stack.push(item)
+      }
+    } else if (typeof value === "object" && value !== null) {
+      const record = value as Record<string, unknown>
+      for (const key in record) {
+        const item = record[key]
+        if (typeof item === "number") {
+          if (item > Number.MAX_SAFE_INTEGER || item < Number.MIN_SAFE_INTEGER) return true
+        } else if (typeof item === "object" && item !== null) stack.push(item)
+      }
+    }
   }
-  return value
+  return false
+}
+
+const revive = (value: unknown): unknown => {
+  if (typeof value !== "string" || !value.startsWith(MARK)) return value
+  const big = BigInt(value.slice(MARK.length))
+  return big >= BigInt(Number.MIN_SAFE_INTEGER) && big <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(big) : big
+}
+
+// Replaces the marked strings of a parsed value by their integers, in place.
+const reviveBigIntegers = (root: unknown): unknown => {
+  const stack: Array<unknown> = [root]
+  while (stack.length > 0) {
+    const value = stack.pop()
+    if (Array.isArray(value)) {
+      for (let i = 0; i < value.length; i++) {
+        const item: unknown = value[i]
+        if (typeof item === "string") value[i] = revive(item)
+        else if (typeof item === "object" && item !== null) stack.push(item)
+      }
+    } else if (typeof value === "object" && value !== null) {
+      const record = value as Record<string, unknown>
+      for (const key of Object.keys(record)) {
+        const item = record[key]
+        if (typeof item === "string") record[key] = revive(item)
+        else if (typeof item === "object" && item !== null) stack.push(item)
+      }
+    }
+  }
+  return revive(root)
 }
 
 export const parse = (text: string): unknown => {
-  if (!BIG_DIGITS.test(text)) return JSON.parse(text)
-  return JSON.parse(markBigIntegers(text), reviveBigIntegers)
+  const value: unknown = JSON.parse(text)
+  if (!hasUnsafeNumber(value)) return value
+  const marked = markBigIntegers(text)
+  return marked === text ? value : reviveBigIntegers(JSON.parse(marked))
 }
 
 const BIGINT_OUT = /"\\u0000bigint:(-?\d+)"/g
