@@ -279,7 +279,8 @@ describe("JsonValue / JsonObject", () => {
     const equivalent = Schema.equivalence(Json.JsonValue)
     assert.isTrue(equivalent({ a: [1] }, { a: [1] }))
     assert.isFalse(equivalent({ a: [1] }, { a: [2] }))
-    assert.deepStrictEqual(JSONSchema.make(Schema.Struct({ output: Json.JsonValue, data: Json.JsonObject })), {
+    const jsonSchema: unknown = JSONSchema.make(Schema.Struct({ output: Json.JsonValue, data: Json.JsonObject }))
+    assert.deepStrictEqual(jsonSchema, {
       $schema: "http://json-schema.org/draft-07/schema#",
       $defs: {
         JsonValue: { type: ["null", "boolean", "number", "string", "array", "object"], description: "Any JSON value" },
