@@ -1,6 +1,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Arbitrary, Either, FastCheck, JSONSchema, Pretty, Schema } from "effect"
 import { Json } from "../src/index.js"
+import { canonicalMode, stringifyMode, writeIteratively } from "../src/internal/json.js"
 import { REFERENCE_DEPTH, Reference, ReferenceObject } from "../src/internal/jsonValue.js"
 import { oldJsonParse } from "./utils/oldJsonParse.js"
 import { assertEncodeDecodeIdentity, decodeError } from "./utils/roundtrip.js"
@@ -150,6 +151,73 @@ describe("Json.canonical", () => {
       FastCheck.property(FastCheck.jsonValue(), (value) => {
         assert.deepStrictEqual(Json.parse(Json.canonical(value)), JSON.parse(JSON.stringify(value)))
       })
+    )
+  })
+})
+
+describe("deep values", () => {
+  const depth = 100_000
+  const deepText = (leaf: string) => `${"[".repeat(depth)}${leaf}${"]".repeat(depth)}`
+
+  it("Json.stringify and Json.canonical write values of any depth", () => {
+    const value = Json.parse(deepText('12345678901234567890,{"b":"é","a":-0.00001}'))
+    assert.strictEqual(Json.stringify(value), deepText('12345678901234567890,{"b":"é","a":-0.00001}'))
+    assert.strictEqual(Json.canonical(value), `${deepText('12345678901234567890,{"a":-1e-05,"b":"\\u00e9"}')}\n`)
+    // Indented: 5000 levels overflow JSON.stringify with a replacer, and keep the text small enough.
+    const levels = 5000
+    const lines: Array<string> = []
+    for (let k = 0; k < levels; k++) lines.push(`${" ".repeat(k)}[`)
+    lines.push(`${" ".repeat(levels)}2`)
+    for (let k = levels - 1; k >= 0; k--) lines.push(`${" ".repeat(k)}]`)
+    let nested: unknown = 2n
+    for (let k = 0; k < levels; k++) nested = [nested]
+    assert.strictEqual(Json.stringify(nested, { space: 1 }), lines.join("\n"))
+  })
+
+  it("still refuses cycles with a TypeError", () => {
+    const cyclic: Array<unknown> = []
+    cyclic.push(cyclic)
+    assert.throws(() => Json.stringify(cyclic), TypeError)
+    assert.throws(() => Json.canonical(cyclic), TypeError)
+  })
+
+  it("the iterative writer writes what the native and recursive writers write", () => {
+    class Box {
+      toJSON(key: string) {
+        return { key, at: new Date(0) }
+      }
+    }
+    const extra = FastCheck.oneof(
+      FastCheck.constant(undefined),
+      FastCheck.constant(() => 1),
+      FastCheck.constant(new Box()),
+      FastCheck.constant(Object(5)),
+      FastCheck.constant(Number.NaN),
+      FastCheck.constant(Number.NEGATIVE_INFINITY)
+    )
+    const value = FastCheck.letrec((tie) => ({
+      node: FastCheck.oneof(
+        { depthSize: "small" },
+        Arbitrary.make(Json.JsonValue),
+        extra,
+        FastCheck.array(tie("node")),
+        FastCheck.dictionary(FastCheck.string(), tie("node"))
+      )
+    })).node
+    FastCheck.assert(
+      FastCheck.property(value, FastCheck.integer({ min: 0, max: 12 }), (v, space) => {
+        const native = (() => {
+          try {
+            return Json.stringify(v, { space })
+          } catch {
+            return undefined
+          }
+        })()
+        assert.strictEqual(writeIteratively(v, stringifyMode(space)), native)
+        const canonical = Json.canonical(v)
+        assert.strictEqual(`${writeIteratively(v, canonicalMode) ?? "null"}\n`, canonical)
+      }),
+      { numRuns: 300 }
     )
   })
 })

@@ -117,19 +117,122 @@ const BIGINT_OUT = /"\\u0000bigint:(-?\d+)"/g
 
 export const stringify = (value: unknown, options?: { readonly space?: number | undefined }): string => {
   let sawBigInt = false
-  const text = JSON.stringify(
-    value,
-    (_key, v: unknown) => {
-      if (typeof v === "bigint") {
-        sawBigInt = true
-        return `${MARK}${v.toString()}`
-      }
-      return v
-    },
-    options?.space
-  )
+  let text: string | undefined
+  try {
+    text = JSON.stringify(
+      value,
+      (_key, v: unknown) => {
+        if (typeof v === "bigint") {
+          sawBigInt = true
+          return `${MARK}${v.toString()}`
+        }
+        return v
+      },
+      options?.space
+    )
+  } catch (error) {
+    // JSON.stringify recurses: a value nested a few thousand levels deep overflows the stack. Write it iteratively.
+    if (!(error instanceof RangeError)) throw error
+    text = writeIteratively(value, stringifyMode(options?.space))
+    sawBigInt = false
+  }
   if (text === undefined) throw new TypeError("Value cannot be written as JSON")
   return sawBigInt ? text.replace(BIGINT_OUT, "$1") : text
+}
+
+/** How {@link writeIteratively} writes: `prepare` sees every value first (toJSON, boxed primitives). */
+interface WriteMode {
+  readonly prepare: (value: unknown, key: string) => unknown
+  /** The text of a value that is not an object, or `undefined` for one JSON has no place for. */
+  readonly leaf: (value: unknown) => string | undefined
+  readonly key: (key: string) => string
+  readonly sortKeys: boolean
+  readonly indent: string
+}
+
+export const stringifyMode = (space: number | undefined): WriteMode => ({
+  prepare: (value, key) => {
+    if (typeof value === "object" && value !== null) {
+      const toJSON = (value as { toJSON?: unknown }).toJSON
+      if (typeof toJSON === "function") value = toJSON.call(value, key)
+      if (value instanceof Number || value instanceof String || value instanceof Boolean || value instanceof BigInt) {
+        return value.valueOf()
+      }
+    }
+    return value
+  },
+  leaf: (value) => {
+    switch (typeof value) {
+      case "bigint":
+        return value.toString()
+      case "number":
+      case "boolean":
+      case "string":
+        return JSON.stringify(value)
+      default:
+        return value === null ? "null" : undefined
+    }
+  },
+  key: (key) => JSON.stringify(key),
+  sortKeys: false,
+  indent: " ".repeat(Math.min(10, Math.max(0, Math.floor(space ?? 0))))
+})
+
+interface Frame {
+  readonly value: object
+  readonly keys: ReadonlyArray<string> | undefined
+  readonly length: number
+  next: number
+  written: number
+}
+
+// JSON text of any depth, with its own stack. Throws a TypeError on a cycle, as JSON.stringify does.
+export const writeIteratively = (root: unknown, mode: WriteMode): string | undefined => {
+  const first = mode.prepare(root, "")
+  if (typeof first !== "object" || first === null) return mode.leaf(first)
+  const out: Array<string> = []
+  const stack: Array<Frame> = []
+  const onPath = new Set<object>()
+  const open = (value: object) => {
+    if (onPath.has(value)) throw new TypeError("Converting circular structure to JSON")
+    onPath.add(value)
+    const isArray = Array.isArray(value)
+    const keys = isArray ? undefined : mode.sortKeys ? Object.keys(value).sort() : Object.keys(value)
+    out.push(isArray ? "[" : "{")
+    stack.push({
+      value,
+      keys,
+      length: keys === undefined ? (value as Array<unknown>).length : keys.length,
+      next: 0,
+      written: 0
+    })
+  }
+  open(first)
+  while (stack.length > 0) {
+    const frame = stack[stack.length - 1]!
+    if (frame.next === frame.length) {
+      if (frame.written > 0 && mode.indent !== "") out.push(`\n${mode.indent.repeat(stack.length - 1)}`)
+      out.push(frame.keys === undefined ? "]" : "}")
+      onPath.delete(frame.value)
+      stack.pop()
+      continue
+    }
+    const i = frame.next++
+    const key = frame.keys === undefined ? String(i) : frame.keys[i]!
+    const value = mode.prepare((frame.value as Record<string, unknown>)[key], key)
+    const isObject = typeof value === "object" && value !== null
+    let text = isObject ? undefined : mode.leaf(value)
+    if (!isObject && text === undefined) {
+      if (frame.keys !== undefined) continue
+      text = "null"
+    }
+    if (frame.written++ > 0) out.push(",")
+    if (mode.indent !== "") out.push(`\n${mode.indent.repeat(stack.length)}`)
+    if (frame.keys !== undefined) out.push(`${mode.key(key)}${mode.indent === "" ? ":" : ": "}`)
+    if (text === undefined) open(value as object)
+    else out.push(text)
+  }
+  return out.join("")
 }
 
 const NON_ASCII = /[\u0080-\uffff]/g
@@ -179,4 +282,26 @@ const writeCanonical = (value: unknown): string | undefined => {
   }
 }
 
-export const canonical = (value: unknown): string => `${writeCanonical(value) ?? "null"}\n`
+export const canonicalMode: WriteMode = {
+  prepare: (value) => {
+    if (typeof value !== "object" || value === null) return value
+    const toJSON = (value as { toJSON?: unknown }).toJSON
+    return typeof toJSON === "function" ? toJSON.call(value) : value
+  },
+  leaf: (value) => (typeof value === "object" ? "null" : writeCanonical(value)),
+  key: (key) => escapeNonAscii(JSON.stringify(key)),
+  sortKeys: true,
+  indent: ""
+}
+
+export const canonical = (value: unknown): string => {
+  let text: string | undefined
+  try {
+    text = writeCanonical(value)
+  } catch (error) {
+    // Deep values overflow the recursive writer (it is the faster one for everything else).
+    if (!(error instanceof RangeError)) throw error
+    text = writeIteratively(value, canonicalMode)
+  }
+  return `${text ?? "null"}\n`
+}
