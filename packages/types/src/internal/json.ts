@@ -5,7 +5,7 @@
 // there is one, big integer literals are rewritten into marked strings, the text is parsed again, and a second walk
 // turns the marks into exact bigints. Both walks keep their own stack, so values of any depth parse.
 
-const MARK = "\u0000bigint:"
+export const MARK = "\u0000bigint:"
 // The same marker as it is written inside JSON text (a raw NUL is not allowed in a JSON string).
 const MARK_IN_JSON = "\\u0000bigint:"
 
@@ -13,7 +13,7 @@ const isDigit = (c: number) => c >= 48 && c <= 57
 // digits, ".", "e", "E", "+", "-"
 const isNumberChar = (c: number) => isDigit(c) || c === 46 || c === 101 || c === 69 || c === 43 || c === 45
 
-const markBigIntegers = (text: string): string => {
+export const markBigIntegers = (text: string): string => {
   let out = ""
   let last = 0
   let i = 0
