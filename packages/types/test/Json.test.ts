@@ -298,6 +298,7 @@ describe("JsonValue / JsonObject", () => {
     let inner = deep as Array<unknown>
     for (let i = 0; i < depth - 1; i++) inner = inner[0] as Array<unknown>
     inner[0] = undefined
+    assert.strictEqual(decodeError(Json.JsonObject, deep), "Expected a JSON object, actual an array")
     const message = decodeError(Json.JsonValue, deep)
     assert.isTrue(message.startsWith("[0][0][0]"))
     assert.isTrue(message.endsWith("[0]\n└─ Expected a JSON value, actual undefined"))

@@ -196,7 +196,11 @@ const declared =
   ) =>
   () =>
   (input: unknown, options: SchemaAST.ParseOptions, ast: SchemaAST.Declaration) => {
-    if (!root(input)) return reference(input, options)
+    if (!root(input)) {
+      // The union's message would print the value, and Effect's printer recurses: not for a deep array.
+      if (!Array.isArray(input) || !deeperThan(input, REFERENCE_DEPTH)) return reference(input, options)
+      return ParseResult.fail(new ParseResult.Type(ast, input, "Expected a JSON object, actual an array"))
+    }
     const mismatch = check(input)
     if (mismatch === undefined) return ParseResult.succeed(input as A)
     if (!mismatch.circular && !deeperThan(input, REFERENCE_DEPTH)) return reference(input, options)
