@@ -524,9 +524,9 @@ await scenario("vitest", async (report) => {
   mkdirSync(join(dir, "test"))
   writeFileSync(join(dir, "test", "any.test.ts"), `import type {} from "@infernet/node-mock/vitest"\n${anyTest.code}`)
   writeFileSync(join(dir, "test", "layer.test.ts"), layerTest.code)
-  const out = sh("npx vitest run 2>&1", dir)
+  const out = sh("npx vitest run 2>&1", dir, { NO_COLOR: "1" })
   if (/Executing an Effect versioned/.test(out)) fail(`Effect version-mismatch warnings:\n${out}`)
-  const tests = /Tests\s+(\d+) passed/.exec(out.replace(/\x1b\[[0-9;]*m/g, ""))
+  const tests = /Tests\s+(\d+) passed/.exec(out)
   if (tests === null || Number(tests[1]) < 2) fail(`vitest did not pass 2 tests:\n${out}`)
   return `effect 3.22.2 shared; globalSetup and MockNode.layer: ${tests[1]} tests passed`
 })
