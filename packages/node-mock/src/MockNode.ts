@@ -159,6 +159,25 @@ const nodeAddressOf = (config: MockConfig.MockConfig) => {
   })
 }
 
+/**
+ * A `node:http` server with production-style connection limits: time to send headers (also how long a new connection
+ * may stay silent) and a whole request, idle keep-alive time, and a cap on open connections. Node checks the first
+ * two on an interval, kept short enough that a timeout fires within a quarter of its length past due (at most 1 s).
+ */
+const makeServer = (mock: MockConfig.MockSection) => {
+  const server = createServer({
+    headersTimeout: mock.headers_timeout_ms,
+    requestTimeout: mock.request_timeout_ms,
+    connectionsCheckingInterval: Math.max(
+      10,
+      Math.min(1000, Math.floor(Math.min(mock.headers_timeout_ms, mock.request_timeout_ms) / 4))
+    )
+  })
+  server.keepAliveTimeout = mock.keep_alive_timeout_ms
+  server.maxConnections = mock.max_connections
+  return server
+}
+
 const formatHost = (host: string) => (host.includes(":") ? `[${host}]` : host)
 
 /**
@@ -191,7 +210,7 @@ export const make = (
     const state = makeState(config, address, (rest) => void runJob(rest), yield* Effect.clock)
     const host = options.host ?? "127.0.0.1"
     const requestedPort = options.port ?? 0
-    const nodeServer = createServer()
+    const nodeServer = makeServer(config.mock)
     const server = yield* NodeHttpServer.make(() => nodeServer, { host, port: requestedPort }).pipe(
       Effect.mapError(
         (error) =>

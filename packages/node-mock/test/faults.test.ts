@@ -2,7 +2,7 @@
 // in flight, slow and idle connections, bad encodings. Each row is a fault that once broke the mock.
 import { assert, describe, it } from "@effect/vitest"
 import { networkInterfaces } from "node:os"
-import { MockConfig, type MockNodeOptions } from "../src/index.js"
+import type { MockConfig, MockNodeOptions } from "../src/index.js"
 import { get, post, put, request } from "./utils/http.js"
 import { withNode } from "./utils/node.js"
 import { exchange, head } from "./utils/raw.js"
@@ -20,6 +20,8 @@ const options = (fastPath: boolean, mock: MockConfig.Input["mock"] = {}): MockNo
 })
 
 const JOB = JSON.stringify({ containers: ["echo"], data: { a: 1 } })
+
+const JSON_TYPE = { headers: { "content-type": "application/json" } }
 
 const nested = (depth: number): string => `${"[".repeat(depth)}${"]".repeat(depth)}`
 
@@ -84,21 +86,41 @@ for (const fastPath of [true, false]) {
           ["stream", 100_000]
         ] as const) {
           const route = container === "stream" ? "/api/jobs/stream" : "/api/jobs"
-          const res = await post(node.url, route, `{"containers":["${container}"],"data":{"x":${nested(depth)}}}`)
+          const res = await post(
+            node.url,
+            route,
+            `{"containers":["${container}"],"data":{"x":${nested(depth)}}}`,
+            JSON_TYPE
+          )
           assert.strictEqual(res.status, 400, `${container} at depth ${depth}`)
           assert.isTrue(isOneLineJsonError(res.text), res.text)
           assert.match(res.json().error, /nested deeper than 512 levels/)
         }
         assert.deepStrictEqual(await node.jobs(), [])
         // Every body-reading route checks the depth; the limit itself is fine.
-        const batch = await post(node.url, "/api/jobs/batch", `[{"containers":["echo"],"data":{"x":${nested(600)}}}]`)
+        const batch = await post(
+          node.url,
+          "/api/jobs/batch",
+          `[{"containers":["echo"],"data":{"x":${nested(600)}}}]`,
+          JSON_TYPE
+        )
         assert.strictEqual(batch.status, 400)
-        const behaviour = await put(node.url, "/__mock/containers/echo", `{"type":"static","output":${nested(100_000)}}`)
+        const behaviour = await put(
+          node.url,
+          "/__mock/containers/echo",
+          `{"type":"static","output":${nested(100_000)}}`,
+          JSON_TYPE
+        )
         assert.strictEqual(behaviour.status, 400)
         assert.isTrue(isOneLineJsonError(behaviour.text), behaviour.text)
-        const status = await put(node.url, "/api/status", `{"id":"a","status":"running","containers":${nested(600)}}`)
+        const status = await put(
+          node.url,
+          "/api/status",
+          `{"id":"a","status":"running","containers":${nested(600)}}`,
+          JSON_TYPE
+        )
         assert.strictEqual(status.status, 400)
-        const ok = await post(node.url, "/api/jobs", `{"containers":["echo"],"data":{"x":${nested(500)}}}`)
+        const ok = await post(node.url, "/api/jobs", `{"containers":["echo"],"data":{"x":${nested(500)}}}`, JSON_TYPE)
         assert.strictEqual(ok.status, 200)
         const id = ok.json().id as string
         const listing = await get(node.url, "/__mock/jobs")
@@ -117,12 +139,38 @@ for (const fastPath of [true, false]) {
         const ok = await post(node.url, "/api/jobs", { containers: ["echo"], data: { a: [1] } })
         assert.strictEqual(ok.status, 200)
       }))
+
+    it("bodies at the largest limit (1000 levels) run and list", () =>
+      withNode(options(fastPath, { max_json_depth: 1000 }), async (node) => {
+        const ids: Array<string> = []
+        for (const container of ["echo", "hello", "completion"]) {
+          const res = await post(
+            node.url,
+            "/api/jobs",
+            `{"containers":["${container}"],"data":{"x":${nested(998)}}}`,
+            JSON_TYPE
+          )
+          assert.strictEqual(res.status, 200, res.text)
+          ids.push(res.json().id)
+        }
+        const results = await get(node.url, `/api/jobs?${ids.map((id) => `id=${id}`).join("&")}`)
+        assert.strictEqual(results.status, 200)
+        assert.deepStrictEqual(
+          results.json().map((job: { status: string }) => job.status),
+          ["success", "success", "success"]
+        )
+        assert.strictEqual((await get(node.url, "/__mock/jobs")).status, 200)
+      }))
   })
 
   describe(`encodings (${path})`, () => {
     it("invalid UTF-8 in a JSON body is refused with 400", () =>
       withNode(options(fastPath), async (node) => {
-        const bytes = Buffer.concat([Buffer.from('{"containers":["echo"],"data":{"a":"'), Buffer.from([0xff, 0xfe]), Buffer.from('"}}')])
+        const bytes = Buffer.concat([
+          Buffer.from('{"containers":["echo"],"data":{"a":"'),
+          Buffer.from([0xff, 0xfe]),
+          Buffer.from('"}}')
+        ])
         const res = await exchange(node.port, {
           chunks: [head("POST", "/api/jobs", { "content-length": bytes.length }), bytes],
           untilAnswer: true
@@ -175,13 +223,15 @@ describe("control API access", () => {
       assert.strictEqual((await get(base, "/health", { localAddress: external! })).status, 200)
       assert.strictEqual((await get(node.url, "/__mock/jobs")).status, 200)
       assert.strictEqual((await get(node.url, "/__mock/jobs", { localAddress: "127.0.0.2" })).status, 200)
-    }))
+    })
+  )
 
   it.skipIf(external === undefined)("mock.control_open opens it to every client", () =>
     withNode({ ...options(true, { control_open: true }), host: "0.0.0.0" }, async (node) => {
       const res = await get(`http://${external}:${node.port}`, "/__mock/jobs", { localAddress: external! })
       assert.strictEqual(res.status, 200)
-    }))
+    })
+  )
 })
 
 describe("bytes in flight", () => {
@@ -196,15 +246,15 @@ describe("bytes in flight", () => {
           untilAnswer: true
         })
         await new Promise((resolve) => setTimeout(resolve, 100))
-        const refused = await post(node.url, "/api/jobs", body)
+        const refused = await post(node.url, "/api/jobs", body, JSON_TYPE)
         assert.strictEqual(refused.status, 503)
         assert.isTrue(isOneLineJsonError(refused.text), refused.text)
         assert.strictEqual(refused.headers["retry-after"], "1")
         // Small bodies still fit beside the held one.
-        assert.strictEqual((await post(node.url, "/api/jobs", JOB)).status, 200)
+        assert.strictEqual((await post(node.url, "/api/jobs", JOB, JSON_TYPE)).status, 200)
         assert.strictEqual((await held).status, 200)
         // Released: the same body is accepted now.
-        assert.strictEqual((await post(node.url, "/api/jobs", body)).status, 200)
+        assert.strictEqual((await post(node.url, "/api/jobs", body, JSON_TYPE)).status, 200)
         assert.strictEqual((await node.jobs()).length, 3)
       }))
   }
@@ -245,6 +295,7 @@ describe("connection hygiene", () => {
       assert.strictEqual(third.status, 0)
       assert.isTrue(third.closedByServer)
       for (const done of await Promise.all(idle)) assert.isFalse(done.closedByServer)
+      await new Promise((resolve) => setTimeout(resolve, 100))
       assert.strictEqual((await request(node.url, "/health")).status, 200)
     }))
 })
