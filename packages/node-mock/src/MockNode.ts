@@ -84,6 +84,11 @@ export interface MockNodeOptions {
   /** Overrides `mock.seed`: the seed of latency ranges and failure rates. */
   readonly seed?: number | undefined
   /**
+   * Overrides `mock.control_open`: `true` answers the `/__mock/` control API to every client, not only loopback ones
+   * (the command's `--control-open`).
+   */
+  readonly controlOpen?: boolean | undefined
+  /**
    * The clock for latencies, stream delays, rate limiting, signature expiry and pending TTLs. Default: the clock of
    * the fiber that builds the node, so under `it.effect` the `TestClock` drives it. Pass `Clock.make()` for real
    * time regardless.
@@ -147,7 +152,14 @@ const resolveConfig = (options: MockNodeOptions) =>
         : typeof source === "string"
           ? yield* MockConfig.load(source)
           : yield* MockConfig.decode(source)
-    return options.seed === undefined ? config : { ...config, mock: { ...config.mock, seed: options.seed } }
+    return {
+      ...config,
+      mock: {
+        ...config.mock,
+        ...(options.seed === undefined ? {} : { seed: options.seed }),
+        ...(options.controlOpen === undefined ? {} : { control_open: options.controlOpen })
+      }
+    }
   })
 
 const nodeAddressOf = (config: MockConfig.MockConfig) => {
