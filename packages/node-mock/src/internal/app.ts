@@ -757,6 +757,12 @@ const dispatch = (ctx: Ctx): Effect.Effect<Response> => {
     : Effect.map(response, (r) => HttpServerResponse.setHeaders(r, limitHeaders))
 }
 
+/**
+ * The first `length` characters of `text` as a string of their own: V8's `slice` would keep a reference to the whole
+ * body (up to `mock.max_body_bytes`) alive for as long as the request log keeps the entry.
+ */
+const detachedPrefix = (text: string, length: number): string => Buffer.from(text.slice(0, length), "utf16le").toString("utf16le")
+
 const record = (ctx: Ctx, status: number): void => {
   const { state } = ctx
   const text = ctx.body
@@ -768,7 +774,7 @@ const record = (ctx: Ctx, status: number): void => {
     client: ctx.client,
     status,
     content_type: ctx.incoming.headers["content-type"] ?? null,
-    body: text === null ? null : text.length > LOG_BODY_LIMIT ? text.slice(0, LOG_BODY_LIMIT) : text,
+    body: text === null ? null : text.length > LOG_BODY_LIMIT ? detachedPrefix(text, LOG_BODY_LIMIT) : text,
     ...(ctx.tolerated ? { tolerated: "trailing_commas" as const } : {})
   }
   pushBounded(state.requests, entry, state.config.mock.request_log_limit)
