@@ -133,10 +133,20 @@ type Submission =
       readonly raw: Json.JsonObject
     }
 
-const decodeJob = Schema.decodeUnknownEither(Job.JobRequest, { errors: "all" })
-const decodeSubscription = Schema.decodeUnknownEither(DelegatedSubscription.DelegatedSubscriptionRequest, {
+// Decoded through @infernet/types' schemas (their Json schemas check `data`), stopping at the first issue; a body
+// that fails is decoded again with every issue, so the refusal can name the most specific one.
+const decodeJob = Schema.decodeUnknownEither(Job.JobRequest)
+const decodeJobAll = Schema.decodeUnknownEither(Job.JobRequest, { errors: "all" })
+const decodeSubscription = Schema.decodeUnknownEither(DelegatedSubscription.DelegatedSubscriptionRequest)
+const decodeSubscriptionAll = Schema.decodeUnknownEither(DelegatedSubscription.DelegatedSubscriptionRequest, {
   errors: "all"
 })
+
+/** The one-line description of why `decodeAll` refuses `value`. */
+const describeRefusal = (decodeAll: (u: unknown) => Either.Either<unknown, ParseResult.ParseError>, value: unknown) => {
+  const all = decodeAll(value)
+  return Either.isLeft(all) ? describeParseError(all.left) : "not accepted"
+}
 
 // Only to word a refusal: the union of both subscription generations reports the other generation's missing fields
 // (a v0 body with bad `inputs` would read "subscription.containers: is missing"). The generation a body meant is the
@@ -149,13 +159,13 @@ const requestOf = (subscription: Schema.Schema<any, any>) =>
 const decodeSubscriptionV0 = requestOf(DelegatedSubscription.SubscriptionV0)
 const decodeSubscriptionV1 = requestOf(DelegatedSubscription.SubscriptionV1)
 
-const describeSubscriptionError = (value: Record<string, unknown>, error: ParseResult.ParseError): string => {
+const describeSubscriptionError = (value: Record<string, unknown>): string => {
   const sub = value.subscription
   if (isPlainObject(sub) && "container_id" in sub !== "containers" in sub) {
     const meant = ("container_id" in sub ? decodeSubscriptionV0 : decodeSubscriptionV1)(value)
     if (Either.isLeft(meant)) return describeParseError(meant.left)
   }
-  return describeParseError(error)
+  return describeRefusal(decodeSubscriptionAll, value)
 }
 
 const SHAPES = `a job {"containers": [...], "data": {...}} or a delegated subscription {"subscription", "signature", "data"}`
@@ -164,13 +174,13 @@ const decodeSubmission = (value: unknown): Either.Either<Submission, string> => 
   if (!isPlainObject(value)) return Either.left(`expected a JSON object: ${SHAPES}`)
   if ("subscription" in value || "signature" in value) {
     return Either.match(decodeSubscription(value), {
-      onLeft: (error) => Either.left(`not a valid delegated subscription: ${describeSubscriptionError(value, error)}`),
+      onLeft: () => Either.left(`not a valid delegated subscription: ${describeSubscriptionError(value)}`),
       onRight: (request) => Either.right({ _tag: "Subscription" as const, request, raw: value as Json.JsonObject })
     })
   }
   // Through @infernet/types' schema (its Json schemas check `data`); the depth of the body was checked before.
   return Either.match(decodeJob(value), {
-    onLeft: (error) => Either.left(`not a valid job request: ${describeParseError(error)}`),
+    onLeft: () => Either.left(`not a valid job request: ${describeRefusal(decodeJobAll, value)}`),
     onRight: (request) => Either.right({ _tag: "Job" as const, request })
   })
 }
@@ -761,7 +771,8 @@ const dispatch = (ctx: Ctx): Effect.Effect<Response> => {
  * The first `length` characters of `text` as a string of their own: V8's `slice` would keep a reference to the whole
  * body (up to `mock.max_body_bytes`) alive for as long as the request log keeps the entry.
  */
-const detachedPrefix = (text: string, length: number): string => Buffer.from(text.slice(0, length), "utf16le").toString("utf16le")
+const detachedPrefix = (text: string, length: number): string =>
+  Buffer.from(text.slice(0, length), "utf16le").toString("utf16le")
 
 const record = (ctx: Ctx, status: number): void => {
   const { state } = ctx
