@@ -1,6 +1,8 @@
 // Hostile but fair clients (issue 14): incomplete requests, deep nesting, foreign control-API callers, bodies held
 // in flight, slow and idle connections, bad encodings. Each row is a fault that once broke the mock.
 import { assert, describe, it } from "@effect/vitest"
+import type { AddressInfo } from "node:net"
+import { createServer } from "node:http"
 import { networkInterfaces } from "node:os"
 import type { MockConfig, MockNodeOptions } from "../src/index.js"
 import { get, post, put, request } from "./utils/http.js"
@@ -97,6 +99,10 @@ for (const fastPath of [true, false]) {
           assert.match(res.json().error, /nested deeper than 512 levels/)
         }
         assert.deepStrictEqual(await node.jobs(), [])
+        // The request log shows what was refused.
+        const logged = (await node.requests()).filter((r) => r.status === 400)
+        assert.strictEqual(logged.length, 4)
+        assert.isTrue(logged.every((r) => r.body !== null && r.body.startsWith('{"containers":[')))
         // Every body-reading route checks the depth; the limit itself is fine.
         const batch = await post(
           node.url,
@@ -199,6 +205,56 @@ for (const fastPath of [true, false]) {
       }))
   })
 }
+
+describe("jobs the mock cannot write", () => {
+  it("a proxied container's deeply nested output fails its chain with a message, and never fails a listing", async () => {
+    // A real container answering JSON nested far deeper than anything the mock accepts in a request.
+    const deep = `{"x":${nested(100_000)}}`
+    const container = createServer((_req, res) => {
+      res.writeHead(200, { "content-type": "application/json" })
+      res.end(deep)
+    })
+    await new Promise<void>((resolve) => container.listen(0, "127.0.0.1", resolve))
+    const url = `http://127.0.0.1:${(container.address() as AddressInfo).port}`
+    try {
+      await withNode(
+        { config: { containers: [...containers, { id: "real", behavior: { type: "proxy", url } }] } },
+        async (node) => {
+          const alone = (await post(node.url, "/api/jobs", { containers: ["real"], data: {} })).json().id
+          const chained = (await post(node.url, "/api/jobs", { containers: ["real", "hello"], data: {} })).json().id
+          const ok = (await post(node.url, "/api/jobs", { containers: ["echo"], data: { a: 1 } })).json().id
+          const deadline = Date.now() + 5000
+          let jobs: Array<any> = []
+          for (;;) {
+            const res = await get(node.url, `/api/jobs?id=${alone}&id=${chained}&id=${ok}`)
+            assert.strictEqual(res.status, 200)
+            jobs = res.json()
+            if (jobs.length === 3 && jobs.every((job) => job.status !== "running")) break
+            assert.isBelow(Date.now(), deadline, res.text)
+            await new Promise((resolve) => setTimeout(resolve, 20))
+          }
+          const byId = new Map(jobs.map((job) => [job.id, job]))
+          assert.deepStrictEqual(byId.get(ok).result, { container: "echo", output: { a: 1 } })
+          // The chain's second container cannot take that input: the job fails saying so, instead of staying running.
+          assert.strictEqual(byId.get(chained).status, "failed")
+          assert.strictEqual(byId.get(chained).result.container, "hello")
+          assert.match(
+            byId.get(chained).result.error,
+            /^node-mock: the container crashed: Maximum call stack size exceeded/
+          )
+          // The output alone is stored, but cannot be written: its listing entry says so, the others are intact.
+          assert.strictEqual(byId.get(alone).status, "failed")
+          assert.match(byId.get(alone).result.error, /^node-mock: this job's result cannot be written as JSON/)
+          const listing = await get(node.url, "/__mock/jobs")
+          assert.strictEqual(listing.status, 200)
+          assert.strictEqual(listing.json().length, 3)
+        }
+      )
+    } finally {
+      container.close()
+    }
+  })
+})
 
 const externalAddress = (): string | undefined => {
   for (const list of Object.values(networkInterfaces())) {

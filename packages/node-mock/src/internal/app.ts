@@ -715,9 +715,10 @@ const refuseBody = (ctx: Ctx): Response | undefined => {
   const received = ctx.received
   if (typeof received === "string") {
     const max = ctx.state.config.mock.max_json_depth
-    return nestsDeeperThan(received, max)
-      ? json(400, { error: `Bad request: JSON nested deeper than ${max} levels` })
-      : undefined
+    if (!nestsDeeperThan(received, max)) return undefined
+    // Recorded (its first 64 KiB) in the request log, as what was refused.
+    ctx.body = received
+    return json(400, { error: `Bad request: JSON nested deeper than ${max} levels` })
   }
   if (received === TOO_LARGE) return html(413, Html.REQUEST_TOO_LARGE, { connection: "close" })
   if (received === INVALID_UTF8) return json(400, { error: "Bad request: the body is not valid UTF-8" })
