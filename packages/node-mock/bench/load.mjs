@@ -25,6 +25,10 @@ if (process.argv[2] === "serve") {
   process.on("message", (message) => {
     if (message === "stop") process.exit(0)
     if (message === "rss") process.send({ rss: process.memoryUsage().rss })
+    if (message === "cpu") {
+      const { user, system } = process.cpuUsage()
+      process.send({ cpu: user + system })
+    }
   })
   if (process.argv[3] === "bare") {
     const { createServer } = await import("node:http")
@@ -69,7 +73,7 @@ if (process.argv[2] === "serve") {
   const bare = BASELINE ? await run("bare") : undefined
   if (bare !== undefined) {
     console.log(
-      `  baseline (bare node:http, jobs in a Map): ${bare.jobsPerSecond} jobs/s; mock / baseline = ${(mock.jobsPerSecond / bare.jobsPerSecond).toFixed(2)}`
+      `mock / baseline: ${(mock.jobsPerSecond / bare.jobsPerSecond).toFixed(2)} of the throughput, ${(mock.cpuPerJob / bare.cpuPerJob).toFixed(2)}x the server CPU per job`
     )
   }
   process.exitCode = mock.failures + (bare?.failures ?? 0) > 0 ? 1 : 0
@@ -83,17 +87,18 @@ async function run(kind) {
     child.once("exit", (code) => reject(new Error(`the mock exited (${code}) before it was listening`)))
   })
   const { hostname, port } = new URL(url)
-  const askRss = () =>
+  const ask = (what) =>
     new Promise((resolve) => {
       const onMessage = (message) => {
-        if (message.rss !== undefined) {
+        if (message[what] !== undefined) {
           child.off("message", onMessage)
-          resolve(message.rss)
+          resolve(message[what])
         }
       }
       child.on("message", onMessage)
-      child.send("rss")
+      child.send(what)
     })
+  const askRss = () => ask("rss")
 
   const agent = new Agent({ keepAlive: true, maxSockets: CLIENTS })
   const send = (method, path, body) =>
@@ -159,10 +164,12 @@ async function run(kind) {
   const sampler = setInterval(async () => {
     peakRss = Math.max(peakRss, await askRss())
   }, 250)
+  const cpuBefore = await ask("cpu")
   const started = performance.now()
   await Promise.all(Array.from({ length: CLIENTS }, (_, c) => client(c)))
   const seconds = (performance.now() - started) / 1000
   clearInterval(sampler)
+  const cpuPerJob = ((await ask("cpu")) - cpuBefore) / (CLIENTS * JOBS)
   const endRss = await askRss()
   peakRss = Math.max(peakRss, endRss)
 
@@ -190,6 +197,7 @@ async function run(kind) {
   )
   console.log(`  POST /api/jobs  p50 ${ms(percentile(postMs, 50))}, p99 ${ms(percentile(postMs, 99))}`)
   console.log(`  GET ?id=        p50 ${ms(percentile(getMs, 50))}, p99 ${ms(percentile(getMs, 99))}`)
+  console.log(`  server CPU      ${Math.round(cpuPerJob)} µs per job (user + system, both requests)`)
   console.log(`  server RSS      ${mb(startRss)} at start, ${mb(peakRss)} peak, ${mb(endRss)} at the end`)
   console.log(
     `  lost ${lost + problems.postFailed + problems.getMissing + problems.errors}, duplicated ${duplicated + extra}, wrong output ${problems.wrongOutput}, unfinished ${problems.notFinished}`
@@ -206,5 +214,5 @@ async function run(kind) {
   if (failures > 0) console.log(`  FAILED: ${JSON.stringify({ lost, duplicated, extra, ...problems })}`)
   agent.destroy()
   child.send("stop")
-  return { failures, jobsPerSecond: Math.round(jobs / seconds) }
+  return { failures, jobsPerSecond: Math.round(jobs / seconds), cpuPerJob }
 }
