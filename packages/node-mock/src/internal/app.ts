@@ -81,23 +81,6 @@ const respond = (status: number, text: string, contentType: string, headers?: Re
 const json = (status: number, body: unknown, headers?: Record<string, string>): Response =>
   respond(status, Json.canonical(body), "application/json", headers)
 
-/**
- * A JSON list of jobs, written item by item (the same bytes as {@link json}): an item that cannot be written is
- * replaced by `fallback`, so one bad job never fails a listing.
- */
-const jsonList = <A>(items: ReadonlyArray<A>, fallback: (item: A, problem: string) => unknown): Response => {
-  const parts = items.map((item) => {
-    try {
-      return Json.canonical(item).slice(0, -1)
-    } catch (defect) {
-      return Json.canonical(fallback(item, defect instanceof Error ? defect.message : String(defect))).slice(0, -1)
-    }
-  })
-  return respond(200, `[${parts.join(",")}]\n`, "application/json")
-}
-
-const unwritable = (problem: string) => `node-mock: this job's result cannot be written as JSON: ${problem}`
-
 const html = (status: number, body: string, headers?: Record<string, string>): Response =>
   respond(status, body, "text/html; charset=utf-8", headers)
 
@@ -546,11 +529,7 @@ const listJobs: Handler = (ctx) => {
               : "all"
     return json(200, state.store.ids(client, filter, at))
   }
-  return jsonList(state.store.get(client, ids, query.get("intermediate") === "true", at), (job, problem) => ({
-    id: job.id,
-    status: "failed",
-    result: { container: job.result?.container ?? "", error: unwritable(problem) }
-  }))
+  return json(200, state.store.get(client, ids, query.get("intermediate") === "true", at))
 }
 
 const recordStatus: Handler = (ctx) => {
@@ -585,12 +564,7 @@ const recordStatus: Handler = (ctx) => {
 const controlRequests: Handler = (ctx) => json(200, lastOf(ctx.state.requests, ctx.state.config.mock.request_log_limit))
 const controlSubscriptions: Handler = (ctx) =>
   json(200, lastOf(ctx.state.subscriptions, ctx.state.config.mock.request_log_limit))
-const controlJobs: Handler = (ctx) =>
-  jsonList(ctx.state.store.snapshot(ctx.state.now()), (job, problem) => ({
-    ...job,
-    results: [],
-    error: unwritable(problem)
-  }))
+const controlJobs: Handler = (ctx) => json(200, ctx.state.store.snapshot(ctx.state.now()))
 const controlContainers: Handler = (ctx) =>
   json(
     200,
