@@ -313,6 +313,16 @@ describe("bytes in flight", () => {
         // Released: the same body is accepted now.
         assert.strictEqual((await post(node.url, "/api/jobs", body, JSON_TYPE)).status, 200)
         assert.strictEqual((await node.jobs()).length, 3)
+        // A client that hangs up mid-body releases what it held, on either path (twice: more than the budget).
+        for (const route of ["/api/jobs", "/api/jobs/stream", "/api/jobs"]) {
+          await exchange(node.port, {
+            chunks: [head("POST", route, { "content-length": body.length }), body.slice(0, 100)],
+            hangUpAfterMs: 30
+          })
+        }
+        await new Promise((resolve) => setTimeout(resolve, 50))
+        assert.strictEqual((await post(node.url, "/api/jobs", body, JSON_TYPE)).status, 200)
+        assert.strictEqual((await node.jobs()).length, 4)
       }))
   }
 })

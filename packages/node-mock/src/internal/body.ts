@@ -62,7 +62,7 @@ export const hasNoBody = (incoming: IncomingMessage): boolean =>
  * its text or why there is none, and the bytes it holds in `budget` (the caller releases them once the request is
  * answered). A body over a limit is drained and discarded, so the connection stays usable; a body whose client hung
  * up before its end is {@link ABORTED}. `done` runs at once when the body is already buffered. Returns a function
- * that detaches the listeners.
+ * that detaches the listeners and releases what the body held, unless `done` has run.
  */
 export const collectBody = (
   incoming: IncomingMessage,
@@ -144,7 +144,14 @@ export const collectBody = (
   incoming.on("end", onEnd)
   incoming.on("error", onAbort)
   incoming.on("close", onAbort)
-  return cleanup
+  // Detached before the end (the request's fiber interrupted): nothing is held any more.
+  return () => {
+    if (finished) return
+    finished = true
+    cleanup()
+    budget.release(reserved)
+    reserved = 0
+  }
 }
 
 const noop = () => {}
