@@ -354,6 +354,28 @@ describe("connection hygiene", () => {
       assert.isBelow(res.elapsedMs, 3000)
     }))
 
+  it("lets an answer run past the request timeout: only receiving the request is timed", () =>
+    withNode(
+      {
+        config: {
+          containers: [
+            {
+              id: "slow-stream",
+              behavior: { type: "stream", text: "one two three four five six seven eight", chunk_delay_ms: 150 }
+            }
+          ],
+          mock: short
+        }
+      },
+      async (node) => {
+        const started = Date.now()
+        const res = await post(node.url, "/api/jobs/stream", { containers: ["slow-stream"], data: {} })
+        assert.isAbove(Date.now() - started, short.request_timeout_ms)
+        assert.strictEqual(res.status, 200)
+        assert.match(res.text, /^[0-9a-f-]{36}\none two three four five six seven eight$/)
+      }
+    ))
+
   it("refuses connections beyond mock.max_connections", () =>
     withNode(options(true, { max_connections: 2 }), async (node) => {
       const idle = [exchange(node.port, { waitMs: 1500 }), exchange(node.port, { waitMs: 1500 })]
