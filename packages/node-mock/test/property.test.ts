@@ -23,6 +23,8 @@ const config = (fastPath: boolean): MockConfig.Input => ({
   mock: {
     fast_path: fastPath,
     max_body_bytes: 64 * 1024,
+    // Room for one largest body at a time: a request that leaked what it held would make the last check below fail.
+    max_inflight_bytes: 64 * 1024,
     headers_timeout_ms: 1000,
     request_timeout_ms: 2000,
     keep_alive_timeout_ms: 200,
@@ -262,6 +264,15 @@ for (const fastPath of [true, false]) {
         const jobs = await fetch(`${node.url}/__mock/jobs`, { signal: AbortSignal.timeout(2000) })
         assert.strictEqual(jobs.status, 200)
         assert.isArray(await jobs.json())
+        // Nothing is still held in flight: a body of the largest size is accepted.
+        const large = JSON.stringify({ containers: ["echo"], data: { x: "x".repeat(60 * 1024) } })
+        const accepted = await fetch(`${node.url}/api/jobs`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: large,
+          signal: AbortSignal.timeout(2000)
+        })
+        assert.strictEqual(accepted.status, 200, await accepted.text())
         const started = Date.now()
         const health = await fetch(`${node.url}/health`, { signal: AbortSignal.timeout(2000) })
         assert.strictEqual(health.status, 200)
