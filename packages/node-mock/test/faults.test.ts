@@ -283,6 +283,14 @@ describe("control API access", () => {
     })
   )
 
+  it("answers IPv6 loopback clients", () =>
+    withNode({ ...options(true), host: "::1" }, async (node) => {
+      assert.strictEqual(node.url, `http://[::1]:${node.port}`)
+      const res = await get(node.url, "/__mock/jobs")
+      assert.strictEqual(res.status, 200)
+      assert.strictEqual(res.text, "[]\n")
+    }))
+
   it.skipIf(external === undefined)("mock.control_open opens it to every client", () =>
     withNode({ ...options(true, { control_open: true }), host: "0.0.0.0" }, async (node) => {
       const res = await get(`http://${external}:${node.port}`, "/__mock/jobs", { localAddress: external! })

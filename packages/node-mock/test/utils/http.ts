@@ -37,7 +37,7 @@ export const request = (base: string, path: string, options: RequestOptions = {}
     }
     const req = httpRequest(
       {
-        host: url.hostname,
+        host: url.hostname.replace(/^\[(.*)\]$/, "$1"),
         port: url.port,
         path: `${url.pathname}${url.search}`,
         method: options.method ?? (payload === undefined ? "GET" : "POST"),
