@@ -1,0 +1,313 @@
+import { assert, describe, it } from "@effect/vitest"
+import { Effect, Either } from "effect"
+import { type NodeClientError, NodePool } from "../src/index.js"
+import { nodes, runPool, sleep, withNetwork } from "./utils/network.js"
+
+const job = (containers: ReadonlyArray<string> = ["a"]) => ({ containers, data: { x: 1 } })
+
+const reasonOf = (either: Either.Either<unknown, NodeClientError.NodeClientError>) => {
+  if (Either.isRight(either)) return assert.fail("expected a failure")
+  return either.left.reason
+}
+
+// A pool whose background work stays out of the way unless a test wants it.
+const quiet = { probeInterval: "1 hour", infoInterval: "1 hour", cooldown: "1 hour" } as const
+
+describe("NodePool routing", () => {
+  it("sends a job only to nodes running all its containers, and results to the node that took it", () =>
+    withNetwork({ nodes: nodes(["a"], ["a", "b"], ["b"]), router: false }, (network) =>
+      runPool({ nodes: network.nodes.map((n) => n.url), ...quiet }, (pool) =>
+        Effect.gen(function* () {
+          const both = yield* Effect.forEach([1, 2, 3, 4], () => pool.submitJob(job(["a", "b"])))
+          assert.deepStrictEqual(new Set(both.map((s) => s.node)), new Set([network.nodes[1]!.url]))
+          const onlyB = yield* pool.submitJob(job(["b"]))
+          const result = yield* pool.getJobResultSync(onlyB.id)
+          assert.strictEqual(result.status, "success")
+          assert.strictEqual(yield* pool.nodeOf(onlyB.id), onlyB.node)
+          const none = yield* Effect.either(pool.requestJob(job(["c"])))
+          const reason = reasonOf(none)
+          assert.strictEqual(reason._tag, "NoNodeAvailable")
+          assert.include(reason.message, "No healthy node runs c")
+        })
+      )
+    ))
+
+  it("spreads a burst over equally loaded nodes (in-flight counts, round-robin ties)", () =>
+    withNetwork({ nodes: nodes(["a"], ["a"], ["a"]), router: false }, (network) =>
+      runPool({ nodes: network.nodes.map((n) => n.url), ...quiet }, (pool) =>
+        Effect.gen(function* () {
+          const submitted = yield* Effect.forEach(Array.from({ length: 30 }), () => pool.submitJob(job()), {
+            concurrency: 30
+          })
+          const counts = new Map<string, number>()
+          for (const s of submitted) counts.set(s.node, (counts.get(s.node) ?? 0) + 1)
+          assert.strictEqual(counts.size, 3)
+          for (const count of counts.values()) assert.approximately(count, 10, 2)
+          const snapshot = yield* pool.snapshot
+          assert.deepStrictEqual(
+            snapshot.map((s) => s.jobs).reduce((a, b) => a + b),
+            30
+          )
+          assert.isTrue(snapshot.every((s) => s.inFlight === 0 && s.healthy && s.state === "healthy"))
+        })
+      )
+    ))
+
+  it("prefers the node with the fewest pending jobs", () =>
+    withNetwork(
+      { nodes: nodes([{ id: "a", latency_ms: 60_000 }], [{ id: "a", latency_ms: 60_000 }]), router: false },
+      (network) =>
+        Promise.all(
+          [0, 1, 2].map(() =>
+            fetch(`${network.nodes[0]!.url}/api/jobs`, {
+              method: "POST",
+              headers: { "content-type": "application/json" },
+              body: JSON.stringify(job())
+            })
+          )
+        ).then(() =>
+          runPool({ nodes: network.nodes.map((n) => n.url), ...quiet }, (pool) =>
+            Effect.gen(function* () {
+              const snapshot = yield* pool.snapshot
+              assert.deepStrictEqual(
+                snapshot.map((s) => s.pending),
+                [3, 0]
+              )
+              const first = yield* pool.submitJob(job())
+              assert.strictEqual(first.node, network.nodes[1]!.url)
+            })
+          )
+        )
+    ))
+})
+
+describe("NodePool failover", () => {
+  it("moves a job to the next node when the connection is refused, and cools the dead node down", () =>
+    withNetwork({ nodes: nodes(["a"], ["a"]), router: false }, async (network) => {
+      const [dead, live] = network.nodes as [any, any]
+      await runPool({ nodes: [dead.url, live.url], ...quiet }, (pool) =>
+        Effect.gen(function* () {
+          yield* Effect.promise(() => dead.down())
+          const submitted = yield* Effect.forEach([1, 2, 3], () => pool.submitJob(job()))
+          assert.isTrue(submitted.every((s) => s.node === live.url))
+          const snapshot = yield* pool.snapshot
+          assert.strictEqual(snapshot[0]!.state, "cooling")
+          assert.isFalse(snapshot[0]!.healthy)
+          assert.match(snapshot[0]!.lastError!, /ECONNREFUSED/)
+          assert.strictEqual(snapshot[1]!.jobs, 3)
+        })
+      )
+    }))
+
+  it("moves on after 429 and 503, and respects Retry-After", () =>
+    withNetwork({ nodes: nodes(["a"], ["a"], ["a"]), router: false }, async (network) => {
+      const [limited, unavailable, live] = network.nodes as [any, any, any]
+      await runPool(
+        {
+          nodes: network.nodes.map((n) => n.url),
+          probeInterval: "1 hour",
+          infoInterval: "1 hour",
+          cooldown: "10 millis"
+        },
+        (pool) =>
+          Effect.gen(function* () {
+            yield* Effect.promise(() => limited.fail({ status: 429, retryAfter: "1 hour" }))
+            yield* Effect.promise(() => unavailable.fail({ status: 503 }))
+            const submitted = yield* Effect.forEach([1, 2, 3, 4], () => pool.submitJob(job()))
+            assert.isTrue(submitted.every((s) => s.node === live.url))
+            const [s0, s1] = yield* pool.snapshot
+            const now = Date.now()
+            // The 429 node asked for an hour (Retry-After); the 503 node gets the pool's 10 ms cool-down.
+            assert.strictEqual(s0!.state, "cooling")
+            assert.isAbove(s0!.probeAt! - now, 3_500_000)
+            assert.strictEqual(s1!.state, "cooling")
+            assert.isBelow(s1!.probeAt! - now, 1_000)
+            yield* Effect.promise(() => unavailable.heal())
+            yield* Effect.promise(() => sleep(30))
+            // getJobs leaves out nodes that are cooling down and hold no jobs of this pool: it does not fail for them.
+            const kept = yield* Effect.either(pool.getJobs())
+            assert.isTrue(Either.isRight(kept))
+          })
+      )
+    }))
+
+  it("does not fail over after a timeout unless the call says always; the error names the node", () =>
+    withNetwork({ nodes: nodes(["a"], ["a"]), router: false }, async (network) => {
+      const [slow, fast] = network.nodes as [any, any]
+      await runPool({ nodes: [slow.url, fast.url], ...quiet }, (pool) =>
+        Effect.gen(function* () {
+          yield* Effect.promise(() => slow.slow(300))
+          // Both idle: the first pick is the first node.
+          const timedOut = yield* Effect.either(pool.requestJob(job(), { timeout: "50 millis" }))
+          const reason = reasonOf(timedOut)
+          assert.strictEqual(reason._tag, "NodeUnavailable")
+          if (reason._tag !== "NodeUnavailable") return
+          assert.strictEqual(reason.node, slow.url)
+          assert.strictEqual((reason.cause as { _tag: string })._tag, "Timeout")
+          assert.include(reason.message, slow.url)
+          // The slow node is cooling now; make it the first choice again by healing the pool's view.
+          yield* pool.refresh
+          yield* Effect.promise(() => sleep(350))
+          const moved = yield* pool.submitJob(job(), { timeout: "50 millis", failover: "always" })
+          assert.strictEqual(moved.node, fast.url)
+        })
+      )
+    }))
+})
+
+describe("NodePool job ids", () => {
+  it("groups getJobResults by node and answers in input order; getJobs merges", () =>
+    withNetwork({ nodes: nodes(["a"], ["a"], ["a"]), router: false }, (network) =>
+      runPool({ nodes: network.nodes.map((n) => n.url), ...quiet }, (pool) =>
+        Effect.gen(function* () {
+          const submitted = yield* Effect.forEach(Array.from({ length: 9 }), () => pool.submitJob(job()), {
+            concurrency: 9
+          })
+          assert.strictEqual(new Set(submitted.map((s) => s.node)).size, 3)
+          const ids = submitted.map((s) => s.id).reverse()
+          yield* Effect.forEach(ids, (id) => pool.getJobResultSync(id))
+          const results = yield* pool.getJobResults([...ids, "00000000-0000-4000-8000-000000000000"])
+          assert.deepStrictEqual(
+            results.map((r) => r.id),
+            ids
+          )
+          const all = yield* pool.getJobs()
+          assert.sameMembers([...all], ids)
+          // Each node was asked once for its own ids.
+          for (const node of network.nodes) {
+            const asked = (yield* Effect.promise(() => node.requests())).filter(
+              (r) =>
+                r.method === "GET" &&
+                r.path === "/api/jobs" &&
+                r.query.includes("id=") &&
+                r.query.split("&").length >= 3
+            )
+            assert.isAtLeast(asked.length, 1)
+          }
+        })
+      )
+    ))
+
+  it("finds ids it did not create by asking every node", () =>
+    withNetwork({ nodes: nodes(["a"], ["a"]), router: false }, async (network) => {
+      const created = (await (
+        await fetch(`${network.nodes[1]!.url}/api/jobs`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify(job())
+        })
+      ).json()) as { id: string }
+      await runPool({ nodes: network.nodes.map((n) => n.url), ...quiet }, (pool) =>
+        Effect.gen(function* () {
+          const result = yield* pool.getJobResultSync(created.id)
+          assert.strictEqual(result.id, created.id)
+          assert.strictEqual(yield* pool.nodeOf(created.id), network.nodes[1]!.url)
+          const missing = yield* Effect.either(pool.getJobResultSync("00000000-0000-4000-8000-000000000000"))
+          assert.strictEqual(reasonOf(missing)._tag, "JobNotFound")
+        })
+      )
+    }))
+
+  it("fails results of a job on a down node with NodeUnavailable naming it, and answers once it is back", () =>
+    withNetwork({ nodes: nodes([{ id: "a", latency_ms: 0 }]), router: false }, async (network) => {
+      const node = network.nodes[0]!
+      await runPool({ nodes: [node.url], ...quiet, cooldown: "20 millis", client: { retry: false } }, (pool) =>
+        Effect.gen(function* () {
+          const id = yield* pool.requestJob(job())
+          yield* Effect.promise(() => node.down())
+          const down = yield* Effect.either(pool.getJobResultSync(id))
+          const reason = reasonOf(down)
+          assert.strictEqual(reason._tag, "NodeUnavailable")
+          if (reason._tag === "NodeUnavailable") assert.strictEqual(reason.node, node.url)
+          // While it cools down the pool does not even ask it.
+          const fast = yield* Effect.either(pool.getJobResults([id]))
+          assert.include(reasonOf(fast).message, "cooling down")
+          yield* Effect.promise(() => node.up())
+          yield* Effect.promise(() => sleep(40))
+          const result = yield* pool.getJobResultSync(id)
+          assert.strictEqual(result.status, "success")
+          assert.strictEqual((yield* pool.snapshot)[0]!.state, "healthy")
+        })
+      )
+    }))
+})
+
+describe("NodePool health", () => {
+  it("probes cooled-down nodes with backoff, drops one that stays down, and takes it back when it answers", () =>
+    withNetwork({ nodes: nodes(["a"], ["a"]), router: false }, async (network) => {
+      const [flaky] = network.nodes as [any]
+      await runPool(
+        {
+          nodes: network.nodes.map((n) => n.url),
+          probeInterval: "10 millis",
+          infoInterval: "1 hour",
+          cooldown: "10 millis",
+          maxCooldown: "40 millis",
+          dropAfter: 3
+        },
+        (pool) =>
+          Effect.gen(function* () {
+            yield* Effect.promise(() => flaky.down())
+            yield* pool.refresh
+            assert.strictEqual((yield* pool.snapshot)[0]!.state, "cooling")
+            yield* Effect.promise(() => sleep(300))
+            const dropped = (yield* pool.snapshot)[0]!
+            assert.strictEqual(dropped.state, "dropped")
+            assert.isAtLeast(dropped.failures, 3)
+            yield* Effect.promise(() => flaky.up())
+            yield* Effect.promise(() => sleep(150))
+            const back = (yield* pool.snapshot)[0]!
+            assert.strictEqual(back.state, "healthy")
+            assert.strictEqual(back.failures, 0)
+            assert.deepStrictEqual(back.containers, ["a"])
+          })
+      )
+    }))
+})
+
+describe("NodePool discovery", () => {
+  it("discovers nodes through the router, and follows it on refresh", () =>
+    withNetwork({ nodes: nodes(["a"], ["a", "b"], ["b"]), router: { rateLimit: false } }, async (network) => {
+      const router = network.router!
+      await runPool({ router: { url: router.url, containers: ["a"] }, ...quiet }, (pool) =>
+        Effect.gen(function* () {
+          const first = yield* pool.snapshot
+          assert.sameMembers(
+            first.map((s) => s.url),
+            [network.nodes[0]!.url, network.nodes[1]!.url]
+          )
+          assert.isTrue(first.every((s) => s.source === "router" && s.healthy))
+          yield* Effect.promise(() => network.nodes[0]!.down())
+          yield* Effect.promise(() => router.refresh())
+          yield* pool.refresh
+          const after = yield* pool.snapshot
+          const gone = after.find((s) => s.url === network.nodes[0]!.url)!
+          assert.isFalse(gone.listed)
+          assert.isFalse(gone.healthy)
+          const submitted = yield* pool.submitJob(job())
+          assert.strictEqual(submitted.node, network.nodes[1]!.url)
+        })
+      )
+      // Without containers: every container the router lists (node 0 is still down).
+      await runPool({ router: { url: router.url }, ...quiet }, (pool) =>
+        Effect.map(pool.snapshot, (snapshot) =>
+          assert.sameMembers(
+            snapshot.map((s) => s.url),
+            [network.nodes[1]!.url, network.nodes[2]!.url]
+          )
+        )
+      )
+    }))
+
+  it("dies on no nodes and no router, and on a bad URL", async () => {
+    const none = await Effect.runPromiseExit(Effect.scoped(NodePool.make({})).pipe(Effect.provide(emptyClient)))
+    assert.include(String(none), "give nodes (URLs), a router, or both")
+  })
+})
+
+import { HttpClient } from "@effect/platform"
+import { Layer } from "effect"
+const emptyClient = Layer.succeed(
+  HttpClient.HttpClient,
+  HttpClient.make(() => Effect.die("unused"))
+)
