@@ -1,5 +1,6 @@
+import { HttpClient } from "@effect/platform"
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Either } from "effect"
+import { Effect, Either, Layer } from "effect"
 import { type NodeClientError, NodePool } from "../src/index.js"
 import { nodes, runPool, sleep, withNetwork } from "./utils/network.js"
 
@@ -305,8 +306,6 @@ describe("NodePool discovery", () => {
   })
 })
 
-import { HttpClient } from "@effect/platform"
-import { Layer } from "effect"
 const emptyClient = Layer.succeed(
   HttpClient.HttpClient,
   HttpClient.make(() => Effect.die("unused"))
@@ -354,23 +353,12 @@ describe("NodePool over a mock network (the issue's test)", () => {
               maxCooldown: "200 millis",
               infoInterval: "1 second",
               client: {
-                transformClient: (client) =>
-                  client.pipe(
-                    // Records each POST /api/jobs before it is sent.
-                    (c) =>
-                      c.pipe(
-                        (inner) =>
-                          ({
-                            ...inner,
-                            execute: (request: any) => {
-                              if (request.method === "POST") {
-                                attempts.push({ node: new URL(request.url).origin, at: Date.now() })
-                              }
-                              return inner.execute(request)
-                            }
-                          }) as typeof inner
-                      )
-                  )
+                // Records each POST /api/jobs before it is sent.
+                transformClient: HttpClient.tapRequest((request) =>
+                  Effect.sync(() => {
+                    if (request.method === "POST") attempts.push({ node: new URL(request.url).origin, at: Date.now() })
+                  })
+                )
               }
             },
             (pool) =>
