@@ -372,19 +372,22 @@ export const make = (options: Options): Effect.Effect<Service, never, HttpClient
     const inNode =
       (entry: Pool.Entry) =>
       <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
-        Effect.acquireUseRelease(
-          Effect.sync(() => {
-            entry.inFlight++
-          }),
-          () => effect,
-          () =>
-            Effect.sync(() => {
-              entry.inFlight--
-            })
-        ).pipe(
-          Effect.tap(() => Effect.annotateCurrentSpan("infernet.node.url", entry.url)),
-          Runtime.withSpan("NodePool.node")
-        )
+        Effect.suspend(() => {
+          entry.inFlight++
+          return Effect.ensuring(effect, release(entry))
+        }).pipe(Runtime.withSpan("NodePool.node", { attributes: { "infernet.node.url": entry.url } }))
+
+    const releases = new WeakMap<Pool.Entry, Effect.Effect<void>>()
+    const release = (entry: Pool.Entry) => {
+      let effect = releases.get(entry)
+      if (effect === undefined) {
+        effect = Effect.sync(() => {
+          entry.inFlight--
+        })
+        releases.set(entry, effect)
+      }
+      return effect
+    }
 
     const unavailable = (method: string, entry: Pool.Entry, detail: string, cause?: unknown) =>
       new NodeClientError({
@@ -435,11 +438,17 @@ export const make = (options: Options): Effect.Effect<Service, never, HttpClient
       method: string,
       entry: Pool.Entry,
       request: Effect.Effect<A, NodeClientError>
-    ): Effect.Effect<A, NodeClientError> =>
-      Effect.gen(function* () {
-        const now = yield* Clock.currentTimeMillis
-        if (entry.state !== "healthy" && entry.state !== "unknown" && now < entry.cooldownUntil) {
-          return yield* Effect.fail(
+    ): Effect.Effect<A, NodeClientError> => {
+      const onFailure = (error: NodeClientError) =>
+        Effect.zipRight(
+          Pool.isNodeFailure(error) ? failed(entry, error) : Effect.void,
+          Effect.fail(onNode(method, entry, error))
+        )
+      // The common case, a healthy node, reads no clock.
+      if (entry.state === "healthy") return Effect.catchAll(inNode(entry)(request), onFailure)
+      return Effect.flatMap(Clock.currentTimeMillis, (now) => {
+        if (entry.state !== "unknown" && entry.state !== "healthy" && now < entry.cooldownUntil) {
+          return Effect.fail(
             unavailable(
               method,
               entry,
@@ -447,61 +456,67 @@ export const make = (options: Options): Effect.Effect<Service, never, HttpClient
             )
           )
         }
-        const result = yield* Effect.either(inNode(entry)(request))
-        if (Either.isRight(result)) {
-          if (entry.state !== "healthy") Pool.markHealthy(entry, undefined, now)
-          return result.right
-        }
-        if (Pool.isNodeFailure(result.left)) yield* failed(entry, result.left)
-        return yield* Effect.fail(onNode(method, entry, result.left))
+        return inNode(entry)(request).pipe(
+          Effect.tap(() => {
+            if (entry.state !== "healthy") Pool.markHealthy(entry, undefined, now)
+          }),
+          Effect.catchAll(onFailure)
+        )
       })
+    }
 
     /**
      * Runs a job-creating request on the least loaded node running `containers`, moving to the next one when the
      * job surely was not created (or always / never, per the policy).
      */
-    const routed = <A>(
+    const routed = <A, R>(
       method: string,
       containers: ReadonlyArray<string>,
       failover: Failover,
-      request: (entry: Pool.Entry) => Effect.Effect<A, NodeClientError, Scope.Scope>
-    ): Effect.Effect<{ readonly value: A; readonly entry: Pool.Entry }, NodeClientError, Scope.Scope> =>
-      Effect.gen(function* () {
-        const tried = new Set<Pool.Entry>()
-        const seen: Array<string> = []
-        while (true) {
-          const entry = Pool.pick(entries, containers, tried, turn++)
-          if (entry === undefined) {
-            return yield* Effect.fail(
-              new NodeClientError({
-                method,
-                reason: new NoNodeAvailable({
-                  containers: [...containers],
-                  detail:
-                    seen.length === 0
-                      ? `no healthy node among ${entries.length} runs them${entries.some((e) => e.state !== "healthy") ? ` (${entries.filter((e) => e.state !== "healthy").length} down or not probed)` : ""}`
-                      : `tried ${seen.join("; ")}`
-                })
-              })
-            )
-          }
-          tried.add(entry)
-          const result = yield* Effect.either(inNode(entry)(request(entry)))
-          if (Either.isRight(result)) {
+      request: (entry: Pool.Entry) => Effect.Effect<A, NodeClientError, R>
+    ): Effect.Effect<{ readonly value: A; readonly entry: Pool.Entry }, NodeClientError, R> => {
+      const tried = new Set<Pool.Entry>()
+      const seen: Array<string> = []
+      const attempt = (): Effect.Effect<{ readonly value: A; readonly entry: Pool.Entry }, NodeClientError, R> => {
+        const entry = Pool.pick(entries, containers, tried, turn++)
+        if (entry === undefined) return Effect.fail(noNode(method, containers, seen))
+        tried.add(entry)
+        return inNode(entry)(request(entry)).pipe(
+          Effect.map((value) => {
             entry.jobs++
-            return { value: result.right, entry }
-          }
-          const error = result.left
-          const verdict = Pool.classify(error)
-          if (verdict._tag === "answer")
-            return yield* Effect.fail(new NodeClientError({ method, reason: error.reason }))
-          seen.push(`${entry.url}: ${error.reason.message}`)
-          if (verdict._tag === "ambiguous" || verdict.unhealthy) yield* failed(entry, error)
-          else yield* Effect.forkDaemon(probe(entry)) // it does not run a container it listed: read /info again
-          const move = failover === "always" || (failover === "safe" && verdict._tag === "not-created")
-          if (!move) return yield* Effect.fail(onNode(method, entry, error))
-        }
+            return { value, entry }
+          }),
+          Effect.catchAll((error) => {
+            const verdict = Pool.classify(error)
+            if (verdict._tag === "answer") return Effect.fail(new NodeClientError({ method, reason: error.reason }))
+            seen.push(`${entry.url}: ${error.reason.message}`)
+            const move = failover === "always" || (failover === "safe" && verdict._tag === "not-created")
+            return Effect.zipRight(
+              verdict._tag === "ambiguous" || verdict.unhealthy
+                ? failed(entry, error)
+                : // It does not run a container it listed: read its /info again.
+                  Effect.asVoid(Effect.forkDaemon(probe(entry))),
+              move ? Effect.suspend(attempt) : Effect.fail(onNode(method, entry, error))
+            )
+          })
+        )
+      }
+      return Effect.suspend(attempt)
+    }
+
+    const noNode = (method: string, containers: ReadonlyArray<string>, seen: ReadonlyArray<string>) => {
+      const down = entries.filter((e) => e.state !== "healthy").length
+      return new NodeClientError({
+        method,
+        reason: new NoNodeAvailable({
+          containers: [...containers],
+          detail:
+            seen.length === 0
+              ? `no healthy node among ${entries.length} runs them${down > 0 ? ` (${down} down or not probed)` : ""}`
+              : `tried ${seen.join("; ")}`
+        })
       })
+    }
 
     const stripFailover = (callOptions: CallOptions | undefined): NodeClient.CallOptions | undefined => {
       if (callOptions === undefined || !("failover" in callOptions)) return callOptions
@@ -511,10 +526,8 @@ export const make = (options: Options): Effect.Effect<Service, never, HttpClient
 
     const submit = (method: string, request: NodeClient.JobRequestInput, callOptions: CallOptions | undefined) =>
       Effect.map(
-        Effect.scoped(
-          routed(method, request.containers, callOptions?.failover ?? defaultFailover, (entry) =>
-            entry.client.requestJob(request, stripFailover(callOptions))
-          )
+        routed(method, request.containers, callOptions?.failover ?? defaultFailover, (entry) =>
+          entry.client.requestJob(request, stripFailover(callOptions))
         ),
         ({ value, entry }) => {
           jobs.set(value, entry)
@@ -544,10 +557,11 @@ export const make = (options: Options): Effect.Effect<Service, never, HttpClient
       requests: ReadonlyArray<NodeClient.JobRequestInput>,
       callOptions?: CallOptions
     ) {
-      const { value, entry } = yield* Effect.scoped(
-        routed("NodePool.requestJobs", allContainers(requests), callOptions?.failover ?? defaultFailover, (e) =>
-          e.client.requestJobs(requests, stripFailover(callOptions))
-        )
+      const { value, entry } = yield* routed(
+        "NodePool.requestJobs",
+        allContainers(requests),
+        callOptions?.failover ?? defaultFailover,
+        (e) => e.client.requestJobs(requests, stripFailover(callOptions))
       )
       for (const item of value) if ("id" in item) jobs.set(item.id, entry)
       return value
@@ -558,10 +572,8 @@ export const make = (options: Options): Effect.Effect<Service, never, HttpClient
       callOptions?: CallOptions
     ): Effect.Effect<NodeClient.PairedBatch<Request>, NodeClientError> =>
       Effect.map(
-        Effect.scoped(
-          routed("NodePool.requestJobsPaired", allContainers(requests), callOptions?.failover ?? defaultFailover, (e) =>
-            e.client.requestJobsPaired(requests, stripFailover(callOptions))
-          )
+        routed("NodePool.requestJobsPaired", allContainers(requests), callOptions?.failover ?? defaultFailover, (e) =>
+          e.client.requestJobsPaired(requests, stripFailover(callOptions))
         ),
         ({ value, entry }) => {
           for (const accepted of value.accepted) jobs.set(accepted.id, entry)
@@ -600,6 +612,12 @@ export const make = (options: Options): Effect.Effect<Service, never, HttpClient
       callOptions?: NodeClient.GetJobResultsOptions
     ) {
       const list = Array.from(ids)
+      if (list.length === 1) {
+        const entry = jobs.get(list[0]!)
+        if (entry !== undefined) {
+          return yield* bound("NodePool.getJobResults", entry, entry.client.getJobResults(list, callOptions))
+        }
+      }
       const groups = new Map<Pool.Entry, Array<string>>()
       const unknown: Array<string> = []
       for (const id of list) {
@@ -690,10 +708,8 @@ export const make = (options: Options): Effect.Effect<Service, never, HttpClient
       if (known !== undefined) {
         return yield* bound("NodePool.recordStatus", known, known.client.recordStatus(id, status, request, callOptions))
       }
-      const { entry } = yield* Effect.scoped(
-        routed("NodePool.recordStatus", request.containers, "safe", (e) =>
-          e.client.recordStatus(id, status, request, callOptions)
-        )
+      const { entry } = yield* routed("NodePool.recordStatus", request.containers, "safe", (e) =>
+        e.client.recordStatus(id, status, request, callOptions)
       )
       jobs.set(id, entry)
     })

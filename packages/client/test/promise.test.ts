@@ -345,7 +345,7 @@ describe("createRouterClient and createNodePool", () => {
       await using router = createRouterClient({ url: network.router!.url })
       const containers = await router.containers()
       assert.include(
-        containers.map((c) => c.id),
+        containers.map((c) => String(c.id)),
         "hello-world"
       )
       const found = await router.findNodes(["hello-world"], { n: 5 })
@@ -390,7 +390,10 @@ describe("createRouterClient and createNodePool", () => {
         tags.push(isNodeClientError(error) ? error.reason._tag : String(error))
       }
       assert.strictEqual(tags.at(-1), "NoNodeAvailable", String(tags))
-      assert.isTrue(tags.every((tag) => tag === "NoNodeAvailable" || tag === "NodeUnavailable"), String(tags))
+      assert.isTrue(
+        tags.every((tag) => tag === "NoNodeAvailable" || tag === "NodeUnavailable"),
+        String(tags)
+      )
       const snapshot = await pool.snapshot()
       assert.isTrue(snapshot.every((s) => !s.healthy))
     }))
