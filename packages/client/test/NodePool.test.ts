@@ -2,6 +2,7 @@ import { HttpClient } from "@effect/platform"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Either, Layer } from "effect"
 import { type NodeClientError, NodePool } from "../src/index.js"
+import * as NetworkExample from "../examples/network.js"
 import { nodes, runPool, sleep, withNetwork } from "./utils/network.js"
 
 const job = (containers: ReadonlyArray<string> = ["a"]) => ({ containers, data: { x: 1 } })
@@ -440,3 +441,23 @@ describe("NodePool over a mock network (the issue's test)", () => {
 /** Failures before a job id: job-creating requests cut mid-request, which may have created a job. */
 const attemptsOnlyAmbiguous = (failures: ReadonlyArray<{ readonly id?: string }>) =>
   failures.filter((f) => f.id === undefined).length
+
+describe("examples/network.ts", () => {
+  it("routes a job, sees its node go down, and routes the next one around it", () =>
+    withNetwork({ nodes: 3, router: { rateLimit: false } }, async (network) => {
+      const lines: Array<ReadonlyArray<unknown>> = []
+      const stop = async (url: string) => {
+        await network.nodes.find((n) => n.url === url)!.down()
+      }
+      const out = await NetworkExample.manyNodes(network.router!.url, stop, (...values) => lines.push(values))
+      assert.sameMembers(
+        [...out.nodes],
+        network.nodes.map((n) => n.url)
+      )
+      assert.notStrictEqual(out.afterDown.node, out.first.node)
+      assert.deepStrictEqual(
+        lines.find((line) => line[0] === "unavailable:"),
+        ["unavailable:", out.first.node]
+      )
+    }))
+})
