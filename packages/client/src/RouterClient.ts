@@ -33,7 +33,7 @@ import { Router } from "@infernet/types"
 import { Config, ConfigError, Context, Duration, Effect, Either, Layer } from "effect"
 import * as Http from "./internal/http.js"
 import * as Runtime from "./internal/runtime.js"
-import { type CallOptions, type Retry, userAgent } from "./NodeClient.js"
+import { type CallOptions, normalizeBaseUrl, type Retry, userAgent } from "./NodeClient.js"
 import { NodeClientError, NotSupported } from "./NodeClientError.js"
 
 /**
@@ -145,21 +145,10 @@ export const addressToUrl = (address: string, scheme: "http" | "https" = "http")
  * @since 0.1.0
  * @category utils
  */
-export const normalizeUrl = (url: string | URL): Either.Either<string, string> => {
-  let parsed: URL
-  try {
-    parsed = new URL(String(url))
-  } catch {
-    return Either.left(`Invalid router URL ${JSON.stringify(String(url))}: expected e.g. ${DEFAULT_URL}`)
-  }
-  if (parsed.protocol !== "http:" && parsed.protocol !== "https:") {
-    return Either.left(`Invalid router URL ${JSON.stringify(String(url))}: expected an http: or https: URL`)
-  }
-  if (parsed.search !== "" || parsed.hash !== "") {
-    return Either.left(`Invalid router URL ${JSON.stringify(String(url))}: a query or fragment is not allowed`)
-  }
-  return Either.right(`${parsed.origin}${parsed.pathname.replace(/\/+$/, "")}`)
-}
+export const normalizeUrl = (url: string | URL): Either.Either<string, string> =>
+  Either.mapLeft(normalizeBaseUrl(url), (message) =>
+    message.replace("node URL", "router URL").replace("http://localhost:4000", DEFAULT_URL)
+  )
 
 /**
  * Builds the router client on the `HttpClient` in context. An invalid `url` is a defect (use {@link layerConfig} to

@@ -92,6 +92,14 @@ describe("RouterClient against a fake router", () => {
   it("addressToUrl keeps URLs that have a scheme", () => {
     assert.strictEqual(RouterClient.addressToUrl("h:1"), "http://h:1")
     assert.strictEqual(RouterClient.addressToUrl("https://h:1/", "http"), "https://h:1")
+    assert.deepStrictEqual(
+      RouterClient.normalizeUrl("ftp://x"),
+      Either.left('Invalid router URL "ftp://x": expected an http: or https: URL')
+    )
+    assert.deepStrictEqual(
+      RouterClient.normalizeUrl("nope"),
+      Either.left('Invalid router URL "nope": expected e.g. http://infernet-router.ritual.net')
+    )
   })
 })
 

@@ -2,26 +2,15 @@
 // and chaos (down / up / slow / fail) programmatically and through the control API.
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, TestClock } from "effect"
-import { MockNetwork, type RunningMockNetwork, startMockNetwork } from "../src/index.js"
+import { MockNetwork, startMockNetwork } from "../src/index.js"
 import { get, post } from "./utils/http.js"
+import { withNetwork } from "./utils/node.js"
 
 const refused = (url: string) =>
   get(url, "/health").then(
     () => false,
     (error: NodeJS.ErrnoException) => error.code === "ECONNREFUSED"
   )
-
-const withNetwork = async <A>(
-  options: MockNetwork.MockNetworkOptions,
-  f: (network: RunningMockNetwork) => Promise<A>
-): Promise<A> => {
-  const network = await startMockNetwork(options)
-  try {
-    return await f(network)
-  } finally {
-    await network.close()
-  }
-}
 
 const job = { containers: ["hello-world"], data: { name: "x" } }
 

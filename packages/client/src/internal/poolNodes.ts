@@ -6,7 +6,7 @@
 import type { NodeInfo } from "@infernet/types"
 import { Duration } from "effect"
 import type { Service as NodeClientService } from "../NodeClient.js"
-import type { NodeClientError } from "../NodeClientError.js"
+import { isTransient, type NodeClientError } from "../NodeClientError.js"
 
 export type NodeState = "unknown" | "healthy" | "cooling" | "dropped"
 
@@ -113,21 +113,8 @@ export const classify = (error: NodeClientError): Verdict => {
   }
 }
 
-/** Whether a failure says the node could not be used (as opposed to an answer from it). */
-export const isNodeFailure = (error: NodeClientError): boolean => {
-  const reason = error.reason
-  switch (reason._tag) {
-    case "TransportError":
-    case "Timeout":
-    case "RateLimited":
-      return true
-    case "ApiError":
-    case "UnexpectedResponse":
-      return reason.status === 502 || reason.status === 503 || reason.status === 504
-    default:
-      return false
-  }
-}
+/** Whether a failure says the node could not be used (as opposed to an answer from it): transient, or a timeout. */
+export const isNodeFailure = (error: NodeClientError): boolean => error.reason._tag === "Timeout" || isTransient(error)
 
 export interface HealthSettings {
   readonly cooldown: Duration.Duration
