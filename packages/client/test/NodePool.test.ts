@@ -1,6 +1,6 @@
 import { HttpClient } from "@effect/platform"
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Either, Layer } from "effect"
+import { Effect, Either, Layer, Tracer } from "effect"
 import { type NodeClientError, NodePool } from "../src/index.js"
 import * as NetworkExample from "../examples/network.js"
 import { nodes, runPool, sleep, withNetwork } from "./utils/network.js"
@@ -458,6 +458,35 @@ describe("examples/network.ts", () => {
       assert.deepStrictEqual(
         lines.find((line) => line[0] === "unavailable:"),
         ["unavailable:", out.first.node]
+      )
+    }))
+})
+
+describe("NodePool tracing", () => {
+  it("makes a NodePool.node span naming the node around each request when a tracer is installed", () =>
+    withNetwork({ nodes: nodes(["a"]), router: false }, (network) => {
+      const spans: Array<{ readonly name: string; readonly node: unknown }> = []
+      const builtIn = Effect.runSync(Effect.tracer)
+      const tracer = Tracer.make({
+        span: (name, parent, context, links, startTime, kind, options) => {
+          spans.push({ name, node: options?.attributes?.["infernet.node.url"] })
+          return builtIn.span(name, parent, context, links, startTime, kind, options)
+        },
+        context: builtIn.context
+      })
+      return runPool({ nodes: [network.nodes[0]!.url], ...quiet }, (pool) =>
+        Effect.gen(function* () {
+          yield* pool.requestJob(job()).pipe(Effect.withTracer(tracer))
+          assert.deepStrictEqual(
+            spans.map((s) => s.name).slice(0, 4),
+            ["NodePool.requestJob", "NodePool.node", "NodeClient.requestJob", "http.client POST"]
+          )
+          assert.strictEqual(spans[1]!.node, network.nodes[0]!.url)
+          // Without a tracer, no spans at all.
+          spans.length = 0
+          yield* pool.requestJob(job())
+          assert.deepStrictEqual(spans, [])
+        })
       )
     }))
 })
