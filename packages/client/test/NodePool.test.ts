@@ -1,8 +1,9 @@
 import { HttpClient } from "@effect/platform"
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Either, Layer, Tracer } from "effect"
+import { Effect, Either, Layer, Stream, Tracer } from "effect"
 import { type NodeClientError, NodePool } from "../src/index.js"
 import * as NetworkExample from "../examples/network.js"
+import { chunked, ids, json, makeFake, refused } from "./utils/fakeHttp.js"
 import { nodes, runPool, sleep, withNetwork } from "./utils/network.js"
 
 const job = (containers: ReadonlyArray<string> = ["a"]) => ({ containers, data: { x: 1 } })
@@ -477,10 +478,12 @@ describe("NodePool tracing", () => {
       return runPool({ nodes: [network.nodes[0]!.url], ...quiet }, (pool) =>
         Effect.gen(function* () {
           yield* pool.requestJob(job()).pipe(Effect.withTracer(tracer))
-          assert.deepStrictEqual(
-            spans.map((s) => s.name).slice(0, 4),
-            ["NodePool.requestJob", "NodePool.node", "NodeClient.requestJob", "http.client POST"]
-          )
+          assert.deepStrictEqual(spans.map((s) => s.name).slice(0, 4), [
+            "NodePool.requestJob",
+            "NodePool.node",
+            "NodeClient.requestJob",
+            "http.client POST"
+          ])
           assert.strictEqual(spans[1]!.node, network.nodes[0]!.url)
           // Without a tracer, no spans at all.
           spans.length = 0
@@ -489,4 +492,95 @@ describe("NodePool tracing", () => {
         })
       )
     }))
+})
+
+describe("NodePool failover, on a fake network", () => {
+  const info = (containers: ReadonlyArray<string>) =>
+    json({
+      version: "1.4.0",
+      containers: containers.map((id) => ({ id, image: "", description: "", external: true })),
+      pending: { offchain: 0, onchain: 0 },
+      chain: { enabled: false, address: "" }
+    })
+
+  it.effect("a node that lists a container but answers 'Container not supported' is skipped and read again", () =>
+    Effect.gen(function* () {
+      let infoReads = 0
+      const fake = makeFake((request) => {
+        const node = request.url.host
+        if (request.url.pathname === "/info") {
+          if (node === "stale:4000") infoReads++
+          return info(node === "stale:4000" && infoReads > 1 ? [] : ["a"])
+        }
+        if (node === "stale:4000") return json({ error: "Container not supported", params: { container: "a" } }, 405)
+        return json({ id: ids.a })
+      })
+      const submitted = yield* Effect.scoped(
+        Effect.flatMap(NodePool.make({ nodes: ["http://stale:4000", "http://fresh:4000"], ...quiet }), (pool) =>
+          Effect.gen(function* () {
+            const first = yield* pool.submitJob(job())
+            // The second /info read runs on a fiber of its own.
+            for (let i = 0; i < 100 && infoReads < 2; i++) yield* Effect.yieldNow()
+            return { first, snapshot: yield* pool.snapshot }
+          })
+        )
+      ).pipe(Effect.provide(fake.layer))
+      assert.strictEqual(submitted.first.node, "http://fresh:4000")
+      // Not cooled down (it answered), but its /info was read again: it no longer lists "a".
+      assert.strictEqual(submitted.snapshot[0]!.state, "healthy")
+      assert.deepStrictEqual(submitted.snapshot[0]!.containers, [])
+      assert.deepStrictEqual(
+        fake.requests.filter((r) => r.method === "POST").map((r) => r.url.host),
+        ["stale:4000", "fresh:4000"]
+      )
+    })
+  )
+
+  it.effect("a stream fails over before its id line when the connection is refused", () =>
+    Effect.gen(function* () {
+      const fake = makeFake((request) => {
+        if (request.url.pathname === "/info") return info(["a"])
+        if (request.url.host === "dead:4000") return refused(request)
+        return chunked([`${ids.b}\n`, "hello ", "world"])
+      })
+      const out = yield* Effect.scoped(
+        Effect.flatMap(NodePool.make({ nodes: ["http://dead:4000", "http://live:4000"], ...quiet }), (pool) =>
+          Effect.gen(function* () {
+            const stream = yield* pool.requestStream(job())
+            const text = yield* Stream.mkString(stream.text)
+            return { id: stream.id, node: stream.node, text, nodeOf: yield* pool.nodeOf(ids.b) }
+          })
+        )
+      ).pipe(Effect.provide(fake.layer))
+      assert.deepStrictEqual(out, {
+        id: ids.b,
+        node: "http://live:4000",
+        text: "hello world",
+        nodeOf: "http://live:4000"
+      })
+    })
+  )
+
+  it.effect("failover: never fails on the first refused node, naming it", () =>
+    Effect.gen(function* () {
+      const fake = makeFake((request) =>
+        request.url.pathname === "/info"
+          ? info(["a"])
+          : request.url.host === "dead:4000"
+            ? refused(request)
+            : json({ id: ids.a })
+      )
+      const error = yield* Effect.scoped(
+        Effect.flatMap(NodePool.make({ nodes: ["http://dead:4000", "http://live:4000"], ...quiet }), (pool) =>
+          Effect.flip(pool.requestJob(job(), { failover: "never" }))
+        )
+      ).pipe(Effect.provide(fake.layer))
+      assert.strictEqual(error.method, "NodePool.requestJob")
+      assert.strictEqual(error.reason._tag, "NodeUnavailable")
+      assert.include(
+        error.message,
+        "NodePool.requestJob: The node http://dead:4000 is unavailable: the connection failed"
+      )
+    })
+  )
 })
