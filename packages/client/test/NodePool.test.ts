@@ -520,8 +520,12 @@ describe("NodePool failover, on a fake network", () => {
           Effect.gen(function* () {
             const first = yield* pool.submitJob(job())
             // The second /info read runs on a fiber of its own.
-            for (let i = 0; i < 100 && infoReads < 2; i++) yield* Effect.yieldNow()
-            return { first, snapshot: yield* pool.snapshot }
+            let snapshot = yield* pool.snapshot
+            for (let i = 0; i < 200 && snapshot[0]!.containers!.length > 0; i++) {
+              yield* Effect.yieldNow()
+              snapshot = yield* pool.snapshot
+            }
+            return { first, snapshot }
           })
         )
       ).pipe(Effect.provide(fake.layer))
