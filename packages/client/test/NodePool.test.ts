@@ -135,27 +135,47 @@ describe("NodePool failover", () => {
     }))
 
   it("does not fail over after a timeout unless the call says always; the error names the node", () =>
-    withNetwork({ nodes: nodes(["a"], ["a"]), router: false }, async (network) => {
-      const [slow, fast] = network.nodes as [any, any]
-      await runPool({ nodes: [slow.url, fast.url], ...quiet }, (pool) =>
-        Effect.gen(function* () {
-          yield* Effect.promise(() => slow.slow(300))
-          // Both idle: the first pick is the first node.
-          const timedOut = yield* Effect.either(pool.requestJob(job(), { timeout: "50 millis" }))
-          const reason = reasonOf(timedOut)
-          assert.strictEqual(reason._tag, "NodeUnavailable")
-          if (reason._tag !== "NodeUnavailable") return
-          assert.strictEqual(reason.node, slow.url)
-          assert.strictEqual((reason.cause as { _tag: string })._tag, "Timeout")
-          assert.include(reason.message, slow.url)
-          // The slow node is cooling now; make it the first choice again by healing the pool's view.
-          yield* pool.refresh
-          yield* Effect.promise(() => sleep(350))
-          const moved = yield* pool.submitJob(job(), { timeout: "50 millis", failover: "always" })
-          assert.strictEqual(moved.node, fast.url)
-        })
-      )
-    }))
+    withNetwork(
+      {
+        nodes: nodes(["a", { id: "hold", latency_ms: 60_000 }], ["a", { id: "hold", latency_ms: 60_000 }]),
+        router: false
+      },
+      async (network) => {
+        const [slow, fast] = network.nodes as [any, any]
+        // Two pending jobs on the fast node make the slow one the first choice.
+        for (const _ of [1, 2]) {
+          await fetch(`${fast.url}/api/jobs`, {
+            method: "POST",
+            headers: { "content-type": "application/json" },
+            body: JSON.stringify(job(["hold"]))
+          })
+        }
+        await runPool({ nodes: [slow.url, fast.url], ...quiet }, (pool) =>
+          Effect.gen(function* () {
+            yield* Effect.promise(() => slow.slow(1000))
+            assert.deepStrictEqual(
+              (yield* pool.snapshot).map((s) => s.pending),
+              [0, 2]
+            )
+            const timedOut = yield* Effect.either(pool.requestJob(job(), { timeout: "300 millis" }))
+            const reason = reasonOf(timedOut)
+            assert.strictEqual(reason._tag, "NodeUnavailable")
+            if (reason._tag !== "NodeUnavailable") return
+            assert.strictEqual(reason.node, slow.url)
+            assert.strictEqual((reason.cause as { _tag: string })._tag, "Timeout")
+            assert.include(reason.message, slow.url)
+            // Heal the pool's view of the slow node (its probe waits out the delay), then opt in to failover.
+            yield* pool.refresh
+            assert.strictEqual((yield* pool.snapshot)[0]!.state, "healthy")
+            const moved = yield* pool.submitJob(job(), { timeout: "300 millis", failover: "always" })
+            assert.strictEqual(moved.node, fast.url)
+            const [afterSlow] = yield* pool.snapshot
+            assert.strictEqual(afterSlow!.state, "cooling")
+            assert.match(afterSlow!.lastError!, /did not answer within/)
+          })
+        )
+      }
+    ))
 })
 
 describe("NodePool job ids", () => {
@@ -253,12 +273,19 @@ describe("NodePool health", () => {
             yield* Effect.promise(() => flaky.down())
             yield* pool.refresh
             assert.strictEqual((yield* pool.snapshot)[0]!.state, "cooling")
-            yield* Effect.promise(() => sleep(300))
+            const until = (state: string) =>
+              Effect.promise(async () => {
+                for (let i = 0; i < 500; i++) {
+                  if ((await Effect.runPromise(pool.snapshot))[0]!.state === state) return
+                  await sleep(10)
+                }
+              })
+            yield* until("dropped")
             const dropped = (yield* pool.snapshot)[0]!
             assert.strictEqual(dropped.state, "dropped")
             assert.isAtLeast(dropped.failures, 3)
             yield* Effect.promise(() => flaky.up())
-            yield* Effect.promise(() => sleep(150))
+            yield* until("healthy")
             const back = (yield* pool.snapshot)[0]!
             assert.strictEqual(back.state, "healthy")
             assert.strictEqual(back.failures, 0)

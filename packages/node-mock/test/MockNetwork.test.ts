@@ -147,12 +147,13 @@ describe("startMockNetwork", () => {
     }))
 
   it("makes a node slow, so the router's /info timeout drops it", () =>
-    withNetwork({ nodes: 2, router: { rateLimit: false, infoTimeout: "50 millis" } }, async (network) => {
+    // A timeout well above a loaded machine's answer times, and a delay well above the timeout.
+    withNetwork({ nodes: 2, router: { rateLimit: false, infoTimeout: "800 millis" } }, async (network) => {
       const [a, b] = network.nodes as [any, any]
-      await a.slow(200)
+      await a.slow(1200)
       const started = Date.now()
       assert.strictEqual((await get(a.url, "/health")).status, 200)
-      assert.isAtLeast(Date.now() - started, 190)
+      assert.isAtLeast(Date.now() - started, 1190)
       await network.router!.refresh()
       assert.deepStrictEqual(await network.router!.available(), [b.address])
       await a.slow(0)
