@@ -23,6 +23,7 @@ import { createRequire } from "node:module"
 import { tmpdir } from "node:os"
 import { dirname, join, relative } from "node:path"
 import { fileURLToPath } from "node:url"
+import { createServer } from "node:net"
 import { gzipSync } from "node:zlib"
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..")
@@ -58,10 +59,15 @@ const sh = (command, cwd, env = {}) => {
       env: { ...process.env, npm_config_audit: "false", npm_config_fund: "false", ...env },
       encoding: "utf8",
       stdio: ["ignore", "pipe", "pipe"],
-      maxBuffer: 64 * MiB
+      maxBuffer: 64 * MiB,
+      // No step takes this long; a hung one fails instead of holding CI.
+      timeout: 5 * 60_000,
+      killSignal: "SIGKILL"
     })
   } catch (error) {
-    fail(`\`${command}\` failed in ${relative(work, cwd) || "."}:\n${error.stdout ?? ""}${error.stderr ?? error.message}`)
+    fail(
+      `\`${command}\` failed in ${relative(work, cwd) || "."}:\n${error.stdout ?? ""}${error.stderr ?? error.message}`
+    )
   }
 }
 
@@ -104,7 +110,9 @@ const project = (name, { pnpm = false } = {}) => {
   const manifest = { name: `consumer-${name}`, private: true, type: "module" }
   if (pnpm) {
     // pnpm resolves every dependency on its own: point the unpublished @infernet packages at their tarballs.
-    const overrides = Object.fromEntries(Object.keys(PACKAGES).map((pkg) => [`@infernet/${pkg}`, `file:${tarball(pkg)}`]))
+    const overrides = Object.fromEntries(
+      Object.keys(PACKAGES).map((pkg) => [`@infernet/${pkg}`, `file:${tarball(pkg)}`])
+    )
     manifest.pnpm = { overrides }
   }
   writeFileSync(join(dir, "package.json"), `${JSON.stringify(manifest, null, 2)}\n`)
@@ -298,8 +306,56 @@ await scenario("cli", async (report) => {
   if (down.status !== 3 || down.stderr.trim().split("\n").length !== 1) {
     fail(`a down node: exit ${down.status}, stderr ${JSON.stringify(down.stderr)}`)
   }
-  return `installed ${(sizeOf(prefix) / MiB).toFixed(1)} MiB; help, npx, info, job, --sync, results, stream, ids, a down node`
+  // The root README's taste, verbatim but for the tarballs standing for the package names and a free port for 4000.
+  const taste = codeBlocks(readme("root")).find((b) => b.lang === "sh" && b.code.includes("infernet-node-mock"))
+  const port = await freePort()
+  const script = taste.code
+    .replaceAll("-p @infernet/node-mock", closure("node-mock").replaceAll(/(\S+\.tgz)/g, "-p file:$1"))
+    .replaceAll("-p @infernet/cli", `-p file:${tarball("cli")}`)
+    .replaceAll("4000", String(port))
+  const tasteDir = mkdtempSync(join(work, "taste-"))
+  // The README starts the mock in the background; when the shell exits, its process group (the mock) is stopped.
+  const tasteOut = await shGroup(script, tasteDir, { npm_config_yes: "true" })
+  if (!tasteOut.includes("Ritual")) fail(`the root README's taste printed ${JSON.stringify(tasteOut)}`)
+  return `installed ${(sizeOf(prefix) / MiB).toFixed(1)} MiB; help, npx, info, job, --sync, results, stream, ids, a down node, the root README's npx lines`
 })
+
+/** Runs a shell script in its own process group, and ends the whole group (background jobs too) when it exits. */
+function shGroup(command, cwd, env) {
+  return new Promise((resolve, reject) => {
+    const child = spawn("bash", ["-c", command], {
+      cwd,
+      env: { ...process.env, ...env },
+      detached: true,
+      stdio: ["ignore", "pipe", "pipe"]
+    })
+    let output = ""
+    child.stdout.on("data", (data) => (output += data))
+    child.stderr.on("data", (data) => (output += data))
+    const timer = setTimeout(() => child.kill("SIGKILL"), 5 * 60_000)
+    child.on("exit", (code) => {
+      clearTimeout(timer)
+      try {
+        process.kill(-child.pid, "SIGTERM")
+      } catch {
+        // the group is gone already
+      }
+      if (code === 0) resolve(output)
+      else reject(new Error(`\`${command}\` exited with ${code} in ${relative(work, cwd)}:\n${output}`))
+    })
+  })
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer()
+    server.on("error", reject)
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address()
+      server.close(() => resolve(port))
+    })
+  })
+}
 
 function spawnSyncCli(bin, argv, cwd) {
   try {
@@ -378,7 +434,9 @@ await scenario("effect", async (report) => {
   for (const name of ["effect", "@effect/platform", "@effect/platform-node"]) oneCopy(dir, name)
   absent(dir, "viem")
   // The client README's Quick start, Effect half, as the user's build would emit it.
-  const quickStart = codeBlocks(readme("client")).find((b) => b.lang === "ts" && b.code.includes("NodeHttpClient.layerUndici"))
+  const quickStart = codeBlocks(readme("client")).find(
+    (b) => b.lang === "ts" && b.code.includes("NodeHttpClient.layerUndici")
+  )
   const out = runNode(dir, "quick-start.mjs", toJs(atMock(quickStart.code)))
   if (!out.includes("Ritual")) fail(`the Effect quick start printed ${JSON.stringify(out)}`)
   return "the client README's Effect quick start (NodeClient.layer + NodeHttpClient.layerUndici) ran"
@@ -466,9 +524,9 @@ await scenario("vitest", async (report) => {
   mkdirSync(join(dir, "test"))
   writeFileSync(join(dir, "test", "any.test.ts"), `import type {} from "@infernet/node-mock/vitest"\n${anyTest.code}`)
   writeFileSync(join(dir, "test", "layer.test.ts"), layerTest.code)
-  const out = sh("npx vitest run 2>&1", dir)
+  const out = sh("npx vitest run 2>&1", dir, { NO_COLOR: "1" })
   if (/Executing an Effect versioned/.test(out)) fail(`Effect version-mismatch warnings:\n${out}`)
-  const tests = /Tests\s+(\d+) passed/.exec(out.replace(/\x1b\[[0-9;]*m/g, ""))
+  const tests = /Tests\s+(\d+) passed/.exec(out)
   if (tests === null || Number(tests[1]) < 2) fail(`vitest did not pass 2 tests:\n${out}`)
   return `effect 3.22.2 shared; globalSetup and MockNode.layer: ${tests[1]} tests passed`
 })
@@ -479,7 +537,8 @@ for (const cleanup of cleanups.reverse()) cleanup()
 const widths = ["scenario", "install", "node_modules", "result"].map((h, i) =>
   Math.max(h.length, ...results.map((r) => [r.name, r.install, r.size, r.result][i].length))
 )
-const row = (cells) => `| ${cells.map((c, i) => (i === 1 || i === 2 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join(" | ")} |`
+const row = (cells) =>
+  `| ${cells.map((c, i) => (i === 1 || i === 2 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join(" | ")} |`
 console.log(`\n${row(["scenario", "install", "node_modules", "result"])}`)
 console.log(`| ${widths.map((w, i) => (i === 1 || i === 2 ? `${"-".repeat(w - 1)}:` : "-".repeat(w))).join(" | ")} |`)
 for (const r of results) console.log(row([r.name, r.install, r.size, r.result]))
