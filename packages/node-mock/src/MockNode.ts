@@ -21,6 +21,7 @@ import {
   type Scope
 } from "effect"
 import { makeApp, setBehavior as setContainerBehavior } from "./internal/app.js"
+import { ServerHook } from "./internal/chaos.js"
 import { makeListener } from "./internal/fastPath.js"
 import { lastOf, makeState, resetState } from "./internal/state.js"
 import * as MockConfig from "./MockConfig.js"
@@ -254,6 +255,8 @@ export const make = (
         nodeServer.closeAllConnections()
       })
     )
+    // A mock network takes control of its nodes' servers here (chaos: down, slow, 503/429).
+    ;(yield* ServerHook)?.(nodeServer)
     const port = server.address._tag === "TcpAddress" ? server.address.port : requestedPort
     const urlHost = host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host
     const service: MockNodeService = {

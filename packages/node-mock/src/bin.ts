@@ -23,6 +23,9 @@ Options:
       --seed <n>       seed for latency ranges and failure rates (overrides mock.seed)
       --control-open   answer the /__mock/ control API to every client, not only loopback ones
                        (overrides mock.control_open; anyone who can reach the port can then reset the node)
+      --nodes <n>      start a network of n nodes, each with its own containers, on ports from --port up
+      --router         start a mock Infernet Router in front of them (--router-port, default 4100;
+                       --refresh <seconds>, default 30; --router-limit <n>/<seconds> or off, default 10/30)
   -h, --help           show this help
   -v, --version        show the version
 
@@ -46,6 +49,11 @@ const parse = () => {
         config: { type: "string", short: "c" },
         seed: { type: "string" },
         "control-open": { type: "boolean" },
+        nodes: { type: "string" },
+        router: { type: "boolean" },
+        "router-port": { type: "string" },
+        refresh: { type: "string" },
+        "router-limit": { type: "string" },
         help: { type: "boolean", short: "h" },
         version: { type: "boolean", short: "v" }
       },
@@ -99,6 +107,27 @@ if (args.help === true) {
 } else if (args.version === true) {
   const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }
   process.stdout.write(`${pkg.version}\n`)
+} else if (args.nodes !== undefined || args.router === true) {
+  const limit = args["router-limit"]
+  const parsedLimit = limit === undefined || limit === "off" ? limit : /^(\d+)\/(\d+)$/.exec(limit)
+  if (parsedLimit === null) usageError(`--router-limit expects <n>/<seconds> or off, got ${JSON.stringify(limit)}`)
+  const { main } = await import("./internal/networkBin.js")
+  main({
+    nodes: integer("nodes", args.nodes, 1, 64) ?? 1,
+    router: args.router === true,
+    host: args.host ?? "127.0.0.1",
+    port: integer("port", args.port, 0, 65535) ?? 4000,
+    routerPort: integer("router-port", args["router-port"], 0, 65535) ?? 4100,
+    refreshSeconds: integer("refresh", args.refresh, 1, 86400),
+    routerLimit:
+      parsedLimit === undefined || parsedLimit === null
+        ? undefined
+        : parsedLimit === "off"
+          ? false
+          : { limit: Number(parsedLimit[1]), seconds: Number(parsedLimit[2]) },
+    config: args.config,
+    seed: integer("seed", args.seed, 0, Number.MAX_SAFE_INTEGER)
+  })
 } else {
   const port = integer("port", args.port, 0, 65535) ?? 4000
   const seed = integer("seed", args.seed, 0, Number.MAX_SAFE_INTEGER)

@@ -167,3 +167,31 @@ describe("infernet-node-mock", () => {
     }
   })
 })
+
+describe("infernet-node-mock --nodes --router", () => {
+  it("starts a network, prints each node with its containers and the router, and stops on SIGTERM", async () => {
+    const run = start(["--nodes", "3", "--router", "--port", "0", "--router-port", "0", "--router-limit", "off"])
+    await waitFor(run.stdout, /Ctrl-C/)
+    const nodes = [...run.stdout().matchAll(/node (\d)\s+(http:\/\/127\.0\.0\.1:\d+)\s+containers: (.*)\n/g)]
+    assert.deepStrictEqual(
+      nodes.map((m) => m[1]),
+      ["0", "1", "2"]
+    )
+    assert.strictEqual(nodes[1]![3], "openai-inference-0.0.1, openai-inference, hello-world")
+    const [, router] = await waitFor(run.stdout, /infernet router on (http:\/\/127\.0\.0\.1:\d+)/)
+    const ips = (await get(router!, "/api/v1/ips?container=hello-world&n=5")).json()
+    assert.deepStrictEqual(
+      ips,
+      nodes.map((m) => m[2]!.slice("http://".length))
+    )
+    run.child.kill("SIGTERM")
+    assert.strictEqual(await run.exit, 0)
+    assert.strictEqual(run.stderr(), "")
+  })
+
+  it("rejects a bad --router-limit with exit code 2", async () => {
+    const run = start(["--nodes", "2", "--router", "--router-limit", "fast"])
+    assert.strictEqual(await run.exit, 2)
+    assert.include(run.stderr(), "--router-limit expects <n>/<seconds> or off")
+  })
+})
