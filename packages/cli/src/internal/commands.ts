@@ -45,6 +45,9 @@ const withNode = <A extends Flags.GlobalFlags, R>(
   Effect.gen(function* () {
     const rootFlags = yield* root
     const globals = yield* Flags.resolveGlobals(rootFlags, flags)
+    // An unusable -o is reported before anything is sent: a job created whose id cannot be written is lost.
+    const output = (flags as { readonly output?: Option.Option<string> }).output
+    if (output !== undefined && Option.isSome(output)) yield* Output.checkWritable(output.value)
     const client = yield* NodeClient.make({
       baseUrl: globals.url,
       timeout: Duration.seconds(globals.timeoutSeconds),
@@ -410,7 +413,7 @@ const sub = Command.make(
   "sub",
   {
     ...Flags.global,
-    params: Options.file("params").pipe(
+    params: Options.text("params").pipe(
       Options.withAlias("p"),
       Options.withPseudoName("FILE"),
       Options.withDescription(
@@ -435,7 +438,7 @@ const sub = Command.make(
       Options.withDescription("The chain's JSON-RPC URL (read: chain id, next nonce). Env: RPC_URL."),
       Options.optional
     ),
-    key: Options.file("key").pipe(
+    key: Options.text("key").pipe(
       Options.withPseudoName("FILE"),
       Options.withDescription("File holding the signer's private key (hex). Env: PRIVATE_KEY (the key itself)."),
       Options.optional

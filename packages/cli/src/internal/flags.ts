@@ -97,7 +97,7 @@ export const validateUrl = (url: string, source: string): Effect.Effect<void, Cl
 }
 
 /** `-o/--output FILE`. @internal */
-export const output = Options.file("output").pipe(
+export const output = Options.text("output").pipe(
   Options.withAlias("o"),
   Options.withPseudoName("FILE"),
   Options.withDescription("Write the result to FILE instead of stdout."),
@@ -113,7 +113,7 @@ export const outputOptions = (globals: Globals, file: Option.Option<string>): Ou
 
 /** `-i/--input FILE` (`-` or no flag: stdin). @internal */
 export const input = (what: string) =>
-  Options.file("input").pipe(
+  Options.text("input").pipe(
     Options.withAlias("i"),
     Options.withPseudoName("FILE"),
     Options.withDescription(`JSON file with ${what}; '-' or no flag reads stdin.`),

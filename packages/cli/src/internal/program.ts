@@ -5,7 +5,8 @@ import type { CliApp } from "@effect/cli"
 import { Cause, Console, Effect, Exit, Option } from "effect"
 import * as CliError from "../CliError.js"
 import { command, NAME, SUBCOMMANDS, type Env } from "./commands.js"
-import { Io } from "./Io.js"
+import { Io, type IoService } from "./Io.js"
+import * as Redact from "./redact.js"
 import * as Render from "./render.js"
 import { VERSION } from "./version.js"
 
@@ -58,7 +59,25 @@ export const program = (
   args: ReadonlyArray<string>
 ): Effect.Effect<CliError.ExitCode, never, Env | CliApp.CliApp.Environment> =>
   Effect.gen(function* () {
-    const io = yield* Io
+    Redact.registerFromCommandLine(args, process.env)
+    const io = scrubbed(yield* Io)
+    return yield* run(args, io).pipe(Effect.provideService(Io, io))
+  })
+
+/** `io` with every registered secret scrubbed from what is written as text. */
+const scrubbed = (io: IoService): IoService => {
+  const wrap = (output: IoService["stdout"]): IoService["stdout"] => ({
+    isTTY: output.isTTY,
+    write: (chunk) => output.write(typeof chunk === "string" ? Redact.scrub(chunk) : chunk)
+  })
+  return { ...io, stdout: wrap(io.stdout), stderr: wrap(io.stderr) }
+}
+
+const run = (
+  args: ReadonlyArray<string>,
+  io: IoService
+): Effect.Effect<CliError.ExitCode, never, Env | CliApp.CliApp.Environment> =>
+  Effect.gen(function* () {
     const base = yield* Console.consoleWith(Effect.succeed)
     // @effect/cli prints help, --version and completions with Console.log: send them to our stdout (without ANSI
     // colours when it is not a terminal). It prints parse errors with Console.error before failing: those are
