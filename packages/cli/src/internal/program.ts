@@ -4,7 +4,9 @@ import { Command, ValidationError } from "@effect/cli"
 import type { CliApp } from "@effect/cli"
 import { Cause, Console, Effect, Exit, Option } from "effect"
 import * as CliError from "../CliError.js"
-import { command, NAME, SUBCOMMANDS, type Env } from "./commands.js"
+import { COMMANDS, command, NAME, SUBCOMMANDS, type Env } from "./commands.js"
+import * as Flags from "./flags.js"
+import * as Help from "./help.js"
 import { Io, type IoService } from "./Io.js"
 import * as Redact from "./redact.js"
 import * as Render from "./render.js"
@@ -89,6 +91,25 @@ const run = (
         return io.stdout.write(`${io.stdout.isTTY ? text : Render.stripAnsi(text)}\n`)
       },
       error: () => Effect.void
+    }
+    const globalDocs = Object.values(Flags.global).map((flag) => flag.doc)
+    const checked = Help.check(NAME, args, COMMANDS, globalDocs)
+    switch (checked._tag) {
+      case "Help": {
+        const options = { width: io.columns, color: io.stdoutColor }
+        yield* io.stdout.write(
+          checked.command === undefined
+            ? Help.root(NAME, VERSION, COMMANDS, globalDocs, options)
+            : Help.command(NAME, checked.command, globalDocs, options)
+        )
+        return CliError.ExitCode.Success
+      }
+      case "Version":
+        yield* io.stdout.write(`${VERSION}\n`)
+        return CliError.ExitCode.Success
+      case "Invalid":
+        yield* io.stderr.write(Render.renderError(checked.error, { color: io.color, verbose: false }))
+        return checked.error.exitCode
     }
     if (bashCompletionsRequested(args)) {
       const lines = yield* Command.getBashCompletions(command, NAME)

@@ -27,17 +27,11 @@ export interface SubFlags {
   readonly generation: Option.Option<Params.Generation>
 }
 
-const fromEnv = (name: string) =>
-  Config.option(Config.string(name)).pipe(
-    Effect.map(Option.filter((value) => value.trim() !== "")),
-    Effect.orElseSucceed(() => Option.none<string>())
-  )
-
 const required = (flag: Option.Option<string>, env: string, detail: string) =>
   Effect.gen(function* () {
     if (Option.isSome(flag)) return flag.value
-    const value = yield* fromEnv(env)
-    if (Option.isSome(value)) return value.value.trim()
+    const value = yield* Flags.env(env)
+    if (Option.isSome(value)) return value.value
     return yield* Errors.usage(`missing ${detail}`)
   })
 

@@ -7,6 +7,8 @@ export interface TestIoOptions {
   readonly stdinTTY?: boolean
   readonly stdin?: string
   readonly color?: boolean
+  readonly stdoutColor?: boolean
+  readonly columns?: number
 }
 
 /** An in-memory `Io`: what the CLI writes is captured, stdin is the given text. */
@@ -22,7 +24,9 @@ export const makeTestIo = (options: TestIoOptions = {}) => {
       isTTY: options.stdinTTY ?? false,
       readAll: options.stdin === undefined ? Effect.fail(new Error("stdin is closed")) : Effect.succeed(options.stdin)
     },
-    color: options.color ?? false
+    color: options.color ?? false,
+    stdoutColor: options.stdoutColor ?? false,
+    columns: options.columns ?? 80
   }
   return {
     layer: Layer.succeed(Io, service),
