@@ -93,7 +93,7 @@ describe("Cli (in process)", () => {
       const plain = yield* run(["job", "--help"])
       assert.notInclude(plain.stdout, "\u001b[")
       assert.include(plain.stdout, "Example")
-      const tty = yield* run(["job", "--help"], { stdoutTTY: true })
+      const tty = yield* run(["job", "--help"], { stdoutTTY: true, stdoutColor: true })
       assert.include(tty.stdout, "\u001b[")
     })
   )

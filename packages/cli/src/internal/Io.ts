@@ -71,21 +71,27 @@ const readStdin: Effect.Effect<string, Error> = Effect.async<string, Error>((res
 export const columnsOf = (columnsEnv: string | undefined, terminal: number | undefined): number => {
   const fromEnv = Number(columnsEnv)
   const columns =
-    columnsEnv !== undefined && Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : terminal !== undefined && terminal > 0 ? terminal : 80
+    columnsEnv !== undefined && Number.isInteger(fromEnv) && fromEnv > 0
+      ? fromEnv
+      : terminal !== undefined && terminal > 0
+        ? terminal
+        : 80
   return Math.max(40, columns)
 }
+
+/** Colours on a stream: only a terminal, and never with `NO_COLOR` (set and not empty) or `TERM=dumb`. @internal */
+export const useColor = (isTTY: boolean | undefined, env: Readonly<Record<string, string | undefined>>): boolean =>
+  isTTY === true && (env.NO_COLOR === undefined || env.NO_COLOR === "") && env.TERM !== "dumb"
 
 /** @internal */
 export const node: Layer.Layer<Io> = Layer.sync(Io, () => {
   const env = process.env
-  // https://no-color.org: set and not empty.
-  const plain = (env.NO_COLOR !== undefined && env.NO_COLOR !== "") || env.TERM === "dumb"
   return {
     stdout: nodeOutput(process.stdout),
     stderr: nodeOutput(process.stderr),
     stdin: { isTTY: process.stdin.isTTY === true, readAll: readStdin },
-    color: process.stderr.isTTY === true && !plain,
-    stdoutColor: process.stdout.isTTY === true && !plain,
+    color: useColor(process.stderr.isTTY, env),
+    stdoutColor: useColor(process.stdout.isTTY, env),
     columns: columnsOf(env.COLUMNS, process.stdout.isTTY === true ? process.stdout.columns : undefined)
   }
 })

@@ -199,10 +199,7 @@ const checkModel = define({
   name: "check-model",
   group: "Node",
   summary: "Check which containers support a model (node or router)",
-  description: [
-    "The same as `resources --model-id MODEL` (GET /resources?model_id=MODEL).",
-    ...resourcesDescription
-  ],
+  description: ["The same as `resources --model-id MODEL` (GET /resources?model_id=MODEL).", ...resourcesDescription],
   flags: {
     modelId: Spec.requiredText({
       name: "model-id",
@@ -235,7 +232,7 @@ const job = define({
     retries: Spec.integer({
       name: "retries",
       arg: "N",
-      summary: "With --sync: how many checks before giving up",
+      summary: "With --sync: checks before giving up",
       default: "60 s"
     }),
     requiresProof: Spec.boolean({
@@ -319,9 +316,7 @@ const results = define({
   name: "results",
   group: "Jobs",
   summary: "Print the results of jobs",
-  description: [
-    "GET /api/jobs?id=... Ids the node does not know (or created from another address) exit with code 4."
-  ],
+  description: ["GET /api/jobs?id=... Ids the node does not know (or created from another address) exit with code 4."],
   flags: {
     id: Spec.repeatedText({ name: "id", arg: "ID", summary: "A job id; repeat for several" }),
     intermediate: Spec.boolean({
@@ -359,9 +354,7 @@ const stream = define({
   name: "stream",
   group: "Jobs",
   summary: "Create a job and stream its output as it arrives",
-  description: [
-    "POST /api/jobs/stream: 'Job ID: <id>' on stderr, the text on stdout. Exit code 1 if the job failed."
-  ],
+  description: ["POST /api/jobs/stream: 'Job ID: <id>' on stderr, the text on stdout. Exit code 1 if the job failed."],
   flags: { containers: Flags.containers, input: Flags.input("the job's data"), output: Flags.output },
   examples: [`${NAME} stream -c openai-inference-streaming-0.0.1 -i input-data.json`],
   run: (flags) =>
@@ -582,5 +575,7 @@ export const command = root.pipe(
     Effect.fail(Errors.usage(`missing command: one of ${SUBCOMMANDS.join(", ")} (see: ${NAME} --help)`))
   ),
   Command.withDescription("The command line for Infernet nodes"),
-  Command.withSubcommands(COMMANDS.map((spec) => spec.command) as unknown as [Command.Command<string, Env, CliError.CliError, any>])
+  Command.withSubcommands(
+    COMMANDS.map((spec) => spec.command) as unknown as [Command.Command<string, Env, CliError.CliError, any>]
+  )
 )

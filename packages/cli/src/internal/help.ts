@@ -112,7 +112,18 @@ const flagRows = (docs: ReadonlyArray<FlagDoc>): Array<readonly [string, string]
 export const example = (line: string, width: number): string => {
   const prefix = "  $ "
   if (prefix.length + line.length <= width) return `${prefix}${line}`
-  const parts = line.split(/ (?=-)/)
+  // Words, keeping quoted strings whole; a flag and its value stay together when they fit.
+  const words = line.match(/(?:[^\s'"]+|'[^']*'|"[^"]*")+/g) ?? [line]
+  const parts: Array<string> = []
+  for (const word of words) {
+    const last = parts.at(-1)
+    const fits = last !== undefined && 6 + last.length + 1 + word.length + 2 <= width
+    if (last !== undefined && fits && !word.startsWith("-") && last.startsWith("-") && !last.includes(" ")) {
+      parts[parts.length - 1] = `${last} ${word}`
+    } else {
+      parts.push(word)
+    }
+  }
   const lines: Array<string> = []
   let current = ""
   for (const part of parts) {
@@ -304,7 +315,10 @@ export const check = (
         break
       }
       spec = commands.find((c) => c.name === arg)
-      if (spec === undefined) return { _tag: "Invalid", error: unknownCommand(name, arg, commands) }
+      // After an unknown flag, a word that is no command is most likely that flag's value: report the flag.
+      if (spec === undefined && invalid === undefined) {
+        return { _tag: "Invalid", error: unknownCommand(name, arg, commands) }
+      }
       continue
     }
     const eq = arg.indexOf("=")
@@ -317,12 +331,29 @@ export const check = (
     }
     if (doc.name === "help") help = true
     if (doc.name === "version") version = true
-    if (doc.arg !== undefined && spelling === arg) i++
+    if (doc.arg === undefined) continue
+    const value = spelling === arg ? args[++i] : arg.slice(eq + 1)
+    if (value !== undefined) invalid ??= invalidValue(`--${doc.name}`, doc, value)
   }
   if (help) return { _tag: "Help", command: spec }
   if (invalid !== undefined) return { _tag: "Invalid", error: invalid }
   if (version) return { _tag: "Version" }
   return { _tag: "Run" }
+}
+
+/** A value the flag cannot take (not an integer, not one of its choices), or `undefined`. */
+const invalidValue = (flag: string, doc: FlagDoc, value: string): CliError.CliError | undefined => {
+  if (doc.integer === true && !/^-?\d+$/.test(value.trim())) {
+    return usageError(`${flag}: expected an integer, got ${JSON.stringify(value)}`)
+  }
+  if (doc.choices !== undefined && !doc.choices.includes(value)) {
+    const suggestion = closest(value, doc.choices)
+    return usageError(
+      `${flag}: expected one of ${doc.choices.join(", ")}, got ${JSON.stringify(value)}` +
+        (suggestion === undefined ? "" : `; did you mean \`${suggestion}\`?`)
+    )
+  }
+  return undefined
 }
 
 const unknownCommand = (name: string, word: string, commands: ReadonlyArray<CommandSpec>) => {

@@ -19,7 +19,7 @@ const MIN_SECRET_LENGTH = 8
 const secrets = new Set<string>()
 let pattern: RegExp | undefined
 
-const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
 
 /**
  * Registers a secret: it and, for hex keys, its forms with and without `0x` are scrubbed from all later output.
@@ -37,7 +37,7 @@ export const register = (secret: string | Redacted.Redacted<string>): void => {
   pattern = new RegExp(
     [...secrets]
       .sort((a, b) => b.length - a.length)
-      .map(escape)
+      .map(escapeRegExp)
       .join("|"),
     "gi"
   )

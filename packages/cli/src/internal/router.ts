@@ -42,16 +42,18 @@ export const resources = (
     const url = new URL(`${baseUrl.replace(/\/+$/, "")}${RESOURCES_PATH}`)
     if (Option.isSome(modelId)) url.searchParams.set("model_id", modelId.value)
     const exchange = Effect.gen(function* () {
-      const response = yield* client.execute(HttpClientRequest.get(url.href)).pipe(
-        Effect.mapError((error) =>
-          unreachable(
-            baseUrl,
-            `${error.cause instanceof Error ? error.cause.message : error.description}. Set the router with --url ` +
-              "or ROUTER_URL, or ask one node with --node NODE.",
-            error
+      const response = yield* client
+        .execute(HttpClientRequest.get(url.href))
+        .pipe(
+          Effect.mapError((error) =>
+            unreachable(
+              baseUrl,
+              `${error.cause instanceof Error ? error.cause.message : error.description}. Set the router with --url ` +
+                "or ROUTER_URL, or ask one node with --node NODE.",
+              error
+            )
           )
         )
-      )
       const text = yield* response.text.pipe(
         Effect.mapError((error) => unreachable(baseUrl, "the connection broke while reading the answer", error))
       )
@@ -70,7 +72,8 @@ export const resources = (
         404
       )
     }
-    if (response.status === 429) return yield* unreachable(baseUrl, "the router is rate limiting this client (HTTP 429)")
+    if (response.status === 429)
+      return yield* unreachable(baseUrl, "the router is rate limiting this client (HTTP 429)")
     let body: unknown
     try {
       body = Json.parse(text)

@@ -32,6 +32,10 @@ export interface FlagDoc {
   readonly required?: boolean
   /** May be given several times. */
   readonly repeatable?: boolean
+  /** The value must be an integer. */
+  readonly integer?: boolean
+  /** The value must be one of these. */
+  readonly choices?: ReadonlyArray<string>
 }
 
 /** A flag: its description and the @effect/cli option parsing it into an `A`. @internal */
@@ -71,13 +75,13 @@ export const repeatedText = (doc: FlagDoc & { readonly arg: string }): Flag<Arra
 
 /** An optional integer flag. @internal */
 export const integer = (doc: FlagDoc & { readonly arg: string }): Flag<Option.Option<number>> => ({
-  doc,
+  doc: { ...doc, integer: true },
   options: Options.integer(doc.name).pipe(decorate(doc), Options.optional)
 })
 
 /** A required integer flag. @internal */
 export const requiredInteger = (doc: FlagDoc & { readonly arg: string }): Flag<number> => ({
-  doc: { ...doc, required: true },
+  doc: { ...doc, required: true, integer: true },
   options: Options.integer(doc.name).pipe(decorate(doc))
 })
 
@@ -92,7 +96,7 @@ export const choice = <const C extends string>(
   doc: FlagDoc & { readonly arg: string },
   choices: ReadonlyArray<C>
 ): Flag<Option.Option<C>> => ({
-  doc,
+  doc: { ...doc, choices },
   options: Options.choice(doc.name, choices).pipe(decorate(doc), Options.optional)
 })
 
@@ -101,7 +105,7 @@ export const requiredChoice = <const C extends string>(
   doc: FlagDoc & { readonly arg: string },
   choices: ReadonlyArray<C>
 ): Flag<C> => ({
-  doc: { ...doc, required: true },
+  doc: { ...doc, required: true, choices },
   options: Options.choice(doc.name, choices).pipe(decorate(doc))
 })
 
@@ -111,12 +115,14 @@ export const choiceWithDefault = <const C extends string>(
   choices: ReadonlyArray<C>,
   fallback: NoInfer<C>
 ): Flag<C> => ({
-  doc: { ...doc, default: fallback },
+  doc: { ...doc, default: fallback, choices },
   options: Options.choice(doc.name, choices).pipe(decorate(doc), Options.withDefault(fallback))
 })
 
 /** The values of a record of flags. @internal */
-export type Values<F extends Record<string, Flag<any>>> = { readonly [K in keyof F]: F[K] extends Flag<infer A> ? A : never }
+export type Values<F extends Record<string, Flag<any>>> = {
+  readonly [K in keyof F]: F[K] extends Flag<infer A> ? A : never
+}
 
 /** The @effect/cli options of a record of flags. @internal */
 export const optionsOf = <F extends Record<string, Flag<any>>>(
@@ -166,10 +172,8 @@ export const define =
     description: definition.description ?? [],
     flags: Object.values(definition.flags).map((flag) => flag.doc),
     examples: definition.examples,
-    command: Command.make(
-      definition.name,
-      { ...optionsOf(globals), ...optionsOf(definition.flags) },
-      (values) => definition.run(values as unknown as Values<F> & Values<G>)
+    command: Command.make(definition.name, { ...optionsOf(globals), ...optionsOf(definition.flags) }, (values) =>
+      definition.run(values as unknown as Values<F> & Values<G>)
     ).pipe(Command.withDescription(definition.summary)) as Command.Command<string, any, CliError.CliError, R>
   })
 

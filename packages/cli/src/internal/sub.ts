@@ -57,14 +57,14 @@ export const readKey = (
   Effect.gen(function* () {
     if (Option.isSome(file)) {
       if (Redact.looksLikeKey(file.value)) {
-        return yield* Errors.usage(
-          `--key: looks like a private key: pass a file path or ${Redact.KEY_ENV}`
-        )
+        return yield* Errors.usage(`--key: looks like a private key: pass a file path or ${Redact.KEY_ENV}`)
       }
       const fs = yield* FileSystem.FileSystem
       const text = yield* fs
         .readFileString(file.value)
-        .pipe(Effect.mapError((cause) => Errors.fileError(KEY_FILE, `cannot read: ${Input.describeSystemError(cause)}`)))
+        .pipe(
+          Effect.mapError((cause) => Errors.fileError(KEY_FILE, `cannot read: ${Input.describeSystemError(cause)}`))
+        )
       Redact.register(text)
       if (text.trim() === "") return yield* Errors.fileError(KEY_FILE, "is empty: expected a private key")
       return normaliseKey(text)
