@@ -92,7 +92,7 @@ describe("infernet-client (built binary)", () => {
     it("every command's --help shows an example", async () => {
       const examples: Record<string, string> = {
         info: "$ infernet-client info",
-        job: "$ infernet-client job -c openai-inference-0.0.1 -i input-data.json --sync --retries 20",
+        job: "$ infernet-client job -c openai-inference-0.0.1 -i input-data.json --sync \\\n      --retries 20",
         results: "$ infernet-client results --id b7a7f9a7-8f80-4905-96a9-c9c7d3ef83b8",
         stream: "$ infernet-client stream -c openai-inference-streaming-0.0.1 -i input-data.json",
         ids: "$ infernet-client ids --status completed",

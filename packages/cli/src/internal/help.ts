@@ -190,7 +190,7 @@ export const root = (
 }
 
 /**
- * A command's help: summary and description, usage, its own flags, examples, then the global flags in one block.
+ * A command's help: summary, usage, what it does, its own flags, examples, then the global flags in one block.
  *
  * @internal
  */
@@ -202,8 +202,9 @@ export const command = (
 ): string => {
   const width = options.width
   const sections = [
-    [sentence(spec.summary), ...spec.description].map((text) => paragraph(text, width)).join("\n\n"),
+    paragraph(sentence(spec.summary), width),
     paragraph(`${bold("Usage:", options)} ${usage(name, spec)}`, width),
+    ...spec.description.map((text) => paragraph(text, width)),
     ...(spec.flags.length === 0 ? [] : [[bold("Flags:", options), table(flagRows(spec.flags), options)].join("\n")]),
     [
       bold(spec.examples.length === 1 ? "Example:" : "Examples:", options),
