@@ -20,16 +20,26 @@ const flagName = (doc: Spec.FlagDoc) =>
     ...(doc.aliases ?? []).map((alias) => `\`--${alias}\``)
   ].join(", ")
 
-const flagTable = (docs: ReadonlyArray<Spec.FlagDoc>): Array<string> => [
-  "| flag | | default | environment |",
-  "| --- | --- | --- | --- |",
-  ...docs.map(
-    (doc) =>
-      `| ${cell(flagName(doc))} | ${cell(doc.summary)}${doc.required === true ? " (required)" : ""} | ${
-        doc.default === undefined ? "" : cell(doc.default)
-      } | ${doc.env === undefined ? "" : `\`${doc.env}\``} |`
+/** A Markdown table with its columns padded, as the repository's formatter (Biome) writes them. @internal */
+export const markdownTable = (
+  header: ReadonlyArray<string>,
+  rows: ReadonlyArray<ReadonlyArray<string>>
+): Array<string> => {
+  const widths = header.map((h, i) => Math.max(3, h.length, ...rows.map((row) => row[i]!.length)))
+  const line = (cells: ReadonlyArray<string>) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(" | ")} |`
+  return [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)]
+}
+
+const flagTable = (docs: ReadonlyArray<Spec.FlagDoc>): Array<string> =>
+  markdownTable(
+    ["flag", "", "default", "environment"],
+    docs.map((doc) => [
+      cell(flagName(doc)),
+      `${cell(doc.summary)}${doc.required === true ? " (required)" : ""}`,
+      doc.default === undefined ? "" : cell(doc.default),
+      doc.env === undefined ? "" : `\`${doc.env}\``
+    ])
   )
-]
 
 /**
  * The generated reference: the global flags, then every command by group (usage, flags, examples).
