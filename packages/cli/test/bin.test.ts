@@ -94,7 +94,7 @@ describe("infernet-client (built binary)", () => {
         info: "$ infernet-client info",
         job: "$ infernet-client job -c openai-inference-0.0.1 -i input-data.json --sync \\\n      --retries 20",
         results: "$ infernet-client results --id b7a7f9a7-8f80-4905-96a9-c9c7d3ef83b8",
-        stream: "$ infernet-client stream -c openai-inference-streaming-0.0.1 -i input-data.json",
+        stream: "$ infernet-client stream -c openai-inference-streaming-0.0.1 \\\n      -i input-data.json",
         ids: "$ infernet-client ids --status completed",
         sub: "--rpc_url http://some-rpc-url.com --key key-file.txt \\\n      --params params.json --input input.json",
         status: "--status running -c openai-inference",

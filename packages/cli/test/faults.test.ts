@@ -5,11 +5,10 @@
 import { afterAll, assert, beforeAll, describe, it } from "@effect/vitest"
 import type { RunningMockNode } from "@infernet/node-mock"
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs"
-import { createServer, type Server } from "node:http"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { type RunResult, runCli } from "./utils/cli.js"
-import { closedPort, silentServer, startTestNode } from "./utils/mock.js"
+import { closedPort, serve, silentServer, startTestNode } from "./utils/mock.js"
 
 // Two well-known test keys (Anvil's accounts 1 and 2): one in a key file, one in the environment.
 const FILE_KEY = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d"
@@ -46,19 +45,9 @@ const SECRETS = [FILE_KEY, ENV_KEY].flatMap((key) => [key, key.slice(2)]).map((k
 
 /** A server playing a node that answers every request the same way. */
 const fixedServer = (status: number, body: string, headers: Record<string, string> = {}) =>
-  new Promise<{ readonly url: string; readonly close: () => Promise<void> }>((resolve) => {
-    const server: Server = createServer((_, response) => {
-      response.writeHead(status, { "content-type": "application/json", ...headers })
-      response.end(body)
-    })
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address()
-      const port = typeof address === "object" && address !== null ? address.port : 0
-      resolve({
-        url: `http://127.0.0.1:${port}`,
-        close: () => new Promise((done) => server.close(() => done()))
-      })
-    })
+  serve((_, response) => {
+    response.writeHead(status, { "content-type": "application/json", ...headers })
+    response.end(body)
   })
 
 let node: RunningMockNode

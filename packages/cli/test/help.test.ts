@@ -1,17 +1,14 @@
 // Help screens and command-line checks. Snapshots of `--help` for the root and every command (plain text, 80
 // columns), each failing on a line wider than 80 columns or on filler; the root must fit one 80x40 terminal.
-import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
-import { NodeFileSystem, NodePath, NodeTerminal } from "@effect/platform-node"
 import { assert, describe, expect, it } from "@effect/vitest"
-import { ConfigProvider, Effect, Layer } from "effect"
+import { Effect } from "effect"
 import { COMMANDS, NAME } from "../src/internal/commands.js"
 import * as Flags from "../src/internal/flags.js"
 import * as Help from "../src/internal/help.js"
 import { columnsOf, useColor } from "../src/internal/Io.js"
-import { program } from "../src/internal/program.js"
 import { VERSION } from "../src/internal/version.js"
 import { runCli } from "./utils/cli.js"
-import { makeTestIo, type TestIoOptions } from "./utils/io.js"
+import { runInProcess, type TestIoOptions } from "./utils/io.js"
 
 /** What @effect/cli's generated help used to say about every option, and other padding that tells nothing. */
 const FILLER = [
@@ -25,21 +22,7 @@ const FILLER = [
   "--log-level"
 ]
 
-const run = (args: ReadonlyArray<string>, options: TestIoOptions = {}) => {
-  const io = makeTestIo(options)
-  const layer = Layer.mergeAll(
-    io.layer,
-    NodeFileSystem.layer,
-    NodePath.layer,
-    NodeTerminal.layer,
-    NodeHttpClient.layer,
-    Layer.setConfigProvider(ConfigProvider.fromMap(new Map()))
-  )
-  return program(args).pipe(
-    Effect.map((code) => ({ code, stdout: io.stdout(), stderr: io.stderr() })),
-    Effect.provide(layer)
-  )
-}
+const run = (args: ReadonlyArray<string>, options: TestIoOptions = {}) => runInProcess(args, options)
 
 const assertReadable = (text: string, width: number, label: string) => {
   const lines = text.trimEnd().split("\n")

@@ -1,15 +1,12 @@
 // `resources` and `check-model` in both forms: one node (node-mock) or the router (a small loopback server serving
 // GET /api/v1/resources, or answering 404 as published routers do), chosen by -n, --url, ROUTER_URL and SERVER_URL.
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
-import { NodeFileSystem, NodePath, NodeTerminal } from "@effect/platform-node"
 import { afterAll, assert, beforeAll, describe, it } from "@effect/vitest"
 import type { RunningMockNode } from "@infernet/node-mock"
-import { ConfigProvider, Duration, Effect, Layer, Option } from "effect"
-import { createServer, type Server } from "node:http"
-import { program } from "../src/internal/program.js"
+import { Duration, Effect, Option } from "effect"
 import * as Router from "../src/internal/router.js"
-import { makeTestIo } from "./utils/io.js"
-import { closedPort, startTestNode } from "./utils/mock.js"
+import { runInProcess } from "./utils/io.js"
+import { closedPort, serve, startTestNode } from "./utils/mock.js"
 
 interface FakeRouter {
   readonly url: string
@@ -22,29 +19,20 @@ const NODES = {
 }
 
 /** A router serving /api/v1/resources (or, with `serves: false`, answering 404 to everything). */
-const fakeRouter = (serves: boolean) =>
-  new Promise<FakeRouter>((resolve) => {
-    const requests: Array<string> = []
-    const server: Server = createServer((request, response) => {
-      requests.push(request.url ?? "")
-      if (serves && request.url?.startsWith(Router.RESOURCES_PATH)) {
-        response.writeHead(200, { "content-type": "application/json" })
-        response.end(JSON.stringify(NODES))
-      } else {
-        response.writeHead(404, { "content-type": "text/html" })
-        response.end("<h1>Not Found</h1>")
-      }
-    })
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address()
-      const port = typeof address === "object" && address !== null ? address.port : 0
-      resolve({
-        url: `http://127.0.0.1:${port}`,
-        requests,
-        close: () => new Promise((done) => server.close(() => done()))
-      })
-    })
+const fakeRouter = async (serves: boolean): Promise<FakeRouter> => {
+  const requests: Array<string> = []
+  const server = await serve((request, response) => {
+    requests.push(request.url ?? "")
+    if (serves && request.url?.startsWith(Router.RESOURCES_PATH)) {
+      response.writeHead(200, { "content-type": "application/json" })
+      response.end(JSON.stringify(NODES))
+    } else {
+      response.writeHead(404, { "content-type": "text/html" })
+      response.end("<h1>Not Found</h1>")
+    }
   })
+  return { ...server, requests }
+}
 
 let node: RunningMockNode
 let router: FakeRouter
@@ -60,21 +48,7 @@ afterAll(async () => {
   await oldRouter.close()
 })
 
-const run = (args: ReadonlyArray<string>, env: Record<string, string> = {}) => {
-  const io = makeTestIo()
-  const layer = Layer.mergeAll(
-    io.layer,
-    NodeFileSystem.layer,
-    NodePath.layer,
-    NodeTerminal.layer,
-    NodeHttpClient.layer,
-    Layer.setConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(env))))
-  )
-  return program(args).pipe(
-    Effect.map((code) => ({ code, stdout: io.stdout(), stderr: io.stderr() })),
-    Effect.provide(layer)
-  )
-}
+const run = (args: ReadonlyArray<string>, env: Record<string, string> = {}) => runInProcess(args, {}, env)
 
 const hostPort = (url: string) => url.replace(/^http:\/\//, "")
 

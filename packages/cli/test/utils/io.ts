@@ -1,5 +1,8 @@
-import { Effect, Layer } from "effect"
+import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
+import { NodeFileSystem, NodePath, NodeTerminal } from "@effect/platform-node"
+import { ConfigProvider, Effect, Layer } from "effect"
 import { Io, type IoService } from "../../src/internal/Io.js"
+import { program } from "../../src/internal/program.js"
 
 export interface TestIoOptions {
   readonly stdoutTTY?: boolean
@@ -34,4 +37,28 @@ export const makeTestIo = (options: TestIoOptions = {}) => {
     stderr: () => err.join(""),
     writes: () => ({ stdout: [...out], stderr: [...err] })
   }
+}
+
+/**
+ * Runs a command line in process, as the binary does, with a fake terminal (`options`) and the given environment
+ * (read through `Config`); resolves to the exit code and what was written.
+ */
+export const runInProcess = (
+  args: ReadonlyArray<string>,
+  options: TestIoOptions = {},
+  env: Record<string, string> = {}
+) => {
+  const io = makeTestIo(options)
+  const layer = Layer.mergeAll(
+    io.layer,
+    NodeFileSystem.layer,
+    NodePath.layer,
+    NodeTerminal.layer,
+    NodeHttpClient.layer,
+    Layer.setConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(env))))
+  )
+  return program(args).pipe(
+    Effect.map((code) => ({ code, stdout: io.stdout(), stderr: io.stderr(), writes: io.writes() })),
+    Effect.provide(layer)
+  )
 }

@@ -1,4 +1,5 @@
 import { MockConfig, type MockNodeOptions, startMockNode } from "@infernet/node-mock"
+import { createServer as createHttpServer } from "node:http"
 import { createServer, type Server } from "node:net"
 
 /** The usage page's containers, plus a few for the failure cases. */
@@ -54,6 +55,23 @@ export const silentServer = (): Promise<{ readonly url: string; readonly close: 
             for (const socket of sockets) socket.destroy()
             server.close(() => done())
           })
+      })
+    })
+  })
+
+/** A loopback HTTP server answering with `handler`: a hostile or partial node, or a router. */
+export const serve = (
+  handler: (request: import("node:http").IncomingMessage, response: import("node:http").ServerResponse) => void
+): Promise<{ readonly url: string; readonly close: () => Promise<void> }> =>
+  new Promise((resolve, reject) => {
+    const server = createHttpServer(handler)
+    server.once("error", reject)
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address()
+      const port = typeof address === "object" && address !== null ? address.port : 0
+      resolve({
+        url: `http://127.0.0.1:${port}`,
+        close: () => new Promise((done) => server.close(() => done()))
       })
     })
   })
