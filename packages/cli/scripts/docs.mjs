@@ -21,7 +21,9 @@ try {
     platform: "node",
     target: "node20",
     conditions: ["@infernet/source"],
-    banner: { js: 'import { createRequire } from "node:module"; const require = createRequire(import.meta.url);' },
+    banner: {
+      js: 'import { createRequire as __docsCreateRequire } from "node:module"; const require = __docsCreateRequire(import.meta.url);'
+    },
     logLevel: "warning"
   })
   const docs = await import(pathToFileURL(outfile).href)
