@@ -139,6 +139,13 @@ describe("infernet-client (built binary)", () => {
       const fish = await cli(["--completions", "fish"])
       assert.strictEqual(fish.code, 0)
       assert.include(fish.stdout, "complete -c infernet-client")
+      // Options infernet-client refuses are never offered.
+      for (const script of [bash.stdout, zsh.stdout, fish.stdout]) {
+        assert.notInclude(script, "wizard")
+        assert.notInclude(script, "log-level")
+      }
+      assert.include(zsh.stdout, "'--verbose[")
+      assert.include(fish.stdout, "-l verbose")
     })
 
     it("keeps a V8 code cache in the user's cache directory", async () => {

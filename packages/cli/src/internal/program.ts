@@ -29,12 +29,26 @@ export const commandName = (args: ReadonlyArray<string>): string => {
 
 const cli = Command.run(command, { name: NAME, version: VERSION, executable: NAME })
 
-/** The shell of a `--completions bash` / `--completions=sh` request. @internal */
-export const bashCompletionsRequested = (args: ReadonlyArray<string>): boolean => {
+/** The shell of a `--completions bash` / `--completions=zsh` request, when there is one. @internal */
+export const completionsRequested = (args: ReadonlyArray<string>): "bash" | "zsh" | "fish" | undefined => {
   const i = args.indexOf("--completions")
   const shell = i >= 0 ? args[i + 1] : args.find((a) => a.startsWith("--completions="))?.slice("--completions=".length)
-  return shell === "bash" || shell === "sh"
+  if (shell === "bash" || shell === "sh") return "bash"
+  return shell === "zsh" || shell === "fish" ? shell : undefined
 }
+
+/**
+ * Removes @effect/cli's built-in `--wizard` and `--log-level` from a completion script: infernet-client refuses them
+ * (nothing uses them), so no shell should offer them.
+ *
+ * @internal
+ */
+export const dropUnusedBuiltins = (script: string): string =>
+  script
+    .split("\n")
+    .filter((line) => !/'--(log-level|wizard)\[|-l (log-level|wizard) /.test(line))
+    .join("\n")
+    .replace(/ --(log-level|wizard)(?=[ "])/g, "")
 
 /**
  * Repairs two slips of @effect/cli 0.77's bash script: it names the root command `infernet-client` in one place and
@@ -111,9 +125,15 @@ const run = (
         yield* io.stderr.write(Render.renderError(checked.error, { color: io.color, verbose: false }))
         return checked.error.exitCode
     }
-    if (bashCompletionsRequested(args)) {
-      const lines = yield* Command.getBashCompletions(command, NAME)
-      yield* io.stdout.write(`${fixBashCompletions(lines.join("\n"), NAME)}\n`)
+    const shell = completionsRequested(args)
+    if (shell !== undefined) {
+      const lines = yield* shell === "bash"
+        ? Command.getBashCompletions(command, NAME)
+        : shell === "zsh"
+          ? Command.getZshCompletions(command, NAME)
+          : Command.getFishCompletions(command, NAME)
+      const script = dropUnusedBuiltins(lines.join("\n"))
+      yield* io.stdout.write(`${shell === "bash" ? fixBashCompletions(script, NAME) : script}\n`)
       return CliError.ExitCode.Success
     }
     const exit = yield* cli(["node", NAME, ...args]).pipe(Effect.withConsole(console), Effect.exit)
