@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { type RunResult, runCli } from "./utils/cli.js"
-import { closedPort, serve, silentServer, startTestNode } from "./utils/mock.js"
+import { closedPort, serve, silentServer, startTestNode, usagePageParams } from "./utils/mock.js"
 
 // Two well-known test keys (Anvil's accounts 1 and 2): one in a key file, one in the environment.
 const FILE_KEY = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d"
@@ -23,20 +23,7 @@ file("bad-key.txt", "not a private key at all")
 file("data.json", '{"prompt": "hi"}')
 file("bad.json", '{\n  "prompt": ,\n}\n')
 file("array.json", "[1, 2]")
-file(
-  "params.json",
-  JSON.stringify({
-    owner: COORDINATOR,
-    active_at: 0,
-    period: 3,
-    frequency: 2,
-    redundancy: 2,
-    max_gas_price: 1000000000000,
-    max_gas_limit: 3000000,
-    container_id: "openai-inference",
-    inputs: ""
-  })
-)
+file("params.json", JSON.stringify(usagePageParams(COORDINATOR)))
 file("typo-params.json", JSON.stringify({ owner: COORDINATOR, actve_at: 0 }))
 mkdirSync(join(dir, "a-directory"))
 
