@@ -42,6 +42,14 @@ export const address = (field: string, value: unknown): Address => {
   return getAddress(value)
 }
 
+/** An address argument of a wallet / token / registry function (fails with `InvalidArgument`). @internal */
+export const addressArg = (field: string, value: unknown): Address => {
+  if (typeof value !== "string" || !isAddress(value, { strict: false })) {
+    throw Errors.invalidArgument(field, `must be an address (0x and 40 hex digits), got ${show(value)}`)
+  }
+  return getAddress(value)
+}
+
 /** Hex bytes (or a Uint8Array), lower-cased. @internal */
 export const bytes = (field: string, value: unknown): Hex => {
   if (value instanceof Uint8Array) return bytesToHex(value)
