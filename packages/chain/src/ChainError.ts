@@ -223,17 +223,14 @@ export class InvalidArgument extends Schema.TaggedClass<InvalidArgument>("Invali
  * @since 0.2.0
  * @category errors
  */
-export class InsufficientFunds extends Schema.TaggedClass<InsufficientFunds>("InsufficientFunds")(
-  "InsufficientFunds",
-  {
-    contract: Schema.String,
-    functionName: Schema.String,
-    token: Schema.optional(Schema.String),
-    required: Schema.optional(Schema.BigIntFromSelf),
-    available: Schema.optional(Schema.BigIntFromSelf),
-    detail: Schema.String
-  }
-) {
+export class InsufficientFunds extends Schema.TaggedClass<InsufficientFunds>("InsufficientFunds")("InsufficientFunds", {
+  contract: Schema.String,
+  functionName: Schema.String,
+  token: Schema.optional(Schema.String),
+  required: Schema.optional(Schema.BigIntFromSelf),
+  available: Schema.optional(Schema.BigIntFromSelf),
+  detail: Schema.String
+}) {
   /**
    * @since 0.2.0
    */

@@ -118,7 +118,8 @@ export const createWalletEffect = (
           detail
         })
       })
-    if (event === undefined) return yield* Effect.fail(mismatch("no WalletCreated event in the receipt: is this a WalletFactory?"))
+    if (event === undefined)
+      return yield* Effect.fail(mismatch("no WalletCreated event in the receipt: is this a WalletFactory?"))
     if (!isAddressEqual(event.owner, owner)) {
       return yield* Effect.fail(mismatch(`the WalletCreated event names the owner ${event.owner}, not ${owner}`))
     }
@@ -161,9 +162,8 @@ export const createWalletEffect = (
  * @since 0.2.0
  * @category writes
  */
-export const createWallet = (
-  params: CreateWalletParameters & Run.PromiseOptions
-): Promise<CreateWalletReturnType> => Run.runPromise(createWalletEffect(params), params)
+export const createWallet = (params: CreateWalletParameters & Run.PromiseOptions): Promise<CreateWalletReturnType> =>
+  Run.runPromise(createWalletEffect(params), params)
 
 /**
  * Parameters of {@link isValidWallet}.

@@ -94,7 +94,9 @@ describe("Amount.resolve (against Anvil)", () => {
     assert.strictEqual(await Amount.resolve({ rpcUrl, amount: "1 ether" }), 10n ** 18n)
     // no unit, no decimal point: nothing to read (the RPC is not even asked)
     assert.strictEqual(await Amount.resolve({ rpcUrl: "http://127.0.0.1:1", token: current().usdc, amount: "42" }), 42n)
-    const unreachable = await reason(Amount.resolve({ rpcUrl: "http://127.0.0.1:1", token: current().usdc, amount: "1.5" }))
+    const unreachable = await reason(
+      Amount.resolve({ rpcUrl: "http://127.0.0.1:1", token: current().usdc, amount: "1.5" })
+    )
     assert.deepStrictEqual([unreachable._tag, (unreachable as ChainError.RpcError).method], ["RpcError", "decimals"])
   })
 })

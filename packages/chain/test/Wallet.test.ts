@@ -6,7 +6,7 @@
 import { assert, describe, expect, it } from "@effect/vitest"
 import { type Address, getAddress, parseEther, zeroAddress } from "viem"
 import { getBalance } from "viem/actions"
-import { ChainError, Subscription, Wallet, WalletFactory } from "../src/index.js"
+import { type ChainError, Subscription, Wallet, WalletFactory } from "../src/index.js"
 import * as Run from "../src/internal/run.js"
 import * as Tx from "../src/internal/tx.js"
 import { alice, bob, reason, usePayments } from "./utils/payments.js"
@@ -41,9 +41,7 @@ describe("Wallet (against Anvil)", () => {
   })
 
   it("fund: more tokens than the sender holds fails with InsufficientFunds before sending", async () => {
-    const r = await reason(
-      Wallet.fund({ ...rpc(), account: bob, wallet, token: current().usdc, amount: "5000 USDC" })
-    )
+    const r = await reason(Wallet.fund({ ...rpc(), account: bob, wallet, token: current().usdc, amount: "5000 USDC" }))
     assert.strictEqual(r._tag, "InsufficientFunds")
     expect(r.message).toBe(
       `Insufficient funds for transfer on ${current().usdc} (more than the sender's token balance)`
@@ -65,9 +63,7 @@ describe("Wallet (against Anvil)", () => {
   })
 
   it("approve and withdraw by someone else than the owner fail with NotOwner (solady Unauthorized)", async () => {
-    const approve = await reason(
-      Wallet.approve({ ...rpc(), account: bob, wallet, spender: bob.address, amount: 1 })
-    )
+    const approve = await reason(Wallet.approve({ ...rpc(), account: bob, wallet, spender: bob.address, amount: 1 }))
     assert.strictEqual(approve._tag, "NotOwner")
     expect(approve.message).toBe(
       `Only its owner ${alice.address} can call approve on ${wallet}; the sender is ${bob.address}`
@@ -84,12 +80,16 @@ describe("Wallet (against Anvil)", () => {
     const resolved = await Run.runPromise(Tx.resolve({ ...rpc(), account: alice }))
     const r = await reason(
       Run.runPromise(
-        Tx.write(resolved, {}, {
-          address: wallet,
-          abi: Wallet.abi,
-          functionName: "cLock",
-          args: [current().owner, zeroAddress, 1n]
-        })
+        Tx.write(
+          resolved,
+          {},
+          {
+            address: wallet,
+            abi: Wallet.abi,
+            functionName: "cLock",
+            args: [current().owner, zeroAddress, 1n]
+          }
+        )
       )
     )
     assert.strictEqual(r._tag, "NotCoordinator")
@@ -155,14 +155,17 @@ describe("Wallet (against Anvil)", () => {
     const amount = await reason(
       Wallet.withdraw({ rpcUrl: "http://127.0.0.1:1", account: alice, wallet: bob.address, amount: "1 bitcoin" })
     )
-    assert.strictEqual(amount.message, 'Invalid amount: "1 bitcoin" has an unknown unit "bitcoin": use wei, gwei, ether')
+    assert.strictEqual(
+      amount.message,
+      'Invalid amount: "1 bitcoin" has an unknown unit "bitcoin": use wei, gwei, ether'
+    )
     const sender = await reason(Wallet.withdraw({ ...rpc(), wallet: bob.address, amount: 1 }))
     assert.strictEqual(sender._tag, "SigningError")
   })
 
   describe("checkPayment", () => {
     const spender = () => current().owner
-    const paid = (overrides: Partial<Subscription.V1Parameters> = {}) =>
+    const paid = (overrides: { paymentAmount?: bigint; paymentToken?: string; wallet?: string } = {}) =>
       Subscription.v1({
         owner: spender(),
         ...once,
@@ -174,7 +177,14 @@ describe("Wallet (against Anvil)", () => {
       })
 
     it("passes when the wallet is the factory's and approved the owner for the amount", async () => {
-      await Wallet.approve({ ...rpc(), account: alice, wallet, spender: spender(), token: current().usdc, amount: "1 USDC" })
+      await Wallet.approve({
+        ...rpc(),
+        account: alice,
+        wallet,
+        spender: spender(),
+        token: current().usdc,
+        amount: "1 USDC"
+      })
       const ok = await Wallet.checkPayment({ ...rpc(), registry: current().registry, subscription: paid() })
       assert.deepStrictEqual(ok, {
         wallet,
@@ -188,7 +198,11 @@ describe("Wallet (against Anvil)", () => {
 
     it("names a missing allowance: what is approved and what is needed", async () => {
       const r = await reason(
-        Wallet.checkPayment({ ...rpc(), registry: current().registry, subscription: paid({ paymentAmount: 2_500_000n }) })
+        Wallet.checkPayment({
+          ...rpc(),
+          registry: current().registry,
+          subscription: paid({ paymentAmount: 2_500_000n })
+        })
       )
       assert.strictEqual(r._tag, "InsufficientAllowance")
       expect(r.message).toBe(
@@ -196,14 +210,22 @@ describe("Wallet (against Anvil)", () => {
           `${current().usdc}: allowance 1000000, needs 2500000 (approve the owner for at least 2500000 with Wallet.approve)`
       )
       const eth = await reason(
-        Wallet.checkPayment({ ...rpc(), registry: current().registry, subscription: paid({ paymentToken: zeroAddress }) })
+        Wallet.checkPayment({
+          ...rpc(),
+          registry: current().registry,
+          subscription: paid({ paymentToken: zeroAddress, paymentAmount: parseEther("1") })
+        })
       )
-      expect(eth.message).toContain("for enough of ETH: allowance 0, needs 1000000")
+      expect(eth.message).toContain("for enough of ETH: allowance 400000000000000000, needs 1000000000000000000")
     })
 
     it("names a wallet the factory did not make, or no wallet at all", async () => {
       const r = await reason(
-        Wallet.checkPayment({ ...rpc(), walletFactory: current().walletFactory, subscription: paid({ wallet: bob.address }) })
+        Wallet.checkPayment({
+          ...rpc(),
+          walletFactory: current().walletFactory,
+          subscription: paid({ wallet: bob.address })
+        })
       )
       assert.strictEqual(r._tag, "InvalidWallet")
       expect(r.message).toBe(
@@ -218,7 +240,10 @@ describe("Wallet (against Anvil)", () => {
 
     it("needs the Registry (or the factory), and a Registry of the Coordinator signed for", async () => {
       const missing = await reason(Wallet.checkPayment({ ...rpc(), subscription: paid() }))
-      assert.deepStrictEqual([missing._tag, (missing as ChainError.InvalidArgument).field], ["InvalidArgument", "registry"])
+      assert.deepStrictEqual(
+        [missing._tag, (missing as ChainError.InvalidArgument).field],
+        ["InvalidArgument", "registry"]
+      )
       const other = getAddress("0x00000000000000000000000000000000000000c0")
       const mismatch = await reason(
         Wallet.checkPayment({ ...rpc(), registry: current().registry, coordinator: other, subscription: paid() })

@@ -589,7 +589,12 @@ export const deployTestToken = async (params: DeployTestTokenParameters): Promis
   ]).catch(devnetFailure("token deployment failed"))
   for (const [to, amount] of Object.entries(params.mint ?? {})) {
     const hash = await clients.wallet
-      .writeContract({ address: token, abi: artifacts.payments.token.abi, functionName: "mint", args: [to as Address, amount] })
+      .writeContract({
+        address: token,
+        abi: artifacts.payments.token.abi,
+        functionName: "mint",
+        args: [to as Address, amount]
+      })
       .catch(devnetFailure(`cannot mint to ${to}`))
     await clients.public.waitForTransactionReceipt({ hash, pollingInterval: 50 })
   }

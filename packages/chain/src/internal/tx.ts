@@ -171,7 +171,12 @@ export const toChainError = (ctx: RevertContext, cause: unknown): ChainError.Cha
       ...(errorName === undefined ? {} : { errorName }),
       ...(selector === undefined ? {} : { selector }),
       ...(ctx.hash === undefined ? {} : { hash: ctx.hash }),
-      detail: reason ?? (errorName === undefined && selector === undefined ? "no revert reason" : "")
+      detail:
+        reason !== undefined && reason !== "execution reverted"
+          ? reason
+          : errorName === undefined && selector === undefined
+            ? "no revert data: is the address the right contract?"
+            : ""
     })
   )
 }
