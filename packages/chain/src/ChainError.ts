@@ -227,8 +227,8 @@ export class InsufficientFunds extends Schema.TaggedClass<InsufficientFunds>("In
   contract: Schema.String,
   functionName: Schema.String,
   token: Schema.optional(Schema.String),
-  required: Schema.optional(Schema.BigIntFromSelf),
-  available: Schema.optional(Schema.BigIntFromSelf),
+  required: Schema.optional(Schema.BigInt),
+  available: Schema.optional(Schema.BigInt),
   detail: Schema.String
 }) {
   /**
@@ -257,8 +257,8 @@ export class InsufficientAllowance extends Schema.TaggedClass<InsufficientAllowa
     contract: Schema.String,
     spender: Schema.optional(Schema.String),
     token: Schema.optional(Schema.String),
-    required: Schema.optional(Schema.BigIntFromSelf),
-    allowance: Schema.optional(Schema.BigIntFromSelf),
+    required: Schema.optional(Schema.BigInt),
+    allowance: Schema.optional(Schema.BigInt),
     detail: Schema.String
   }
 ) {
@@ -266,14 +266,14 @@ export class InsufficientAllowance extends Schema.TaggedClass<InsufficientAllowa
    * @since 0.2.0
    */
   get message(): string {
-    const who = this.spender === undefined ? "" : ` ${this.spender}`
+    const who = this.spender === undefined ? "the spender" : `spender ${this.spender}`
     const what = this.token === undefined ? "" : ` of ${this.token === ZERO ? "ETH" : `token ${this.token}`}`
     const amounts =
       this.required !== undefined && this.allowance !== undefined
         ? `: allowance ${this.allowance}, needs ${this.required}`
         : ""
     const detail = this.detail === "" ? "" : ` (${this.detail})`
-    return `Insufficient allowance: ${this.contract} has not approved spender${who} for enough${what}${amounts}${detail}`
+    return `Insufficient allowance: ${this.contract} has not approved ${who} for enough${what}${amounts}${detail}`
   }
 }
 
