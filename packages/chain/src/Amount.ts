@@ -174,10 +174,7 @@ export interface ResolveParameters extends Rpc.ClientParameters {
  */
 export const resolveEffect = (params: ResolveParameters): Effect.Effect<bigint, ChainError.ChainError> =>
   Effect.gen(function* () {
-    const token = yield* Effect.try({
-      try: () => (params.token === undefined ? zeroAddress : Validate.addressArg("token", params.token)),
-      catch: Errors.asChainError
-    })
+    const token = yield* Validate.tokenArgEffect(params.token)
     const { amount } = params
     if (token === zeroAddress || !needsDecimals(amount)) {
       return yield* Effect.try({ try: () => parse(amount), catch: Errors.asChainError })

@@ -9,7 +9,6 @@ import type { Address } from "viem"
 import { readContract } from "viem/actions"
 import type * as ChainError from "./ChainError.js"
 import type * as Coordinator from "./Coordinator.js"
-import * as Errors from "./internal/errors.js"
 import * as Rpc from "./internal/rpc.js"
 import * as Run from "./internal/run.js"
 import * as Tx from "./internal/tx.js"
@@ -71,10 +70,7 @@ export interface Contracts {
  */
 export const readEffect = (params: ReadParameters): Effect.Effect<Contracts, ChainError.ChainError> =>
   Effect.gen(function* () {
-    const address = yield* Effect.try({
-      try: () => Validate.addressArg("registry", params.registry),
-      catch: Errors.asChainError
-    })
+    const address = yield* Validate.addressArgEffect("registry", params.registry)
     const client = yield* Rpc.resolveClient(params)
     const get = (functionName: (typeof abi)[number]["name"]) =>
       Tx.read(functionName, () => readContract(client, { address, abi, functionName }))

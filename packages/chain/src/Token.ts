@@ -10,7 +10,6 @@ import { readContract } from "viem/actions"
 import * as Amount from "./Amount.js"
 import type * as ChainError from "./ChainError.js"
 import type * as Coordinator from "./Coordinator.js"
-import * as Errors from "./internal/errors.js"
 import * as Rpc from "./internal/rpc.js"
 import * as Run from "./internal/run.js"
 import * as Tx from "./internal/tx.js"
@@ -80,7 +79,7 @@ export interface TokenParameters extends Coordinator.ClientParameters {
 }
 
 const tokenAddress = (params: TokenParameters): Effect.Effect<Address, ChainError.ChainError> =>
-  Effect.try({ try: () => Validate.addressArg("token", params.token), catch: Errors.asChainError })
+  Validate.addressArgEffect("token", params.token)
 
 const readToken = <const F extends "name" | "symbol" | "decimals">(params: TokenParameters, functionName: F) =>
   Effect.gen(function* () {
@@ -109,10 +108,7 @@ export interface BalanceOfParameters extends TokenParameters {
 export const balanceOfEffect = (params: BalanceOfParameters): Effect.Effect<bigint, ChainError.ChainError> =>
   Effect.gen(function* () {
     const address = yield* tokenAddress(params)
-    const account = yield* Effect.try({
-      try: () => Validate.addressArg("account", params.account),
-      catch: Errors.asChainError
-    })
+    const account = yield* Validate.addressArgEffect("account", params.account)
     const client = yield* Rpc.resolveClient(params)
     return yield* Tx.read("balanceOf", () =>
       readContract(client, { address, abi, functionName: "balanceOf", args: [account] })
@@ -225,7 +221,7 @@ export type TransferReturnType = Wallet.TransactionReturnType<TransferEvent>
 export const transferEffect = (params: TransferParameters): Effect.Effect<TransferReturnType, ChainError.ChainError> =>
   Effect.gen(function* () {
     const token = yield* tokenAddress(params)
-    const to = yield* Effect.try({ try: () => Validate.addressArg("to", params.to), catch: Errors.asChainError })
+    const to = yield* Validate.addressArgEffect("to", params.to)
     const resolved = yield* Tx.resolve(params)
     const amount = yield* Amount.resolveEffect({ publicClient: resolved.read, token, amount: params.amount })
     const written = yield* Tx.write(resolved, params, {

@@ -28,6 +28,12 @@ import * as WalletFactory from "./WalletFactory.js"
 
 const noInputs = [] as const
 
+const spenderTokenAmount = [
+  { name: "spender", type: "address" },
+  { name: "token", type: "address" },
+  { name: "amount", type: "uint256" }
+] as const
+
 /**
  * The `Wallet` ABI (network.md): `owner`, `allowance`, `approve`, `withdraw`, solady `Ownable`'s
  * `transferOwnership`, the Coordinator-only `cLock` / `cUnlock` / `cTransfer`, their events, and the custom errors
@@ -58,11 +64,7 @@ export const abi = [
     type: "function",
     name: "approve",
     stateMutability: "nonpayable",
-    inputs: [
-      { name: "spender", type: "address" },
-      { name: "token", type: "address" },
-      { name: "amount", type: "uint256" }
-    ],
+    inputs: spenderTokenAmount,
     outputs: []
   },
   {
@@ -86,22 +88,14 @@ export const abi = [
     type: "function",
     name: "cLock",
     stateMutability: "nonpayable",
-    inputs: [
-      { name: "spender", type: "address" },
-      { name: "token", type: "address" },
-      { name: "amount", type: "uint256" }
-    ],
+    inputs: spenderTokenAmount,
     outputs: []
   },
   {
     type: "function",
     name: "cUnlock",
     stateMutability: "nonpayable",
-    inputs: [
-      { name: "spender", type: "address" },
-      { name: "token", type: "address" },
-      { name: "amount", type: "uint256" }
-    ],
+    inputs: spenderTokenAmount,
     outputs: []
   },
   {
@@ -183,11 +177,8 @@ export interface WalletParameters extends Coordinator.ClientParameters {
   readonly wallet: string
 }
 
-const arg = (field: string, value: unknown): Effect.Effect<Address, ChainError.ChainError> =>
-  Effect.try({ try: () => Validate.addressArg(field, value), catch: Errors.asChainError })
-
-const tokenArg = (token: string | undefined): Effect.Effect<Address, ChainError.ChainError> =>
-  token === undefined ? Effect.succeed(zeroAddress) : arg("token", token)
+const arg = Validate.addressArgEffect
+const tokenArg = Validate.tokenArgEffect
 
 const readOwner = (client: Rpc.ClientParameters["publicClient"] & object, wallet: Address) =>
   Tx.read("owner", () => readContract(client, { address: wallet, abi, functionName: "owner" }))

@@ -9,7 +9,6 @@ import { type Address, isAddressEqual } from "viem"
 import { readContract } from "viem/actions"
 import * as ChainError from "./ChainError.js"
 import type * as Coordinator from "./Coordinator.js"
-import * as Errors from "./internal/errors.js"
 import * as Rpc from "./internal/rpc.js"
 import * as Run from "./internal/run.js"
 import * as Tx from "./internal/tx.js"
@@ -50,8 +49,7 @@ export const abi = [
   }
 ] as const
 
-const arg = (field: string, value: unknown): Effect.Effect<Address, ChainError.ChainError> =>
-  Effect.try({ try: () => Validate.addressArg(field, value), catch: Errors.asChainError })
+const arg = Validate.addressArgEffect
 
 /**
  * Parameters of {@link createWallet}.

@@ -68,7 +68,12 @@ describe("ChainError", () => {
       new ChainError.NotCoordinator({ contract: wallet, functionName: "cLock", sender: owner }),
       new ChainError.InvalidWallet({ wallet, factory: owner, detail: "" }),
       new ChainError.InvalidWallet({ wallet, detail: "createSubscription reverted InvalidWallet()" }),
-      new ChainError.TransactionReverted({ contract: wallet, functionName: "approve", errorName: "Paused", detail: "" }),
+      new ChainError.TransactionReverted({
+        contract: wallet,
+        functionName: "approve",
+        errorName: "Paused",
+        detail: ""
+      }),
       new ChainError.TransactionReverted({
         contract: wallet,
         functionName: "approve",
