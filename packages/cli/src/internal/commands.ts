@@ -13,6 +13,7 @@ import * as Output from "./output.js"
 import { withProgress } from "./progress.js"
 import * as Sub from "./sub.js"
 import { VERSION } from "./version.js"
+import * as Wallet from "./wallet.js"
 
 /** The program name, as users type it. @internal */
 export const NAME = "infernet-client"
@@ -509,7 +510,19 @@ const sub = Command.make(
 
 // --- the tree --------------------------------------------------------------------------------------------------------
 
-const subcommands = [health, info, resources, job, batch, results, stream, ids, status, sub] as const
+const subcommands = [
+  health,
+  info,
+  resources,
+  job,
+  batch,
+  results,
+  stream,
+  ids,
+  status,
+  sub,
+  ...Wallet.commands
+] as const
 
 /** The names of the commands. @internal */
 export const SUBCOMMANDS: ReadonlyArray<string> = [
@@ -522,7 +535,8 @@ export const SUBCOMMANDS: ReadonlyArray<string> = [
   "stream",
   "ids",
   "status",
-  "sub"
+  "sub",
+  ...Wallet.NAMES
 ]
 
 /** @internal */

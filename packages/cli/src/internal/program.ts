@@ -8,6 +8,7 @@ import { command, NAME, SUBCOMMANDS, type Env } from "./commands.js"
 import { Io } from "./Io.js"
 import * as Render from "./render.js"
 import { VERSION } from "./version.js"
+import { expandShortFlags } from "./wallet.js"
 
 /** Whether `--verbose` appears among the options (before a `--`). @internal */
 export const isVerbose = (args: ReadonlyArray<string>): boolean => {
@@ -76,7 +77,7 @@ export const program = (
       yield* io.stdout.write(`${fixBashCompletions(lines.join("\n"), NAME)}\n`)
       return CliError.ExitCode.Success
     }
-    const exit = yield* cli(["node", NAME, ...args]).pipe(Effect.withConsole(console), Effect.exit)
+    const exit = yield* cli(["node", NAME, ...expandShortFlags(args)]).pipe(Effect.withConsole(console), Effect.exit)
     if (Exit.isSuccess(exit)) return CliError.ExitCode.Success
     const options = { color: io.color, verbose: isVerbose(args) }
     const failure = Cause.failureOption(exit.cause)
