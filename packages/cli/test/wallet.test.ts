@@ -3,6 +3,7 @@
 import { afterAll, assert, beforeAll, describe, it } from "@effect/vitest"
 import { Wallet } from "@infernet/chain"
 import { type Anvil, deployTestCoordinator, deployTestToken, startAnvil } from "@infernet/chain/devnet"
+import { MockConfig, type RunningMockNode, startMockNode } from "@infernet/node-mock"
 import { Json } from "@infernet/types"
 import { mkdtempSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
@@ -21,6 +22,9 @@ let owner: string
 let strangerKey: string
 let stranger: string
 let wallet: string
+let registry: string
+let coordinator: string
+let node: RunningMockNode
 
 beforeAll(async () => {
   anvil = await startAnvil()
@@ -28,12 +32,28 @@ beforeAll(async () => {
   ;({ address: stranger, privateKey: strangerKey } = anvil.accounts[3]!)
   const deployed = await deployTestCoordinator({ rpcUrl: anvil.rpcUrl, generation: "v1", signer: anvil.accounts[1]! })
   factory = deployed.walletFactory!
+  registry = deployed.registry!
+  coordinator = deployed.coordinator
   consumer = deployed.owner
+  node = await startMockNode({
+    config: {
+      ...MockConfig.defaultConfig,
+      chain: { ...MockConfig.defaultConfig.chain, enabled: true, coordinator_address: coordinator },
+      mock: {
+        ...MockConfig.defaultConfig.mock,
+        chain_id: anvil.chainId,
+        delegate_signers: { [consumer]: anvil.accounts[1]!.address }
+      }
+    }
+  })
+  writeFileSync(join(dir, "signer.txt"), anvil.accounts[1]!.privateKey)
+  writeFileSync(join(dir, "input.json"), "{}")
   usdc = await deployTestToken({ rpcUrl: anvil.rpcUrl, symbol: "USDC", decimals: 6, mint: { [owner]: 10_000_000n } })
   writeFileSync(join(dir, "key.txt"), `${ownerKey.slice(2)}\n`)
 }, 60_000)
 
 afterAll(async () => {
+  await node?.close()
   await anvil?.close()
 })
 
@@ -139,6 +159,73 @@ describe("payment commands (Anvil)", () => {
         assert.notInclude(output.toLowerCase(), strangerKey.slice(2).toLowerCase())
       }
     }
+  })
+
+  it("sub with payment fields: checked against the Registry before signing, and says what is missing", async () => {
+    const params = (paymentAmount: number) => {
+      writeFileSync(
+        join(dir, "paid.json"),
+        JSON.stringify({
+          owner: consumer,
+          active_at: 0,
+          period: 0,
+          frequency: 1,
+          redundancy: 1,
+          containers: ["hello-world"],
+          payment_amount: paymentAmount,
+          wallet
+        })
+      )
+      return "paid.json"
+    }
+    const expiry = () => String(Math.floor(Date.now() / 1000) + 3600)
+    const sub = (file: string, extra: ReadonlyArray<string> = []) =>
+      run(
+        [
+          "sub",
+          "--expiry",
+          expiry(),
+          "--address",
+          coordinator,
+          "--key",
+          "signer.txt",
+          "--params",
+          file,
+          "-i",
+          "input.json",
+          ...extra
+        ],
+        { SERVER_URL: node.url }
+      )
+    // approved for 100 gwei of ETH above: more is missing, and nothing is sent
+    const before = (await node.subscriptions()).length
+    const missing = await sub(params(200_000_000_000), ["--registry", registry])
+    assert.strictEqual(missing.code, 6)
+    assert.strictEqual(
+      missing.stderr,
+      `error: Insufficient allowance: ${wallet} has not approved spender ${consumer} for enough of ETH: allowance ` +
+        "100000000000, needs 200000000000 (approve the owner for at least 200000000000 with Wallet.approve)\n"
+    )
+    const noRegistry = await sub(params(100_000_000_000))
+    assert.strictEqual(noRegistry.code, 2)
+    assert.include(noRegistry.stderr, "pass --registry ADDRESS (the Coordinator's Registry) or set REGISTRY_ADDRESS")
+    assert.strictEqual((await node.subscriptions()).length, before)
+    // within the allowance: signed and sent, the node verifies the signature
+    const ok = await runCli(
+      ["sub", "--expiry", expiry(), "--key", "signer.txt", "--params", params(100_000_000_000), "-i", "input.json"],
+      {
+        cwd: dir,
+        env: { SERVER_URL: node.url, RPC_URL: anvil.rpcUrl, ADDRESS: coordinator, REGISTRY_ADDRESS: registry }
+      }
+    )
+    assert.strictEqual(ok.code, 0, ok.stderr)
+    assert.strictEqual(ok.stdout, "Success: Subscription created.\n")
+    const recorded = await node.subscriptions()
+    assert.strictEqual(recorded.length, before + 1)
+    assert.strictEqual(recorded.at(-1)?.signature.status, "verified")
+    // --skip-payment-check signs without the Registry
+    const skipped = await sub(params(200_000_000_000), ["--skip-payment-check", "--skip-simulation"])
+    assert.strictEqual(skipped.code, 0, skipped.stderr)
   })
 
   it("usage errors: missing key, factory or RPC URL, a bad amount; one line, exit code 2 or 6", async () => {

@@ -451,6 +451,17 @@ const sub = Command.make(
           "Coordinator would reject (expired, wrong signer) or ignore (nonce already used) is not sent."
       )
     ),
+    registry: Options.text("registry").pipe(
+      Options.withPseudoName("ADDRESS"),
+      Options.withDescription(
+        "The Coordinator's Registry: a paid v1 subscription's wallet and allowance are checked before signing. " +
+          "Env: REGISTRY_ADDRESS."
+      ),
+      Options.optional
+    ),
+    skipPaymentCheck: Options.boolean("skip-payment-check").pipe(
+      Options.withDescription("Sign a paid v1 subscription without checking its wallet and allowance.")
+    ),
     generation: Options.choice("generation", ["v0", "v1"]).pipe(
       Options.withDescription(
         "The Coordinator generation: v0 (infernet-sdk 0.1, the reference's) or v1 (infernet-sdk 1.x). " +
@@ -474,7 +485,8 @@ const sub = Command.make(
           expiry: prepared.expiry,
           nonce: prepared.nonce,
           data,
-          simulate: !flags.skipSimulation
+          simulate: !flags.skipSimulation,
+          ...(yield* Wallet.paymentCheck(flags.registry, flags.skipPaymentCheck, prepared.subscription))
         }).pipe(
           Effect.provideService(NodeClient.NodeClient, client),
           Effect.catchIf(NodeClientError.isNodeClientError, (error) => Effect.fail(Sub.withHint(error, globals.url)))

@@ -434,3 +434,28 @@ export const commands = [createWallet, approve, fund, withdraw, balance] as cons
 
 /** Their names. @internal */
 export const NAMES: ReadonlyArray<string> = ["create-wallet", "approve", "fund", "withdraw", "balance"]
+
+/**
+ * `sub`'s payment-check options: `--registry` (else `REGISTRY_ADDRESS`) and `--skip-payment-check`. A paid v1
+ * subscription without either is a usage error (the check needs the Registry).
+ *
+ * @internal
+ */
+export const paymentCheck = (
+  registry: Option.Option<string>,
+  skip: boolean,
+  subscription: { readonly version: string; readonly paymentAmount?: bigint }
+): Effect.Effect<{ readonly registry?: string; readonly checkPayment: boolean }, CliError.CliError> =>
+  Effect.flatMap(env("REGISTRY_ADDRESS"), (fromEnv) => {
+    const value = Option.orElse(registry, () => fromEnv)
+    const paid = subscription.version === "v1" && (subscription.paymentAmount ?? 0n) > 0n
+    if (paid && !skip && Option.isNone(value)) {
+      return Effect.fail(
+        Errors.usage(
+          "a paid v1 subscription's wallet and allowance are checked before signing: pass --registry ADDRESS " +
+            "(the Coordinator's Registry) or set REGISTRY_ADDRESS, or pass --skip-payment-check"
+        )
+      )
+    }
+    return Effect.succeed({ ...(Option.isSome(value) ? { registry: value.value } : {}), checkPayment: !skip })
+  })
