@@ -323,6 +323,36 @@ const withOwner = <A>(
   )
 
 /**
+ * An owner-only write (`approve`, `withdraw`): the wallet, token and amount read, then simulated and sent as the
+ * sender; a `NotOwner` failure names the owner.
+ */
+const ownerWrite = (
+  params: WalletParameters & WriteParameters & { readonly token?: string | undefined; readonly amount: Amount.Input },
+  functionName: "approve" | "withdraw",
+  args: (token: Address, amount: bigint) => ReadonlyArray<unknown>
+) =>
+  Effect.gen(function* () {
+    const wallet = yield* arg("wallet", params.wallet)
+    const token = yield* tokenArg(params.token)
+    const resolved = yield* Tx.resolve(params)
+    const amount = yield* Amount.resolveEffect({ publicClient: resolved.read, token, amount: params.amount })
+    const call = args(token, amount)
+    const spender = functionName === "approve" ? { spender: call[0] as Address } : {}
+    const written = yield* withOwner(
+      Tx.write(resolved, params, {
+        address: wallet,
+        abi,
+        functionName,
+        args: call,
+        context: { token, amount, ...spender }
+      }),
+      resolved,
+      wallet
+    )
+    return { written, wallet, token, amount }
+  })
+
+/**
  * Parameters of {@link approve}.
  *
  * @since 0.2.0
@@ -359,22 +389,12 @@ export const approveEffect = (
   params: ApproveParameters
 ): Effect.Effect<TransactionReturnType<ApprovalEvent>, ChainError.ChainError> =>
   Effect.gen(function* () {
-    const wallet = yield* arg("wallet", params.wallet)
     const spender = yield* arg("spender", params.spender)
-    const token = yield* tokenArg(params.token)
-    const resolved = yield* Tx.resolve(params)
-    const amount = yield* Amount.resolveEffect({ publicClient: resolved.read, token, amount: params.amount })
-    const written = yield* withOwner(
-      Tx.write(resolved, params, {
-        address: wallet,
-        abi,
-        functionName: "approve",
-        args: [spender, token, amount],
-        context: { token, spender, amount }
-      }),
-      resolved,
-      wallet
-    )
+    const { written, wallet, token, amount } = yield* ownerWrite(params, "approve", (token, amount) => [
+      spender,
+      token,
+      amount
+    ])
     const event = Tx.eventOf(abi, written.receipt, wallet, "Approval") as ApprovalEvent | undefined
     return { hash: written.hash, blockNumber: written.receipt.blockNumber, event: event ?? { spender, token, amount } }
   })
@@ -437,26 +457,15 @@ export const withdrawEffect = (
   params: WithdrawParameters
 ): Effect.Effect<TransactionReturnType<WithdrawalEvent>, ChainError.ChainError> =>
   Effect.gen(function* () {
-    const wallet = yield* arg("wallet", params.wallet)
-    const token = yield* tokenArg(params.token)
-    const resolved = yield* Tx.resolve(params)
-    const amount = yield* Amount.resolveEffect({ publicClient: resolved.read, token, amount: params.amount })
-    const written = yield* withOwner(
-      Tx.write(resolved, params, {
-        address: wallet,
-        abi,
-        functionName: "withdraw",
-        args: [token, amount],
-        context: { token, amount }
-      }),
-      resolved,
-      wallet
-    ).pipe(
+    const { written, wallet, token, amount } = yield* ownerWrite(params, "withdraw", (token, amount) => [
+      token,
+      amount
+    ]).pipe(
       // Say how much could leave: the balance, which includes any escrow (the locked part is not readable).
       Effect.catchIf(
         (error) => error.reason._tag === "InsufficientFunds",
         (error) =>
-          balanceEffect({ publicClient: resolved.read, wallet, token }).pipe(
+          balanceEffect({ ...params, wallet: params.wallet, token: params.token }).pipe(
             Effect.map(
               (available) =>
                 new ChainError.ChainError({
