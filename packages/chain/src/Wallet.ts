@@ -678,7 +678,7 @@ export const checkPaymentEffect = (
             token: sub.paymentToken,
             required: sub.paymentAmount,
             allowance: allowed,
-            detail: `approve the owner for at least ${sub.paymentAmount} with Wallet.approve`
+            detail: `the wallet's owner must approve at least ${sub.paymentAmount}: Wallet.approve or infernet-client approve`
           })
         })
       )

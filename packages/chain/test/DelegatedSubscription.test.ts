@@ -600,7 +600,7 @@ describe("prepareDelegatedSubscription (against Anvil)", () => {
     assert.strictEqual(
       missing.message,
       `Insufficient allowance: ${wallet} has not approved spender ${owner} for enough of ETH: allowance 0, ` +
-        "needs 1000000000000000 (approve the owner for at least 1000000000000000 with Wallet.approve)"
+        "needs 1000000000000000 (the wallet's owner must approve at least 1000000000000000: Wallet.approve or infernet-client approve)"
     )
     // approved: signed, and the Coordinator accepts the paid subscription
     await Wallet.approve({ rpcUrl, account: walletOwner, wallet, spender: owner, amount: "0.001 ether" })

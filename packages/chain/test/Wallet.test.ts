@@ -207,7 +207,7 @@ describe("Wallet (against Anvil)", () => {
       assert.strictEqual(r._tag, "InsufficientAllowance")
       expect(r.message).toBe(
         `Insufficient allowance: ${wallet} has not approved spender ${spender()} for enough of token ` +
-          `${current().usdc}: allowance 1000000, needs 2500000 (approve the owner for at least 2500000 with Wallet.approve)`
+          `${current().usdc}: allowance 1000000, needs 2500000 (the wallet's owner must approve at least 2500000: Wallet.approve or infernet-client approve)`
       )
       const eth = await reason(
         Wallet.checkPayment({

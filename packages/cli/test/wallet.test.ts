@@ -204,7 +204,7 @@ describe("payment commands (Anvil)", () => {
     assert.strictEqual(
       missing.stderr,
       `error: Insufficient allowance: ${wallet} has not approved spender ${consumer} for enough of ETH: allowance ` +
-        "100000000000, needs 200000000000 (approve the owner for at least 200000000000 with Wallet.approve)\n"
+        "100000000000, needs 200000000000 (the wallet's owner must approve at least 200000000000: Wallet.approve or infernet-client approve)\n"
     )
     const noRegistry = await sub(params(100_000_000_000))
     assert.strictEqual(noRegistry.code, 2)
