@@ -165,7 +165,7 @@ const readAccount = (
     // Checked by @infernet/chain, whose messages describe the key's shape, never its value.
     yield* chain(lib.Signer.fromPrivateKey(key))
     const hex = Redacted.value(key).trim()
-    const { privateKeyToAccount } = yield* Effect.promise(() => import("viem/accounts"))
+    const { privateKeyToAccount } = yield* Effect.promise(() => import("./account.js"))
     return privateKeyToAccount((hex.startsWith("0x") ? hex : `0x${hex}`) as `0x${string}`)
   })
 
