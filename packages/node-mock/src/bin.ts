@@ -21,11 +21,14 @@ Options:
   -c, --config <file>  configuration file, in the node's config.json shape plus mock-only keys
                        (default: containers for the Python client's usage page)
       --seed <n>       seed for latency ranges and failure rates (overrides mock.seed)
+      --control-open   answer the /__mock/ control API to every client, not only loopback ones
+                       (overrides mock.control_open; anyone who can reach the port can then reset the node)
   -h, --help           show this help
   -v, --version        show the version
 
-Control API (mock only): GET /__mock/requests, GET /__mock/subscriptions, GET /__mock/jobs,
-GET /__mock/containers, PUT /__mock/containers/<id>, POST /__mock/reset
+Control API (mock only, loopback clients unless --control-open): GET /__mock/requests,
+GET /__mock/subscriptions, GET /__mock/jobs, GET /__mock/containers, PUT /__mock/containers/<id>,
+POST /__mock/reset
 `
 
 const usageError = (message: string): never => {
@@ -42,6 +45,7 @@ const parse = () => {
         host: { type: "string" },
         config: { type: "string", short: "c" },
         seed: { type: "string" },
+        "control-open": { type: "boolean" },
         help: { type: "boolean", short: "h" },
         version: { type: "boolean", short: "v" }
       },
@@ -84,7 +88,7 @@ const banner = (node: MockNodeModule.MockNodeService): string => {
     rows.length === 0 ? "  (no containers configured)" : line(["CONTAINER", "BEHAVIOUR", "EXTERNAL", "DESCRIPTION"]),
     ...rows.map(line),
     "",
-    `Control API: ${node.url}/__mock/requests   Press Ctrl-C to stop.`,
+    `Control API: ${node.url}/__mock/requests (${config.mock.control_open ? "open to every client" : "loopback clients only"})   Press Ctrl-C to stop.`,
     ""
   ].join("\n")
 }
@@ -108,7 +112,8 @@ if (args.help === true) {
       port,
       host: args.host ?? "127.0.0.1",
       ...(args.config === undefined ? {} : { config: args.config }),
-      ...(seed === undefined ? {} : { seed })
+      ...(seed === undefined ? {} : { seed }),
+      ...(args["control-open"] === true ? { controlOpen: true } : {})
     })
     yield* Effect.sync(() => process.stdout.write(banner(node)))
     return yield* Effect.never.pipe(

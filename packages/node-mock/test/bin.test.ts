@@ -3,7 +3,7 @@
 import { type ChildProcess, spawn } from "node:child_process"
 import { copyFile, mkdir, mkdtemp, writeFile } from "node:fs/promises"
 import { createServer } from "node:net"
-import { tmpdir } from "node:os"
+import { networkInterfaces, tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { assert, beforeAll, describe, it } from "@effect/vitest"
@@ -98,6 +98,25 @@ describe("infernet-node-mock", () => {
     )
     run.child.kill("SIGTERM")
     assert.strictEqual(await run.exit, 0)
+  })
+
+  it("answers the control API to loopback clients only, unless --control-open", async () => {
+    const external = Object.values(networkInterfaces())
+      .flatMap((list) => list ?? [])
+      .find((entry) => entry.family === "IPv4" && !entry.internal)?.address
+    for (const open of [false, true]) {
+      const run = start(["--port", "0", "--host", "0.0.0.0", ...(open ? ["--control-open"] : [])])
+      const [, port] = await waitFor(run.stdout, /listening on http:\/\/127\.0\.0\.1:(\d+)/)
+      await waitFor(run.stdout, /Ctrl-C/)
+      assert.include(run.stdout(), open ? "(open to every client)" : "(loopback clients only)")
+      assert.strictEqual((await get(`http://127.0.0.1:${port}`, "/__mock/jobs")).status, 200)
+      if (external !== undefined) {
+        const foreign = await get(`http://${external}:${port}`, "/__mock/jobs", { localAddress: external })
+        assert.strictEqual(foreign.status, open ? 200 : 403)
+      }
+      run.child.kill("SIGTERM")
+      assert.strictEqual(await run.exit, 0)
+    }
   })
 
   it("fails on a bad config with one line on stderr and exit code 1, no stack trace", async () => {
