@@ -15,7 +15,7 @@ const require = createRequire(import.meta.url)
 const root = join(dirname(fileURLToPath(import.meta.url)), "..")
 
 /** The Solidity sources, relative to contracts/. */
-export const sources = ["TestCoordinatorV0.sol", "TestCoordinatorV1.sol"]
+export const sources = ["TestCoordinatorV0.sol", "TestCoordinatorV1.sol", "TestPayments.sol"]
 
 /** The compiler settings; changing them changes the committed bytecode. */
 export const settings = {

@@ -171,7 +171,9 @@ export class SimulationReverted extends Schema.TaggedClass<SimulationReverted>("
           ? ": the recovered signer is not the owner contract's delegated signer (wrong key, owner or nonce, or a changed field)"
           : this.errorName === "InvalidSignature"
             ? ": v must be 27 or 28 and the signature must recover"
-            : ""
+            : this.errorName === "InvalidWallet"
+              ? ": the subscription pays from a wallet the Registry's WalletFactory did not make"
+              : ""
     const detail = this.detail === "" ? "" : ` (${this.detail})`
     return `createSubscriptionDelegatee would revert with ${what} on ${this.coordinator}${hint}${detail}`
   }
@@ -195,6 +197,209 @@ export class DevnetError extends Schema.TaggedClass<DevnetError>("DevnetError")(
 }
 
 /**
+ * An argument of a wallet, token or registry function is unusable: an address that is not one, or an amount
+ * (`100`, `"1 ether"`, `"100 gwei"`, `"1.5"`) that cannot be read or does not fit the token's decimals.
+ *
+ * @since 0.2.0
+ * @category errors
+ */
+export class InvalidArgument extends Schema.TaggedClass<InvalidArgument>("InvalidArgument")("InvalidArgument", {
+  field: Schema.String,
+  detail: Schema.String
+}) {
+  /**
+   * @since 0.2.0
+   */
+  get message(): string {
+    return `Invalid ${this.field}: ${this.detail}`
+  }
+}
+
+/**
+ * Not enough funds: a `Wallet.withdraw` (or escrow lock) asked for more than the wallet's unlocked balance
+ * (`InsufficientFunds()`, `0x356680b7`), a token transfer for more than the sender holds, or the sender cannot pay
+ * an ETH transfer and its gas. `available` is the balance read when known.
+ *
+ * @since 0.2.0
+ * @category errors
+ */
+export class InsufficientFunds extends Schema.TaggedClass<InsufficientFunds>("InsufficientFunds")("InsufficientFunds", {
+  contract: Schema.String,
+  functionName: Schema.String,
+  token: Schema.optional(Schema.String),
+  required: Schema.optional(Schema.BigInt),
+  available: Schema.optional(Schema.BigInt),
+  detail: Schema.String
+}) {
+  /**
+   * @since 0.2.0
+   */
+  get message(): string {
+    const amounts =
+      this.required !== undefined && this.available !== undefined
+        ? `: asked for ${this.required}, ${this.available} available`
+        : ""
+    const detail = this.detail === "" ? "" : ` (${this.detail})`
+    return `Insufficient funds for ${this.functionName} on ${this.contract}${amounts}${detail}`
+  }
+}
+
+/**
+ * A wallet has not approved a spender (the subscription owner, a consumer contract) for enough of a token: found by
+ * the payment check before signing, or reverted by a wallet / token (`InsufficientAllowance()`, `0x13be252b`).
+ *
+ * @since 0.2.0
+ * @category errors
+ */
+export class InsufficientAllowance extends Schema.TaggedClass<InsufficientAllowance>("InsufficientAllowance")(
+  "InsufficientAllowance",
+  {
+    contract: Schema.String,
+    spender: Schema.optional(Schema.String),
+    token: Schema.optional(Schema.String),
+    required: Schema.optional(Schema.BigInt),
+    allowance: Schema.optional(Schema.BigInt),
+    detail: Schema.String
+  }
+) {
+  /**
+   * @since 0.2.0
+   */
+  get message(): string {
+    const who = this.spender === undefined ? "the spender" : `spender ${this.spender}`
+    const what = this.token === undefined ? "" : ` of ${this.token === ZERO ? "ETH" : `token ${this.token}`}`
+    const amounts =
+      this.required !== undefined && this.allowance !== undefined
+        ? `: allowance ${this.allowance}, needs ${this.required}`
+        : ""
+    const detail = this.detail === "" ? "" : ` (${this.detail})`
+    return `Insufficient allowance: ${this.contract} has not approved ${who} for enough${what}${amounts}${detail}`
+  }
+}
+
+/**
+ * The sender is not the wallet's owner: solady `Ownable` reverted `Unauthorized()` (`0x82b42900`).
+ *
+ * @since 0.2.0
+ * @category errors
+ */
+export class NotOwner extends Schema.TaggedClass<NotOwner>("NotOwner")("NotOwner", {
+  contract: Schema.String,
+  functionName: Schema.String,
+  sender: Schema.String,
+  owner: Schema.optional(Schema.String)
+}) {
+  /**
+   * @since 0.2.0
+   */
+  get message(): string {
+    const owner = this.owner === undefined ? "its owner" : `its owner ${this.owner}`
+    return `Only ${owner} can call ${this.functionName} on ${this.contract}; the sender is ${this.sender}`
+  }
+}
+
+/**
+ * A Coordinator-only wallet function (`cLock`, `cUnlock`, `cTransfer`) was called by another address
+ * (`NotCoordinator()`, `0x9ec853e6`).
+ *
+ * @since 0.2.0
+ * @category errors
+ */
+export class NotCoordinator extends Schema.TaggedClass<NotCoordinator>("NotCoordinator")("NotCoordinator", {
+  contract: Schema.String,
+  functionName: Schema.String,
+  sender: Schema.String
+}) {
+  /**
+   * @since 0.2.0
+   */
+  get message(): string {
+    return `Only the Coordinator can call ${this.functionName} on ${this.contract}; the sender is ${this.sender}`
+  }
+}
+
+/**
+ * An address is not a wallet of the WalletFactory (the payment check before signing, or a Coordinator's
+ * `InvalidWallet()`, `0x23455ba1`). Create one with `WalletFactory.createWallet`.
+ *
+ * @since 0.2.0
+ * @category errors
+ */
+export class InvalidWallet extends Schema.TaggedClass<InvalidWallet>("InvalidWallet")("InvalidWallet", {
+  wallet: Schema.String,
+  factory: Schema.optional(Schema.String),
+  detail: Schema.String
+}) {
+  /**
+   * @since 0.2.0
+   */
+  get message(): string {
+    const factory = this.factory === undefined ? "the WalletFactory" : `the WalletFactory ${this.factory}`
+    const detail = this.detail === "" ? "" : ` (${this.detail})`
+    return `Invalid wallet: ${this.wallet} was not created by ${factory}${detail}`
+  }
+}
+
+/**
+ * A transaction would revert (its simulation failed) or did revert, with an error this package has no reason for.
+ * `errorName` is the decoded custom error when the ABI knows it, else `selector` is its first four bytes.
+ *
+ * @since 0.2.0
+ * @category errors
+ */
+export class TransactionReverted extends Schema.TaggedClass<TransactionReverted>("TransactionReverted")(
+  "TransactionReverted",
+  {
+    contract: Schema.String,
+    functionName: Schema.String,
+    errorName: Schema.optional(Schema.String),
+    selector: Schema.optional(Schema.String),
+    hash: Schema.optional(Schema.String),
+    detail: Schema.String
+  }
+) {
+  /**
+   * @since 0.2.0
+   */
+  get message(): string {
+    const what =
+      this.errorName !== undefined
+        ? ` with ${this.errorName}()`
+        : this.selector !== undefined
+          ? ` with error ${this.selector}`
+          : ""
+    const tense = this.hash === undefined ? "would revert" : `reverted in ${this.hash}`
+    const detail = this.detail === "" ? "" : ` (${this.detail})`
+    return `${this.functionName} on ${this.contract} ${tense}${what}${detail}`
+  }
+}
+
+/**
+ * A transaction was sent but no receipt arrived within the timeout. It may still be mined: look `hash` up before
+ * sending it again.
+ *
+ * @since 0.2.0
+ * @category errors
+ */
+export class ReceiptTimeout extends Schema.TaggedClass<ReceiptTimeout>("ReceiptTimeout")("ReceiptTimeout", {
+  hash: Schema.String,
+  functionName: Schema.String,
+  timeoutMs: Schema.Number
+}) {
+  /**
+   * @since 0.2.0
+   */
+  get message(): string {
+    return (
+      `No receipt for ${this.functionName} transaction ${this.hash} after ${this.timeoutMs} ms; ` +
+      "it may still be mined, check it before sending again"
+    )
+  }
+}
+
+const ZERO = "0x0000000000000000000000000000000000000000"
+
+/**
  * Every reason a {@link ChainError} can carry.
  *
  * @since 0.1.0
@@ -209,7 +414,15 @@ export const ChainErrorReason = Schema.Union(
   DomainMismatch,
   SigningError,
   SimulationReverted,
-  DevnetError
+  DevnetError,
+  InvalidArgument,
+  InsufficientFunds,
+  InsufficientAllowance,
+  NotOwner,
+  NotCoordinator,
+  InvalidWallet,
+  TransactionReverted,
+  ReceiptTimeout
 )
 
 /**

@@ -117,7 +117,8 @@ export const abiV0 = [
 ] as const
 
 /**
- * The Coordinator ABI (generation 2, infernet-sdk 1.x): as {@link abiV0}, with the v1 `Subscription` tuple.
+ * The Coordinator ABI (generation 2, infernet-sdk 1.x): as {@link abiV0}, with the v1 `Subscription` tuple and the
+ * `InvalidWallet()` error (a paid subscription whose wallet the WalletFactory did not make).
  *
  * @since 0.1.0
  * @category abi
@@ -133,7 +134,8 @@ export const abiV1 = [
       { name: "existed", type: "bool" }
     ]
   },
-  ...sharedAbi
+  ...sharedAbi,
+  { type: "error", name: "InvalidWallet", inputs: [] }
 ] as const
 
 /**

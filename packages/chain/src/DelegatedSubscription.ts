@@ -28,6 +28,7 @@ import * as Run from "./internal/run.js"
 import * as Structs from "./internal/structs.js"
 import * as Validate from "./internal/validate.js"
 import * as Subscription from "./Subscription.js"
+import * as Wallet from "./Wallet.js"
 
 /**
  * The EIP-712 `types` of a delegated subscription, per generation, `as const` so viem type-checks the message.
@@ -741,6 +742,19 @@ export interface PrepareDelegatedSubscriptionParameters extends Coordinator.Clie
   readonly data: JsonObject
   /** Refuse to sign when the Coordinator reports another EIP-712 domain (default `true`). */
   readonly checkDomain?: boolean | undefined
+  /**
+   * The Registry of the Coordinator (the address Ritual publishes per chain). A paid generation-2 subscription
+   * (`paymentAmount > 0`) is checked against its WalletFactory before signing; the Registry must name `coordinator`.
+   */
+  readonly registry?: string | undefined
+  /** The WalletFactory to check a paid subscription's wallet against, instead of reading it from `registry`. */
+  readonly walletFactory?: string | undefined
+  /**
+   * Before signing a paid generation-2 subscription, check that its `wallet` is a wallet of the WalletFactory and
+   * that it lets the `owner` spend at least `paymentAmount` of `paymentToken` (default `true`; needs `registry` or
+   * `walletFactory`). See `Wallet.checkPayment`.
+   */
+  readonly checkPayment?: boolean | undefined
 }
 
 /**
@@ -774,6 +788,16 @@ export const prepareDelegatedSubscriptionEffect = (
     if (params.checkDomain !== false) {
       yield* Coordinator.checkDomainEffect({ ...client, coordinator: params.coordinator, chainId })
     }
+    const sub = params.subscription
+    if (params.checkPayment !== false && sub.version === "v1" && sub.paymentAmount > 0n) {
+      yield* Wallet.checkPaymentEffect({
+        ...client,
+        subscription: sub,
+        registry: params.registry,
+        walletFactory: params.walletFactory,
+        coordinator: params.coordinator
+      })
+    }
     const nonce =
       params.nonce !== undefined
         ? params.nonce
@@ -800,7 +824,9 @@ export const prepareDelegatedSubscriptionEffect = (
 /**
  * One call from a subscription to the signed REST body: reads the chain id (`eth_chainId`) and the default nonce
  * (`maxSubscriberNonce(owner) + 1`, unless `nonce` is given), refuses to sign if the Coordinator's EIP-712 domain is
- * not `InfernetCoordinator` / `1`, signs with `account`, and returns `{subscription, signature, data}`. POST it to a
+ * not `InfernetCoordinator` / `1`, refuses to sign a paid generation-2 subscription whose wallet is not an Infernet
+ * wallet or has not approved the owner for `paymentAmount` (`InvalidWallet`, `InsufficientAllowance`; pass
+ * `registry`, or `checkPayment: false`), signs with `account`, and returns `{subscription, signature, data}`. POST it to a
  * node's `/api/jobs` as {@link stringifyRequestBody} writes it (`@infernet/client` does this for you).
  *
  * @example

@@ -95,7 +95,14 @@ for (const generation of ["v0", "v1"] as const) {
         generation,
         chainId: V.chainId,
         coordinator: vector.coordinator,
-        owner: vector.subscription.owner
+        owner: vector.subscription.owner,
+        // generation 2 also gets its Registry and WalletFactory, deployed after the Coordinator and owner
+        ...(generation === "v1"
+          ? {
+              registry: "0xCf7Ed3AccA5a467e9e704C703E8D87F634fB0Fc9",
+              walletFactory: "0xDc64a140Aa3E981100a9becA4E685f962f0cF6C9"
+            }
+          : {})
       })
     })
 

@@ -17,7 +17,15 @@ import {
 } from "viem"
 import { mnemonicToAccount, privateKeyToAccount } from "viem/accounts"
 import { deployTestCoordinator } from "../src/devnet/index.js"
-import { ChainError, Coordinator, DelegatedSubscription, Subscription } from "../src/index.js"
+import {
+  ChainError,
+  Coordinator,
+  DelegatedSubscription,
+  Registry,
+  Subscription,
+  Wallet,
+  WalletFactory
+} from "../src/index.js"
 import { useAnvil, walletFor } from "./utils/devnet.js"
 import * as V from "./utils/vectors.js"
 
@@ -566,6 +574,83 @@ describe("prepareDelegatedSubscription (against Anvil)", () => {
     )
     const body = await DelegatedSubscription.prepareDelegatedSubscription({ ...input, checkDomain: false })
     assert.strictEqual(body.signature.nonce, 1)
+  })
+
+  it("checks a paid generation 2 subscription before signing: wallet, allowance, and says what is missing", async () => {
+    const { rpcUrl } = anvil.current()
+    const { coordinator, owner, registry } = await deployTestCoordinator({ rpcUrl, generation: "v1", signer: account })
+    const walletOwner = privateKeyToAccount(V.key3)
+    const factory = (await Registry.read({ rpcUrl, registry: registry! })).walletFactory
+    const { wallet } = await WalletFactory.createWallet({ rpcUrl, account: walletOwner, factory })
+    await Wallet.fund({ rpcUrl, account: walletOwner, wallet, amount: "0.1 ether" })
+    const subscription = Subscription.v1({
+      owner,
+      activeAt: 0,
+      period: 0,
+      frequency: 1,
+      redundancy: 1,
+      containers: ["hello-world"],
+      paymentAmount: 10n ** 15n,
+      wallet
+    })
+    const input = { account, rpcUrl, coordinator, registry, subscription, expiry: expiry(), data: {} }
+    // not approved yet: the allowance found and the amount needed
+    const missing = await reason(DelegatedSubscription.prepareDelegatedSubscription(input))
+    assert.strictEqual(missing._tag, "InsufficientAllowance")
+    assert.strictEqual(
+      missing.message,
+      `Insufficient allowance: ${wallet} has not approved spender ${owner} for enough of ETH: allowance 0, ` +
+        "needs 1000000000000000 (the wallet's owner must approve at least 1000000000000000: Wallet.approve or infernet-client approve)"
+    )
+    // approved: signed, and the Coordinator accepts the paid subscription
+    await Wallet.approve({ rpcUrl, account: walletOwner, wallet, spender: owner, amount: "0.001 ether" })
+    const body = await DelegatedSubscription.prepareDelegatedSubscription(input)
+    const signed = DelegatedSubscription.fromRequestBody(body)
+    assert.strictEqual(signed.subscription.version === "v1" && signed.subscription.wallet, wallet)
+    assert.deepStrictEqual(await Coordinator.simulateCreateSubscriptionDelegatee({ rpcUrl, coordinator, ...signed }), {
+      subscriptionId: 1,
+      existed: false
+    })
+    // a wallet the factory did not make: named before signing, and the Coordinator would revert InvalidWallet()
+    const stray: Subscription.SubscriptionV1 = { ...subscription, wallet: V.address2 }
+    const invalid = await reason(DelegatedSubscription.prepareDelegatedSubscription({ ...input, subscription: stray }))
+    assert.strictEqual(invalid._tag, "InvalidWallet")
+    assert.strictEqual((invalid as ChainError.InvalidWallet).factory, factory)
+    const unchecked = await DelegatedSubscription.prepareDelegatedSubscription({
+      ...input,
+      subscription: stray,
+      checkPayment: false
+    })
+    const r = await reason(
+      Coordinator.simulateCreateSubscriptionDelegatee({
+        rpcUrl,
+        coordinator,
+        ...DelegatedSubscription.fromRequestBody(unchecked)
+      })
+    )
+    assert.deepStrictEqual(
+      [r._tag, (r as ChainError.SimulationReverted).errorName, (r as ChainError.SimulationReverted).selector],
+      ["SimulationReverted", "InvalidWallet", "0x23455ba1"]
+    )
+    // no Registry: the check cannot run, and says how to proceed
+    const noRegistry = await reason(
+      DelegatedSubscription.prepareDelegatedSubscription({ ...input, registry: undefined })
+    )
+    assert.deepStrictEqual(
+      [noRegistry._tag, (noRegistry as ChainError.InvalidArgument).field],
+      ["InvalidArgument", "registry"]
+    )
+    assert.include(noRegistry.message, "pass registry (the Registry address Ritual publishes), or walletFactory")
+    // the factory instead of the Registry
+    const viaFactory = await DelegatedSubscription.prepareDelegatedSubscription({
+      ...input,
+      registry: undefined,
+      walletFactory: factory
+    })
+    assert.strictEqual(
+      "payment_amount" in viaFactory.subscription && viaFactory.subscription.payment_amount,
+      10n ** 15n
+    )
   })
 
   it("fails with RpcError when the RPC is unreachable", async () => {

@@ -1,7 +1,21 @@
 import { assert, describe, expect, it } from "@effect/vitest"
-import { type Abi, type AbiFunction, toFunctionSelector, toFunctionSignature } from "viem"
-import { anvilAccounts, artifacts, deployTestCoordinator, resolveAnvilBinary, startAnvil } from "../src/devnet/index.js"
-import { ChainError, Coordinator } from "../src/index.js"
+import {
+  type Abi,
+  type AbiEvent,
+  type AbiFunction,
+  toEventSignature,
+  toFunctionSelector,
+  toFunctionSignature
+} from "viem"
+import {
+  anvilAccounts,
+  artifacts,
+  deployTestCoordinator,
+  deployTestToken,
+  resolveAnvilBinary,
+  startAnvil
+} from "../src/devnet/index.js"
+import { ChainError, Coordinator, Registry, Token, Wallet, WalletFactory } from "../src/index.js"
 import { compile } from "../scripts/compile-contracts.mjs"
 
 const reason = async (promise: Promise<unknown>) => {
@@ -30,10 +44,18 @@ describe("artifacts", () => {
       TestCoordinatorV0: artifacts.v0.coordinator,
       TestOwnerV0: artifacts.v0.owner,
       TestCoordinatorV1: artifacts.v1.coordinator,
-      TestOwnerV1: artifacts.v1.owner
+      TestOwnerV1: artifacts.v1.owner,
+      TestRegistry: artifacts.payments.registry,
+      TestWalletFactory: artifacts.payments.walletFactory,
+      TestWallet: artifacts.payments.wallet,
+      TestToken: artifacts.payments.token
     }
     for (const [name, artifact] of Object.entries(committed)) {
-      const file = name.endsWith("V0") ? "TestCoordinatorV0.sol" : "TestCoordinatorV1.sol"
+      const file = name.endsWith("V0")
+        ? "TestCoordinatorV0.sol"
+        : name.endsWith("V1")
+          ? "TestCoordinatorV1.sol"
+          : "TestPayments.sol"
       const fresh = contracts[file]?.[name]
       assert.isDefined(fresh, name)
       assert.strictEqual(artifact.bytecode, fresh!.bytecode, `${name}: run node scripts/compile-contracts.mjs`)
@@ -57,7 +79,11 @@ describe("artifacts", () => {
     expect(
       [Coordinator.abiV0, Coordinator.abiV1].map((abi) =>
         toFunctionSelector(
-          toFunctionSignature(abi.find((f) => f.type === "function" && f.name === "createSubscriptionDelegatee")!)
+          toFunctionSignature(
+            (abi as Abi).find(
+              (f): f is AbiFunction => f.type === "function" && f.name === "createSubscriptionDelegatee"
+            )!
+          )
         )
       )
     ).toMatchInlineSnapshot(`
@@ -75,7 +101,58 @@ describe("artifacts", () => {
     assert.deepStrictEqual(selectors, {
       SignatureExpired: "0x0819bdcd",
       SignerMismatch: "0x10c74b03",
-      InvalidSignature: "0x8baa579f"
+      InvalidSignature: "0x8baa579f",
+      InvalidWallet: "0x23455ba1"
+    })
+  })
+
+  it("the package's payment ABIs match the devnet contracts item by item (functions, events, errors)", () => {
+    const items = (abi: Abi) =>
+      abi
+        .filter((item): item is AbiFunction | AbiEvent | Extract<Abi[number], { type: "error" }> =>
+          ["function", "event", "error"].includes(item.type)
+        )
+        .map((item) => {
+          const params = (ps: ReadonlyArray<{ readonly type: string }>) =>
+            ps.map((p) => `${p.type}${(p as { indexed?: boolean }).indexed ? " indexed" : ""}`).join(",")
+          const tail = item.type === "function" ? ` ${item.stateMutability} returns (${params(item.outputs)})` : ""
+          return `${item.type} ${item.name}(${params(item.inputs)})${tail}`
+        })
+    const pairs = [
+      [Registry.abi, artifacts.payments.registry.abi],
+      [WalletFactory.abi, artifacts.payments.walletFactory.abi],
+      [Wallet.abi, artifacts.payments.wallet.abi],
+      // the package's Token ABI also names OpenZeppelin 5's ERC20InsufficientBalance
+      [Token.abi.filter((item) => item.name !== "ERC20InsufficientBalance"), artifacts.payments.token.abi]
+    ] as const
+    for (const [ours, contract] of pairs) {
+      const theirs = new Set(items(contract as Abi))
+      for (const item of items(ours as Abi)) assert.isTrue(theirs.has(item), item)
+    }
+    // network.md: the events and revert selectors
+    expect(
+      [WalletFactory.abi, Wallet.abi].flatMap((abi) =>
+        (abi as Abi).filter((item): item is AbiEvent => item.type === "event").map((e) => toEventSignature(e))
+      )
+    ).toMatchInlineSnapshot(`
+      [
+        "WalletCreated(address,address,address)",
+        "Approval(address,address,uint256)",
+        "Withdrawl(address,uint256)",
+        "OwnershipTransferred(address,address)",
+      ]
+    `)
+    const selectors = Object.fromEntries(
+      (Wallet.abi as Abi)
+        .filter((item) => item.type === "error")
+        .map((e) => [(e as { name: string }).name, toFunctionSelector(`${(e as { name: string }).name}()`)])
+    )
+    assert.deepStrictEqual(selectors, {
+      InsufficientFunds: "0x356680b7",
+      InsufficientAllowance: "0x13be252b",
+      Unauthorized: "0x82b42900",
+      NotCoordinator: "0x9ec853e6",
+      TransferFailed: "0x90b8ec18"
     })
   })
 })
@@ -134,5 +211,18 @@ describe("deployTestCoordinator", () => {
     assert.strictEqual(generation.message, 'Devnet: generation must be "v0" or "v1", got "v2"')
     const signer = await reason(deployTestCoordinator({ rpcUrl: "http://127.0.0.1:1", generation: "v0", signer: "me" }))
     assert.strictEqual(signer.message, "Devnet: signer must be an address or an account")
+    const inbox = await reason(
+      deployTestCoordinator({ rpcUrl: "http://127.0.0.1:1", generation: "v1", signer: anvilAccounts[1]!, inbox: "x" })
+    )
+    assert.strictEqual(inbox.message, "Devnet: inbox must be an address")
+  })
+})
+
+describe("deployTestToken", () => {
+  it("fails with DevnetError when the RPC is unreachable or the decimals are wrong", async () => {
+    const unreachable = await reason(deployTestToken({ rpcUrl: "http://127.0.0.1:1" }))
+    expect(unreachable.message).toMatch(/^Devnet: cannot reach http:\/\/127\.0\.0\.1:1: /)
+    const decimals = await reason(deployTestToken({ rpcUrl: "http://127.0.0.1:1", decimals: 256 }))
+    assert.strictEqual(decimals.message, "Devnet: decimals must be an integer from 0 to 255, got 256")
   })
 })

@@ -8,12 +8,17 @@ describe("public API", () => {
   it("@infernet/chain exports one namespace per concept", () => {
     expect(names(Chain)).toMatchInlineSnapshot(`
       [
+        "Amount",
         "ChainError",
         "ContainerId",
         "Coordinator",
         "DelegatedSubscription",
+        "Registry",
         "Signer",
         "Subscription",
+        "Token",
+        "Wallet",
+        "WalletFactory",
       ]
     `)
   })
@@ -23,18 +28,33 @@ describe("public API", () => {
       Object.fromEntries(Object.entries(Chain).map(([name, namespace]) => [name, names(namespace)]))
     ).toMatchInlineSnapshot(`
       {
+        "Amount": [
+          "format",
+          "parse",
+          "resolve",
+          "resolveEffect",
+          "units",
+        ],
         "ChainError": [
           "ChainError",
           "ChainErrorReason",
           "DevnetError",
           "DomainMismatch",
+          "InsufficientAllowance",
+          "InsufficientFunds",
+          "InvalidArgument",
           "InvalidKey",
           "InvalidRequest",
           "InvalidSignature",
           "InvalidSubscription",
+          "InvalidWallet",
+          "NotCoordinator",
+          "NotOwner",
+          "ReceiptTimeout",
           "RpcError",
           "SigningError",
           "SimulationReverted",
+          "TransactionReverted",
           "isChainError",
         ],
         "ContainerId": [
@@ -84,6 +104,11 @@ describe("public API", () => {
           "verifyDelegatedSubscription",
           "verifyDelegatedSubscriptionEffect",
         ],
+        "Registry": [
+          "abi",
+          "read",
+          "readEffect",
+        ],
         "Signer": [
           "Signer",
           "address",
@@ -106,6 +131,41 @@ describe("public API", () => {
           "v0",
           "v1",
         ],
+        "Token": [
+          "abi",
+          "balanceOf",
+          "balanceOfEffect",
+          "decimals",
+          "decimalsEffect",
+          "symbol",
+          "symbolEffect",
+          "transfer",
+          "transferEffect",
+        ],
+        "Wallet": [
+          "abi",
+          "allowance",
+          "allowanceEffect",
+          "approve",
+          "approveEffect",
+          "balance",
+          "balanceEffect",
+          "checkPayment",
+          "checkPaymentEffect",
+          "fund",
+          "fundEffect",
+          "owner",
+          "ownerEffect",
+          "withdraw",
+          "withdrawEffect",
+        ],
+        "WalletFactory": [
+          "abi",
+          "createWallet",
+          "createWalletEffect",
+          "isValidWallet",
+          "isValidWalletEffect",
+        ],
       }
     `)
   })
@@ -117,6 +177,7 @@ describe("public API", () => {
         "artifacts",
         "deployTestCoordinator",
         "deployTestOwner",
+        "deployTestToken",
         "resolveAnvilBinary",
         "startAnvil",
       ]

@@ -78,7 +78,9 @@ const show = (text) => {
 }
 
 let env = { ...process.env }
-for (const key of ["SERVER_URL", "RPC_URL", "ADDRESS", "PRIVATE_KEY"]) delete env[key]
+for (const key of ["SERVER_URL", "RPC_URL", "ADDRESS", "PRIVATE_KEY", "FACTORY_ADDRESS", "REGISTRY_ADDRESS"]) {
+  delete env[key]
+}
 
 /** Runs `infernet-client ...args` in the work directory, prints it, and checks its exit code. */
 const client = (args, { expect = 0, stdin } = {}) =>
@@ -280,6 +282,70 @@ try {
     )
   )
   if (check?.status !== "verified") throw new StepFailed("node-mock could not verify the subscription's signature")
+
+  section("Payments: a wallet for a current (generation 2) Coordinator, funded, approved, and a paid subscription")
+  const payer = anvil.accounts[2]
+  const v1 = await devnet.deployTestCoordinator({ rpcUrl: anvil.rpcUrl, generation: "v1", signer: signer.address })
+  console.log(
+    `Generation 2 Coordinator ${v1.coordinator}; its Registry ${v1.registry} names the WalletFactory ${v1.walletFactory}`
+  )
+  const paidNode = await startMock(
+    write("node-config-v1.json", {
+      ...MockConfig.defaultConfig,
+      chain: {
+        ...MockConfig.defaultConfig.chain,
+        enabled: true,
+        coordinator_address: v1.coordinator,
+        rpc_url: anvil.rpcUrl
+      },
+      mock: {
+        ...MockConfig.defaultConfig.mock,
+        chain_id: anvil.chainId,
+        delegate_signers: { [v1.owner]: signer.address }
+      }
+    })
+  )
+  cleanups.push(() => paidNode.close())
+  write("payer-key.txt", `${payer.privateKey}\n`)
+  env = { ...env, RPC_URL: anvil.rpcUrl }
+  console.log(`${green("$")} export RPC_URL=${anvil.rpcUrl}`)
+  const created = await client(["create-wallet", "--factory", v1.walletFactory, "--key", "payer-key.txt", "--json"])
+  const { wallet } = JSON.parse(created.stdout)
+  await client(["fund", "-w", wallet, "-a", "0.01 ether", "--key", "payer-key.txt"])
+  await client(["approve", "-w", wallet, "-s", v1.owner, "-a", "1000 gwei", "--key", "payer-key.txt"])
+  await client(["balance", "-w", wallet, "-s", v1.owner])
+  write("params-paid.json", {
+    owner: v1.owner,
+    active_at: 0,
+    period: 0,
+    frequency: 1,
+    redundancy: 1,
+    containers: ["openai-inference"],
+    payment_amount: 2_000_000_000_000,
+    wallet
+  })
+  const paidSub = [
+    "sub",
+    "--url",
+    paidNode.url,
+    "--expiry",
+    expiry,
+    "--address",
+    v1.coordinator,
+    "--registry",
+    v1.registry,
+    "--key",
+    "key-file.txt",
+    "--params",
+    "params-paid.json",
+    "--input",
+    "input.json"
+  ]
+  console.log(dim("2000 gwei per delivery, but only 1000 gwei approved: the payment check stops it before signing"))
+  await client(paidSub, { expect: 6 })
+  await client(["approve", "-w", wallet, "-s", v1.owner, "-a", "2000 gwei", "--key", "payer-key.txt"])
+  await client(paidSub)
+  await client(["withdraw", "-w", wallet, "-a", "0.005 ether", "--key", "payer-key.txt"])
 
   section("Done")
   console.log(green("Every step of the usage page ran against the mock node and the devnet."))

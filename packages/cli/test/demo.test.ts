@@ -42,10 +42,21 @@ describe("scripts/demo.mjs", () => {
         "$ infernet-client ids --status completed",
         "Success: Job status recorded.",
         "Success: Subscription created.",
-        "node-mock recovered the EIP-712 signer: verified"
+        "node-mock recovered the EIP-712 signer: verified",
+        "(exit code 6, as expected)",
+        "error: Insufficient allowance: ",
+        "allowance 1000000000000, needs 2000000000000"
       ]) {
         assert.include(output, line)
       }
+      assert.match(output, /Created wallet|"action":"create-wallet"/)
+      assert.match(
+        output,
+        /Sent 0\.01 ETH \(10000000000000000 wei\) to wallet 0x[0-9a-fA-F]{40} \(transaction 0x[0-9a-f]{64}\)/
+      )
+      assert.match(output, /holds 0\.01 ETH/)
+      assert.match(output, /Withdrew 0\.005 ETH/)
+      assert.strictEqual(output.match(/Success: Subscription created\./g)?.length, 2)
       assert.match(
         output,
         /\$ infernet-client sub --expiry \d+ --address 0x[0-9a-fA-F]{40} --rpc_url http:\/\/127\.0\.0\.1:\d+ --key key-file\.txt --params params\.json --input input\.json/

@@ -75,6 +75,15 @@ export interface RequestParameters {
   /** Refuse to sign when the Coordinator reports another EIP-712 domain (default `true`; needs the RPC). */
   readonly checkDomain?: boolean | undefined
   /**
+   * The Coordinator's Registry: a paid generation-2 subscription's wallet and allowance are checked against its
+   * WalletFactory before signing (see `Wallet.checkPayment` in `@infernet/chain`).
+   */
+  readonly registry?: string | undefined
+  /** The WalletFactory for that check, instead of reading it from `registry`. */
+  readonly walletFactory?: string | undefined
+  /** Check a paid subscription's wallet and allowance before signing (default `true`; needs `registry`). */
+  readonly checkPayment?: boolean | undefined
+  /**
    * Dry-run `createSubscriptionDelegatee` (`eth_call`) before sending, and fail with a `SubscriptionError` when it
    * would revert (expired signature, signer mismatch) or when `(owner, nonce)` was used before. The node itself
    * answers `200 {}` even for a subscription the chain will reject. Default `false`.

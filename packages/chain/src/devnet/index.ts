@@ -1,7 +1,8 @@
 /**
  * Development tooling (tests, demos): start a local Anvil node and deploy this package's test Coordinators, small
- * Solidity contracts that check delegated subscriptions exactly as the Infernet Coordinators do. Not for production:
- * the contracts store nothing but the replay guard and the nonces.
+ * Solidity contracts that check delegated subscriptions exactly as the Infernet Coordinators do, and for generation 2
+ * the payment contracts (a Registry, a WalletFactory and its Wallets, with network.md's ABI, events, errors and
+ * access rules) and a small ERC20 test token. Not for production.
  *
  * Anvil comes from the `@foundry-rs/anvil` package (an optional peer dependency: install it as a dev dependency), or
  * from the binary named by the `ANVIL_BIN` environment variable.
@@ -21,8 +22,10 @@ import {
   createWalletClient,
   defineChain,
   getAddress,
+  getContractAddress,
   type Hex,
-  http
+  http,
+  zeroAddress
 } from "viem"
 import { privateKeyToAccount } from "viem/accounts"
 import * as ChainError from "../ChainError.js"
@@ -30,6 +33,7 @@ import * as Errors from "../internal/errors.js"
 import type * as Subscription from "../Subscription.js"
 import { testCoordinatorV0, testOwnerV0 } from "./artifacts/TestCoordinatorV0.js"
 import { testCoordinatorV1, testOwnerV1 } from "./artifacts/TestCoordinatorV1.js"
+import { testRegistry, testToken, testWallet, testWalletFactory } from "./artifacts/TestPayments.js"
 
 /**
  * A funded development account.
@@ -102,7 +106,13 @@ export const anvilAccounts: ReadonlyArray<DevAccount> = [
  */
 export const artifacts = {
   v0: { coordinator: testCoordinatorV0, owner: testOwnerV0 },
-  v1: { coordinator: testCoordinatorV1, owner: testOwnerV1 }
+  v1: { coordinator: testCoordinatorV1, owner: testOwnerV1 },
+  /**
+   * The payment contracts of generation 2: `registry` (`COORDINATOR()`, `INBOX()`, `READER()`, `FEE()`,
+   * `WALLET_FACTORY()`), `walletFactory`, `wallet` (what the factory deploys), and `token`, an ERC20 with an open
+   * `mint(to, amount)` and the decimals of your choice.
+   */
+  payments: { registry: testRegistry, walletFactory: testWalletFactory, wallet: testWallet, token: testToken }
 } as const
 
 const PLATFORM_PACKAGES: Record<string, string | undefined> = {
@@ -351,6 +361,12 @@ export interface DeployTestCoordinatorParameters {
   readonly name?: string | undefined
   /** The Coordinator's EIP-712 version; defaults to `1`. */
   readonly version?: string | undefined
+  /** Generation 2: the Registry's `INBOX()`, `READER()` and `FEE()` (no such contracts are deployed; default zero). */
+  readonly inbox?: string | undefined
+  /** See `inbox`. */
+  readonly reader?: string | undefined
+  /** See `inbox`. */
+  readonly fee?: string | undefined
 }
 
 /**
@@ -366,6 +382,10 @@ export interface DeployTestCoordinatorReturnType {
   readonly coordinator: Address
   /** The owner (subscribing) contract whose delegated signer is `signer`. */
   readonly owner: Address
+  /** Generation 2: the Registry, whose `COORDINATOR()` is `coordinator` and `WALLET_FACTORY()` is `walletFactory`. */
+  readonly registry?: Address
+  /** Generation 2: the WalletFactory the Coordinator accepts wallets of. */
+  readonly walletFactory?: Address
 }
 
 const clientsFor = async (rpcUrl: string, deployer: Hex | Account | undefined) => {
@@ -447,13 +467,16 @@ export const deployTestOwner = async (params: DeployTestOwnerParameters): Promis
 }
 
 /**
- * Deploys the test Coordinator of a generation, then an owner contract whose delegated signer is `signer`.
+ * Deploys the test Coordinator of a generation, then an owner contract whose delegated signer is `signer`. For
+ * generation 2 it then deploys a Registry (naming that Coordinator) and its WalletFactory, and the Coordinator takes
+ * its WalletFactory from that Registry: a paid subscription must name one of the factory's wallets. The Coordinator
+ * and owner addresses are those a v1-only deployment had (they come first).
  *
  * @example
  * ```ts
  * import { deployTestCoordinator, startAnvil } from "@infernet/chain/devnet"
  * const anvil = await startAnvil()
- * const { coordinator, owner } = await deployTestCoordinator({
+ * const { coordinator, owner, registry, walletFactory } = await deployTestCoordinator({
  *   rpcUrl: anvil.rpcUrl,
  *   generation: "v1",
  *   signer: anvil.accounts[1]!.address
@@ -469,12 +492,111 @@ export const deployTestCoordinator = async (
   if (params.generation !== "v0" && params.generation !== "v1") {
     throw Errors.devnetError(`generation must be "v0" or "v1", got ${JSON.stringify(params.generation)}`)
   }
+  const registryArgs = [params.inbox, params.reader, params.fee].map((a, i) => {
+    if (a === undefined) return zeroAddress
+    if (!/^0x[0-9a-fA-F]{40}$/.test(a)) throw Errors.devnetError(`${["inbox", "reader", "fee"][i]} must be an address`)
+    return getAddress(a)
+  })
   const clients = await clientsFor(params.rpcUrl, params.deployer).catch(devnetFailure(`cannot reach ${params.rpcUrl}`))
-  const { coordinator: coordinatorArtifact, owner: ownerArtifact } = artifacts[params.generation]
-  const coordinator = await deploy(clients, coordinatorArtifact, [
-    params.name ?? "InfernetCoordinator",
-    params.version ?? "1"
-  ]).catch(devnetFailure("Coordinator deployment failed"))
-  const owner = await deploy(clients, ownerArtifact, [signer]).catch(devnetFailure("owner deployment failed"))
-  return { generation: params.generation, chainId: clients.chainId, coordinator, owner }
+  const name = params.name ?? "InfernetCoordinator"
+  const version = params.version ?? "1"
+  if (params.generation === "v0") {
+    const coordinator = await deploy(clients, artifacts.v0.coordinator, [name, version]).catch(
+      devnetFailure("Coordinator deployment failed")
+    )
+    const owner = await deploy(clients, artifacts.v0.owner, [signer]).catch(devnetFailure("owner deployment failed"))
+    return { generation: "v0", chainId: clients.chainId, coordinator, owner }
+  }
+  // Registry and Coordinator name each other: precompute the addresses from the deployer's nonce.
+  const from = clients.wallet.account.address
+  const nonce = await clients.public
+    .getTransactionCount({ address: from, blockTag: "pending" })
+    .catch(devnetFailure(`cannot read the nonce of ${from}`))
+  const at = (offset: number) => getContractAddress({ from, nonce: BigInt(nonce + offset) })
+  const expected = { coordinator: at(0), owner: at(1), registry: at(2), walletFactory: at(3) }
+  const coordinator = await deploy(clients, artifacts.v1.coordinator, [name, version, expected.registry]).catch(
+    devnetFailure("Coordinator deployment failed")
+  )
+  const owner = await deploy(clients, artifacts.v1.owner, [signer]).catch(devnetFailure("owner deployment failed"))
+  const registry = await deploy(clients, artifacts.payments.registry, [
+    coordinator,
+    ...registryArgs,
+    expected.walletFactory
+  ]).catch(devnetFailure("Registry deployment failed"))
+  const walletFactory = await deploy(clients, artifacts.payments.walletFactory, [registry]).catch(
+    devnetFailure("WalletFactory deployment failed")
+  )
+  const deployed = { coordinator, owner, registry, walletFactory }
+  for (const key of Object.keys(expected) as Array<keyof typeof expected>) {
+    if (deployed[key] !== expected[key]) {
+      throw Errors.devnetError(
+        `the ${key} landed at ${deployed[key]}, not ${expected[key]}: did another transaction from the deployer ` +
+          "run at the same time?"
+      )
+    }
+  }
+  return { generation: "v1", chainId: clients.chainId, ...deployed }
+}
+
+/**
+ * Parameters of {@link deployTestToken}.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface DeployTestTokenParameters {
+  /** The devnet RPC URL. */
+  readonly rpcUrl: string
+  /** Who deploys (a funded private key or account); defaults to Anvil's account #0. */
+  readonly deployer?: Hex | Account | undefined
+  /** Defaults to `Test Token`. */
+  readonly name?: string | undefined
+  /** Defaults to `TEST`. */
+  readonly symbol?: string | undefined
+  /** Defaults to 18. */
+  readonly decimals?: number | undefined
+  /** Balances to mint, in smallest units: `{ [address]: amount }`. */
+  readonly mint?: Readonly<Record<string, bigint>> | undefined
+}
+
+/**
+ * Deploys the ERC20 test token (solady's errors, an open `mint(to, amount)`) and mints the given balances.
+ *
+ * @example
+ * ```ts
+ * import { deployTestToken, startAnvil } from "@infernet/chain/devnet"
+ * const anvil = await startAnvil()
+ * const token = await deployTestToken({
+ *   rpcUrl: anvil.rpcUrl,
+ *   symbol: "USDC",
+ *   decimals: 6,
+ *   mint: { [anvil.accounts[1]!.address]: 1_000_000_000n }
+ * })
+ * ```
+ * @since 0.2.0
+ * @category deployment
+ */
+export const deployTestToken = async (params: DeployTestTokenParameters): Promise<Address> => {
+  const decimals = params.decimals ?? 18
+  if (!Number.isInteger(decimals) || decimals < 0 || decimals > 255) {
+    throw Errors.devnetError(`decimals must be an integer from 0 to 255, got ${decimals}`)
+  }
+  const clients = await clientsFor(params.rpcUrl, params.deployer).catch(devnetFailure(`cannot reach ${params.rpcUrl}`))
+  const token = await deploy(clients, artifacts.payments.token, [
+    params.name ?? "Test Token",
+    params.symbol ?? "TEST",
+    decimals
+  ]).catch(devnetFailure("token deployment failed"))
+  for (const [to, amount] of Object.entries(params.mint ?? {})) {
+    const hash = await clients.wallet
+      .writeContract({
+        address: token,
+        abi: artifacts.payments.token.abi,
+        functionName: "mint",
+        args: [to as Address, amount]
+      })
+      .catch(devnetFailure(`cannot mint to ${to}`))
+    await clients.public.waitForTransactionReceipt({ hash, pollingInterval: 50 })
+  }
+  return token
 }

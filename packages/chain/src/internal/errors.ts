@@ -27,6 +27,10 @@ export const signingError = (detail: string): ChainError.ChainError =>
   new ChainError.ChainError({ reason: new ChainError.SigningError({ detail }) })
 
 /** @internal */
+export const invalidArgument = (field: string, detail: string): ChainError.ChainError =>
+  new ChainError.ChainError({ reason: new ChainError.InvalidArgument({ field, detail }) })
+
+/** @internal */
 export const devnetError = (detail: string): ChainError.ChainError =>
   new ChainError.ChainError({ reason: new ChainError.DevnetError({ detail }) })
 

@@ -1,4 +1,6 @@
-import { type Address, bytesToHex, getAddress, type Hex, isAddress } from "viem"
+import { Effect } from "effect"
+import { type Address, bytesToHex, getAddress, type Hex, isAddress, zeroAddress } from "viem"
+import type * as ChainError from "../ChainError.js"
 import * as Errors from "./errors.js"
 
 const show = (value: unknown): string => {
@@ -41,6 +43,22 @@ export const address = (field: string, value: unknown): Address => {
   }
   return getAddress(value)
 }
+
+/** An address argument of a wallet / token / registry function (fails with `InvalidArgument`). @internal */
+export const addressArg = (field: string, value: unknown): Address => {
+  if (typeof value !== "string" || !isAddress(value, { strict: false })) {
+    throw Errors.invalidArgument(field, `must be an address (0x and 40 hex digits), got ${show(value)}`)
+  }
+  return getAddress(value)
+}
+
+/** {@link addressArg} as an Effect. @internal */
+export const addressArgEffect = (field: string, value: unknown): Effect.Effect<Address, ChainError.ChainError> =>
+  Effect.try({ try: () => addressArg(field, value), catch: Errors.asChainError })
+
+/** A token argument: omitted means ETH (the zero address). @internal */
+export const tokenArgEffect = (token: string | undefined): Effect.Effect<Address, ChainError.ChainError> =>
+  token === undefined ? Effect.succeed(zeroAddress) : addressArgEffect("token", token)
 
 /** Hex bytes (or a Uint8Array), lower-cased. @internal */
 export const bytes = (field: string, value: unknown): Hex => {

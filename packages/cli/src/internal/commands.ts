@@ -2,7 +2,6 @@
 // handler), listed in COMMANDS. Help, the README's command reference and the parser are all built from it: adding a
 // command is one entry plus its handler.
 import { Command } from "@effect/cli"
-import type { FileSystem, HttpClient } from "@effect/platform"
 import { NodeClient, NodeClientError } from "@infernet/client"
 import { Job, Json, Primitives } from "@infernet/types"
 import { Duration, Effect, Option, Schema, Stream } from "effect"
@@ -14,21 +13,13 @@ import { Io } from "./Io.js"
 import * as Output from "./output.js"
 import { withProgress } from "./progress.js"
 import * as Router from "./router.js"
+import { define, type Env, NAME, root } from "./root.js"
 import * as Spec from "./spec.js"
 import * as Sub from "./sub.js"
 import { VERSION } from "./version.js"
+import * as Wallet from "./wallet.js"
 
-/** The program name, as users type it. @internal */
-export const NAME = "infernet-client"
-
-/** What every command handler needs from its environment. @internal */
-export type Env = Io | FileSystem.FileSystem | HttpClient.HttpClient
-
-/** The root command: the global flags given before the command name. @internal */
-export const root = Command.make(NAME, Flags.globalOptions)
-
-/** Defines a command: every command also takes the global flags. @internal */
-export const define = Spec.define(Flags.global)
+export { define, type Env, NAME, root } from "./root.js"
 
 /**
  * Runs `body` with the merged global flags and a `NodeClient` for the node at `--url` (or `node`, when given),
@@ -458,7 +449,9 @@ const sub = define({
       "default, 0, reuses a nonce, which the Coordinator silently ignores.",
     "params.json holds the subscription, snake_case as in the Python client: owner, active_at, period, frequency, " +
       "redundancy, max_gas_price, max_gas_limit, container_id, inputs (v0); or containers, lazy, verifier, " +
-      "payment_amount, payment_token, wallet instead of the last four (v1)."
+      "payment_amount, payment_token, wallet instead of the last four (v1).",
+    "A paid v1 subscription (payment_amount above 0) is checked before signing: its wallet must be one of the " +
+      "Registry's WalletFactory and must have approved the owner for payment_amount of payment_token."
   ],
   flags: {
     params: Spec.requiredText({
@@ -505,7 +498,8 @@ const sub = define({
         default: "from params"
       },
       ["v0", "v1"]
-    )
+    ),
+    ...Wallet.subFlags
   },
   examples: [
     `${NAME} sub --expiry 1713376164 --address 0x1FbDB2315678afecb369f032d93F642f64140aa3 ` +
@@ -526,7 +520,8 @@ const sub = define({
           expiry: prepared.expiry,
           nonce: prepared.nonce,
           data,
-          simulate: !flags.skipSimulation
+          simulate: !flags.skipSimulation,
+          ...(yield* Wallet.paymentCheck(flags.registry, flags.skipPaymentCheck, prepared.subscription))
         }).pipe(
           Effect.provideService(NodeClient.NodeClient, client),
           Effect.catchIf(NodeClientError.isNodeClientError, (error) => Effect.fail(Sub.withHint(error, globals.url)))
@@ -548,8 +543,7 @@ const sub = define({
 
 /**
  * Every command, in the order of the root help within each group. Adding a command: a `define({...})` entry (here or
- * in its own internal module) and its name in this list. The Network and Wallet groups are reserved for the router
- * (`containers`, `find`) and wallet (`create-wallet`, `approve`, `fund`, `withdraw`, `balance`) commands.
+ * in its own internal module) and its name in this list.
  *
  * @internal
  */
@@ -564,7 +558,8 @@ export const COMMANDS: ReadonlyArray<Spec.CommandSpec> = [
   stream,
   ids,
   status,
-  sub
+  sub,
+  ...Wallet.COMMANDS
 ]
 
 /** The names of the commands. @internal */

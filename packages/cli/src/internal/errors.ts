@@ -24,6 +24,12 @@ export const describeFailedResult = (result: Job.JobResult): string => {
   return "the node reports the job as failed"
 }
 
+/** What happened to a node of a pool, with the failure seen on it. */
+const nodeUnavailableDetail = (reason: { readonly detail: string; readonly cause?: unknown }): string => {
+  const cause = (reason.cause as { readonly message?: unknown } | undefined)?.message
+  return typeof cause === "string" && cause !== "" ? `${reason.detail} (${cause})` : reason.detail
+}
+
 /**
  * A `NodeClientError` as a `CliError`. `url` is the node URL from `--url`/`SERVER_URL`, shown when it is unreachable.
  *
@@ -86,6 +92,26 @@ export const fromNodeClientError = (error: NodeClientError.NodeClientError, url:
       return make(new CliError.StillRunning({ id: reason.id, attempts: reason.attempts }), error)
     case "SubscriptionError":
       return make(new CliError.ChainFailure({ detail: reason.detail }), error)
+    case "NotSupported":
+      return make(
+        new CliError.NodeRejected({
+          service: "router",
+          status: 404,
+          detail: `${reason.feature} is not served here (${reason.url})`
+        }),
+        error
+      )
+    case "NodeUnavailable":
+      return make(new CliError.NodeUnreachable({ url: reason.node, detail: nodeUnavailableDetail(reason) }), error)
+    case "NoNodeAvailable":
+      return make(
+        new CliError.NodeUnreachable({
+          service: "router",
+          url,
+          detail: `no healthy node runs ${reason.containers.join(", ")}: ${reason.detail}`
+        }),
+        error
+      )
   }
 }
 

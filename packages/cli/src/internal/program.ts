@@ -11,6 +11,7 @@ import { Io, type IoService } from "./Io.js"
 import * as Redact from "./redact.js"
 import * as Render from "./render.js"
 import { VERSION } from "./version.js"
+import { expandShortFlags } from "./wallet.js"
 
 /** Whether `--verbose` appears among the options (before a `--`). @internal */
 export const isVerbose = (args: ReadonlyArray<string>): boolean => {
@@ -77,7 +78,7 @@ export const program = (
   Effect.gen(function* () {
     Redact.registerFromCommandLine(args, process.env)
     const io = scrubbed(yield* Io)
-    return yield* run(args, io).pipe(Effect.provideService(Io, io))
+    return yield* run(expandShortFlags(args), io).pipe(Effect.provideService(Io, io))
   })
 
 /** `io` with every registered secret scrubbed from what is written as text. */

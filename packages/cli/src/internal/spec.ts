@@ -4,7 +4,7 @@
 // validation (@effect/cli), the help screens and the "did you mean" hints (help.ts), shell completions, and the
 // README's command reference (docs.ts).
 import { Command, Options } from "@effect/cli"
-import type { Effect, Option } from "effect"
+import type { Effect, Option, Redacted } from "effect"
 import type * as CliError from "../CliError.js"
 
 /** The groups of the root help, in order. A group with no command is not shown. @internal */
@@ -71,6 +71,12 @@ export const requiredText = (doc: FlagDoc & { readonly arg: string }): Flag<stri
 export const repeatedText = (doc: FlagDoc & { readonly arg: string }): Flag<Array<string>> => ({
   doc: { ...doc, required: true, repeatable: true },
   options: Options.text(doc.name).pipe(decorate(doc), Options.atLeast(1))
+})
+
+/** An optional secret (`--private-key KEY`): held in a `Redacted`, so it is never shown by accident. @internal */
+export const redacted = (doc: FlagDoc & { readonly arg: string }): Flag<Option.Option<Redacted.Redacted<string>>> => ({
+  doc,
+  options: Options.redacted(doc.name).pipe(decorate(doc), Options.optional)
 })
 
 /** An optional integer flag. @internal */

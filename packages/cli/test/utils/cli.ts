@@ -25,7 +25,16 @@ export interface RunOptions {
 }
 
 /** Environment variables the CLI reads, cleared so the developer's shell never leaks into a test. */
-const CLI_ENV = ["SERVER_URL", "RPC_URL", "ADDRESS", "PRIVATE_KEY", "NO_COLOR", "INFERNET_CLI_NO_CACHE"]
+const CLI_ENV = [
+  "SERVER_URL",
+  "RPC_URL",
+  "ADDRESS",
+  "PRIVATE_KEY",
+  "FACTORY_ADDRESS",
+  "REGISTRY_ADDRESS",
+  "NO_COLOR",
+  "INFERNET_CLI_NO_CACHE"
+]
 
 /** Runs `node dist/bin.js ...args` and collects its output and exit code. */
 export const runCli = (args: ReadonlyArray<string>, options: RunOptions = {}): Promise<RunResult> =>

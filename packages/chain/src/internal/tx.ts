@@ -1,0 +1,357 @@
+// Every write of this package goes through `write` / `sendValue`: simulate (eth_call) first, then send, then poll for
+// the receipt with a timeout, then decode the expected event. Reverts become typed ChainError reasons (`revert`),
+// never a raw hex blob.
+import { Duration, Effect, Schedule } from "effect"
+import {
+  type Abi,
+  type Account,
+  type Address,
+  BaseError,
+  type Client,
+  ContractFunctionRevertedError,
+  type Hex,
+  InsufficientFundsError,
+  parseEventLogs,
+  type TransactionReceipt,
+  TransactionReceiptNotFoundError,
+  type WalletClient
+} from "viem"
+import { call, getTransactionReceipt, sendTransaction, simulateContract, writeContract } from "viem/actions"
+import * as ChainError from "../ChainError.js"
+import * as Errors from "./errors.js"
+import * as Rpc from "./rpc.js"
+
+/** What every write accepts besides its own arguments. @internal */
+export interface WriteParameters extends Rpc.ClientParameters {
+  /**
+   * Who sends: a local viem account (`privateKeyToAccount`, `mnemonicToAccount`; signs locally and sends with
+   * `eth_sendRawTransaction`), or an address the node manages (`eth_sendTransaction`). Defaults to the
+   * `walletClient`'s account.
+   */
+  readonly account?: Account | Address | undefined
+  /** A viem `WalletClient` to send with (a browser wallet, a JSON-RPC account). */
+  readonly walletClient?: WalletClient | undefined
+  /** How long to wait for the receipt after sending, in milliseconds (default 60 s). */
+  readonly timeoutMs?: number | undefined
+  /** How often to ask for the receipt, in milliseconds (default 1 s). */
+  readonly pollingIntervalMs?: number | undefined
+}
+
+/** @internal */
+export const DEFAULT_TIMEOUT_MS = 60_000
+/** @internal */
+export const DEFAULT_POLLING_INTERVAL_MS = 1_000
+
+/** Custom errors of the payment contracts and ERC20 tokens, by selector (so ABIs without them still decode). */
+const knownErrors: Record<string, string> = {
+  "0x356680b7": "InsufficientFunds",
+  "0x13be252b": "InsufficientAllowance",
+  "0x82b42900": "Unauthorized",
+  "0x9ec853e6": "NotCoordinator",
+  "0x23455ba1": "InvalidWallet",
+  "0xf4d678b8": "InsufficientBalance",
+  "0xe450d38c": "ERC20InsufficientBalance",
+  "0xfb8f41b2": "ERC20InsufficientAllowance",
+  "0x90b8ec18": "TransferFailed"
+}
+
+/** What a revert is decoded against: the call and whatever the caller knows about it. @internal */
+export interface RevertContext {
+  readonly contract: Address
+  readonly functionName: string
+  readonly sender: Address
+  readonly token?: Address | undefined
+  readonly spender?: Address | undefined
+  readonly amount?: bigint | undefined
+  readonly hash?: Hex | undefined
+}
+
+const revertData = (cause: BaseError): { errorName?: string; selector?: Hex; reason?: string } => {
+  const reverted = cause.walk((e) => e instanceof ContractFunctionRevertedError)
+  if (reverted instanceof ContractFunctionRevertedError) {
+    const raw = reverted.raw !== undefined && reverted.raw.length >= 10 ? (reverted.raw.slice(0, 10) as Hex) : undefined
+    const selector = raw ?? (reverted.signature as Hex | undefined)
+    const errorName = reverted.data?.errorName ?? (selector === undefined ? undefined : knownErrors[selector])
+    return {
+      ...(errorName === undefined || errorName === "Error" ? {} : { errorName }),
+      ...(selector === undefined ? {} : { selector }),
+      ...(reverted.reason === undefined ? {} : { reason: reverted.reason })
+    }
+  }
+  // Reverts surfaced by gas estimation or a raw call carry the revert data on an inner error.
+  const withData = cause.walk(
+    (e) => typeof (e as { data?: unknown }).data === "string" && /^0x[0-9a-fA-F]{8}/.test((e as { data: string }).data)
+  ) as { data: Hex } | null
+  if (withData !== null) {
+    const selector = withData.data.slice(0, 10) as Hex
+    const errorName = knownErrors[selector]
+    return { ...(errorName === undefined ? {} : { errorName }), selector }
+  }
+  return {}
+}
+
+/** Whether a failure is a revert (as opposed to a transport or RPC failure). */
+const isRevert = (cause: BaseError): boolean =>
+  cause.walk(
+    (e) =>
+      e instanceof ContractFunctionRevertedError ||
+      (e instanceof BaseError && /revert/i.test(e.name)) ||
+      (e instanceof BaseError && /execution reverted/i.test(e.shortMessage))
+  ) !== null
+
+/**
+ * Maps a failed simulation, send or receipt to a ChainError: typed reasons for the payment contracts' errors and
+ * a sender short of ETH, `TransactionReverted` for other reverts, `RpcError` for everything else.
+ *
+ * @internal
+ */
+export const toChainError = (ctx: RevertContext, cause: unknown): ChainError.ChainError => {
+  if (ChainError.isChainError(cause)) return cause
+  if (!(cause instanceof BaseError)) return Errors.rpcError(ctx.functionName, cause)
+  const fail = (reason: ChainError.ChainErrorReason) => new ChainError.ChainError({ reason })
+  const short = cause.walk((e) => e instanceof InsufficientFundsError)
+  if (short !== null) {
+    return fail(
+      new ChainError.InsufficientFunds({
+        contract: ctx.contract,
+        functionName: ctx.functionName,
+        ...(ctx.token === undefined ? {} : { token: ctx.token }),
+        detail: `the sender ${ctx.sender} cannot pay the value and the gas`
+      })
+    )
+  }
+  if (!isRevert(cause)) return Errors.rpcError(ctx.functionName, cause)
+  const { errorName, selector, reason } = revertData(cause)
+  const token = ctx.token === undefined ? {} : { token: ctx.token }
+  const amount = ctx.amount === undefined ? {} : { required: ctx.amount }
+  switch (errorName) {
+    case "InsufficientFunds":
+    case "InsufficientBalance":
+    case "ERC20InsufficientBalance":
+      return fail(
+        new ChainError.InsufficientFunds({
+          contract: ctx.contract,
+          functionName: ctx.functionName,
+          ...token,
+          ...amount,
+          detail:
+            errorName === "InsufficientFunds"
+              ? "more than the unlocked balance (balance minus escrow)"
+              : "more than the sender's token balance"
+        })
+      )
+    case "InsufficientAllowance":
+    case "ERC20InsufficientAllowance":
+      return fail(
+        new ChainError.InsufficientAllowance({
+          contract: ctx.contract,
+          ...(ctx.spender === undefined ? {} : { spender: ctx.spender }),
+          ...token,
+          ...amount,
+          detail: `${ctx.functionName} reverted ${errorName}()`
+        })
+      )
+    case "Unauthorized":
+      return fail(
+        new ChainError.NotOwner({ contract: ctx.contract, functionName: ctx.functionName, sender: ctx.sender })
+      )
+    case "NotCoordinator":
+      return fail(
+        new ChainError.NotCoordinator({ contract: ctx.contract, functionName: ctx.functionName, sender: ctx.sender })
+      )
+    case "InvalidWallet":
+      return fail(
+        new ChainError.InvalidWallet({ wallet: ctx.contract, detail: `${ctx.functionName} reverted InvalidWallet()` })
+      )
+  }
+  return fail(
+    new ChainError.TransactionReverted({
+      contract: ctx.contract,
+      functionName: ctx.functionName,
+      ...(errorName === undefined ? {} : { errorName }),
+      ...(selector === undefined ? {} : { selector }),
+      ...(ctx.hash === undefined ? {} : { hash: ctx.hash }),
+      detail:
+        reason !== undefined && reason !== "execution reverted"
+          ? reason
+          : errorName === undefined && selector === undefined
+            ? "no revert data: is the address the right contract?"
+            : ""
+    })
+  )
+}
+
+/** The clients of a write: `read` simulates and polls, `send` sends; `account` is the sender. @internal */
+export interface Resolved {
+  readonly read: Client
+  readonly send: Client
+  readonly account: Account | Address
+  readonly sender: Address
+}
+
+/** @internal */
+export const resolve = (params: WriteParameters): Effect.Effect<Resolved, ChainError.ChainError> =>
+  Effect.gen(function* () {
+    const walletClient = params.walletClient
+    const read =
+      params.publicClient !== undefined || params.rpcUrl !== undefined || walletClient === undefined
+        ? yield* Rpc.resolveClient(params)
+        : walletClient
+    const account = params.account ?? walletClient?.account
+    if (account === undefined) {
+      return yield* Effect.fail(
+        Errors.signingError("no sender: pass account (a viem account or address) or a walletClient with an account")
+      )
+    }
+    const sender = typeof account === "string" ? account : account.address
+    return { read, send: walletClient ?? read, account, sender }
+  })
+
+/** Polls for the receipt every `pollingIntervalMs` until it exists, failing with `ReceiptTimeout` after `timeoutMs`. */
+const awaitReceipt = (
+  client: Client,
+  hash: Hex,
+  functionName: string,
+  params: WriteParameters
+): Effect.Effect<TransactionReceipt, ChainError.ChainError> => {
+  const timeoutMs = params.timeoutMs ?? DEFAULT_TIMEOUT_MS
+  const poll = Effect.tryPromise({
+    try: () => getTransactionReceipt(client, { hash }),
+    catch: (cause) => cause
+  })
+  return poll.pipe(
+    Effect.retry({
+      schedule: Schedule.spaced(Duration.millis(params.pollingIntervalMs ?? DEFAULT_POLLING_INTERVAL_MS)),
+      while: (cause) =>
+        cause instanceof BaseError && cause.walk((e) => e instanceof TransactionReceiptNotFoundError) !== null
+    }),
+    Effect.mapError((cause) => Errors.rpcError("eth_getTransactionReceipt", cause)),
+    Effect.timeoutFail({
+      duration: Duration.millis(timeoutMs),
+      onTimeout: () =>
+        new ChainError.ChainError({ reason: new ChainError.ReceiptTimeout({ hash, functionName, timeoutMs }) })
+    })
+  )
+}
+
+/** The outcome of a write: the transaction hash, its receipt, the simulated result and the decoded events. @internal */
+export interface Written<R> {
+  readonly hash: Hex
+  readonly receipt: TransactionReceipt
+  readonly result: R
+}
+
+/** A contract call to write. @internal */
+export interface ContractCall {
+  readonly address: Address
+  readonly abi: Abi
+  readonly functionName: string
+  readonly args: ReadonlyArray<unknown>
+  /** Fields of the revert context besides contract, function and sender. */
+  readonly context?: Omit<RevertContext, "contract" | "functionName" | "sender"> | undefined
+}
+
+const mined = (
+  ctx: RevertContext,
+  resolved: Resolved,
+  hash: Hex,
+  params: WriteParameters
+): Effect.Effect<TransactionReceipt, ChainError.ChainError> =>
+  Effect.flatMap(awaitReceipt(resolved.read, hash, ctx.functionName, params), (receipt) =>
+    receipt.status === "success"
+      ? Effect.succeed(receipt)
+      : Effect.fail(
+          new ChainError.ChainError({
+            reason: new ChainError.TransactionReverted({
+              contract: ctx.contract,
+              functionName: ctx.functionName,
+              hash,
+              detail: "the transaction was mined but reverted (the state changed after the simulation?)"
+            })
+          })
+        )
+  )
+
+/**
+ * Simulates `functionName` as the sender, sends it, waits for the receipt and returns the hash, the receipt and
+ * the simulated return value.
+ *
+ * @internal
+ */
+export const write = <R = unknown>(
+  resolved: Resolved,
+  params: WriteParameters,
+  callParams: ContractCall
+): Effect.Effect<Written<R>, ChainError.ChainError> =>
+  Effect.gen(function* () {
+    const ctx: RevertContext = {
+      ...callParams.context,
+      contract: callParams.address,
+      functionName: callParams.functionName,
+      sender: resolved.sender
+    }
+    const simulated = yield* Effect.tryPromise({
+      try: () =>
+        simulateContract(resolved.read, {
+          address: callParams.address,
+          abi: callParams.abi,
+          functionName: callParams.functionName,
+          args: callParams.args,
+          account: resolved.account
+        } as never) as Promise<{ result: R; request: Record<string, unknown> }>,
+      catch: (cause) => toChainError(ctx, cause)
+    })
+    const hash = yield* Effect.tryPromise({
+      try: () =>
+        writeContract(resolved.send, {
+          ...simulated.request,
+          account: resolved.account,
+          chain: resolved.send.chain ?? null
+        } as never),
+      catch: (cause) => toChainError(ctx, cause)
+    })
+    const receipt = yield* mined({ ...ctx, hash }, resolved, hash, params)
+    return { hash, receipt, result: simulated.result }
+  })
+
+/**
+ * Sends ETH with a plain transfer (a wallet's `receive()`): `eth_call` first, then send, then the receipt.
+ *
+ * @internal
+ */
+export const sendValue = (
+  resolved: Resolved,
+  params: WriteParameters,
+  to: Address,
+  value: bigint
+): Effect.Effect<Written<undefined>, ChainError.ChainError> =>
+  Effect.gen(function* () {
+    const ctx: RevertContext = { contract: to, functionName: "fund", sender: resolved.sender, amount: value }
+    yield* Effect.tryPromise({
+      try: () => call(resolved.read, { account: resolved.account, to, value }),
+      catch: (cause) => toChainError(ctx, cause)
+    })
+    const hash = yield* Effect.tryPromise({
+      try: () =>
+        sendTransaction(resolved.send, { account: resolved.account, to, value, chain: resolved.send.chain ?? null }),
+      catch: (cause) => toChainError(ctx, cause)
+    })
+    const receipt = yield* mined({ ...ctx, hash }, resolved, hash, params)
+    return { hash, receipt, result: undefined }
+  })
+
+/** The first `eventName` log the contract at `address` emitted in the receipt, decoded. @internal */
+export const eventOf = <const A extends Abi>(
+  abi: A,
+  receipt: TransactionReceipt,
+  address: Address,
+  eventName: string
+): Record<string, unknown> | undefined => {
+  const logs = parseEventLogs({ abi: abi as Abi, logs: receipt.logs, eventName, strict: true })
+  const log = logs.find((l) => l.address.toLowerCase() === address.toLowerCase())
+  return log === undefined ? undefined : ((log as unknown as { args: Record<string, unknown> }).args ?? undefined)
+}
+
+/** A read (`eth_call` of a view) whose failure is an RpcError naming the function. @internal */
+export const read = <A>(functionName: string, run: () => Promise<A>): Effect.Effect<A, ChainError.ChainError> =>
+  Effect.tryPromise({ try: run, catch: (cause) => Errors.rpcError(functionName, cause) })

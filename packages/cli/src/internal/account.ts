@@ -1,0 +1,3 @@
+// viem's `privateKeyToAccount`, loaded on first use by the payment commands (see wallet.ts). A named re-export, so
+// esbuild keeps only that function: a dynamic `import("viem/accounts")` would bring every BIP-39 wordlist (~250 KiB).
+export { privateKeyToAccount } from "viem/accounts"

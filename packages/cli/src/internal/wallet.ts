@@ -1,0 +1,466 @@
+// The payment commands, with Ritual's Python CLI 1.4 flags: `create-wallet`, `approve`, `fund`, `withdraw`, and a
+// read-only `balance`. The chain work is @infernet/chain's (`WalletFactory`, `Wallet`, `Token`, `Amount`): every write
+// is simulated before it is sent, waits for its receipt, and fails with a typed reason (exit code 6) when it would
+// revert. Keys are only ever held in a `Redacted` and never printed.
+//
+// @infernet/chain and viem are only imported at run time, as in `sub`: the other commands never evaluate them.
+import type { FileSystem } from "@effect/platform"
+import type { ChainError } from "@infernet/chain"
+import { Effect, Option, Redacted } from "effect"
+import type { Account } from "viem"
+import type * as CliError from "../CliError.js"
+import * as Errors from "./errors.js"
+import * as Flags from "./flags.js"
+import type { Io } from "./Io.js"
+import * as Output from "./output.js"
+import { define, NAME, root } from "./root.js"
+import * as Spec from "./spec.js"
+import * as Sub from "./sub.js"
+
+const ETH = "0x0000000000000000000000000000000000000000"
+
+/**
+ * Python's `-pk` is a two-letter short flag, which @effect/cli cannot declare (it reads `-pk` as `-p -k`): spell it
+ * `--private-key` before parsing. Only before a `--`.
+ *
+ * @internal
+ */
+export const expandShortFlags = (args: ReadonlyArray<string>): Array<string> => {
+  const end = args.indexOf("--")
+  return args.map((arg, i) =>
+    (end === -1 || i < end) && (arg === "-pk" || arg.startsWith("-pk="))
+      ? `--private-key${arg.slice("-pk".length)}`
+      : arg
+  )
+}
+
+// --- flags -----------------------------------------------------------------------------------------------------------
+
+const rpcUrl = Spec.text({
+  name: "rpc-url",
+  aliases: ["rpc_url"],
+  arg: "URL",
+  summary: "The chain's JSON-RPC URL (or --rpc_url)",
+  env: "RPC_URL"
+})
+
+const privateKey = Spec.redacted({
+  name: "private-key",
+  arg: "KEY",
+  summary: "The sender's key, hex (or -pk)",
+  env: "PRIVATE_KEY"
+})
+
+const keyFile = Spec.text({ name: "key", arg: "FILE", summary: "File with the sender's private key (hex)" })
+
+const walletFlag = Spec.requiredText({ name: "wallet", short: "w", arg: "ADDRESS", summary: "The Infernet wallet" })
+
+const tokenFlag = Spec.text({
+  name: "token",
+  short: "t",
+  arg: "ADDRESS",
+  summary: "The ERC20 token",
+  default: "ETH (the zero address)"
+})
+
+const amountFlag = Spec.requiredText({
+  name: "amount",
+  short: "a",
+  arg: "AMOUNT",
+  summary: "100 (wei), '1 ether', '100 gwei', '2 USDC'"
+})
+
+/** The flags of the commands that send a transaction. */
+const sending = { rpcUrl, privateKey, key: keyFile }
+
+/** What the payment commands read of the global flags and their own. */
+interface CommonFlags {
+  readonly json: boolean
+  readonly pretty: boolean
+  readonly rpcUrl: Option.Option<string>
+}
+
+interface SendingFlags extends CommonFlags {
+  readonly privateKey: Option.Option<Redacted.Redacted<string>>
+  readonly key: Option.Option<string>
+}
+
+const KEYS =
+  "The sender's key: --key FILE (a file holding it), PRIVATE_KEY, or --private-key KEY (-pk KEY, as in Python " +
+  "1.4; other users of the machine can see a command line). Keys are never printed."
+
+const AMOUNTS =
+  "Amounts: 100 is in wei (or the token's smallest unit); '1 ether', '100 gwei', '1.5' (whole tokens) and " +
+  "'2 USDC' (the token's symbol) use the token's own decimals, where the Python client uses 18 for every token."
+
+// --- plumbing --------------------------------------------------------------------------------------------------------
+
+const fromFlagOrEnv = (flag: Option.Option<string>, name: string, missing: string) =>
+  Effect.flatMap(Flags.env(name), (value) =>
+    Option.match(
+      Option.orElse(flag, () => value),
+      {
+        onNone: () => Effect.fail(Errors.usage(missing)),
+        onSome: Effect.succeed
+      }
+    )
+  )
+
+const loadChain = Effect.promise(() => import("@infernet/chain"))
+
+/** A ChainError as a CliError (exit code 6); anything else is left alone. */
+const chain = <A, R>(effect: Effect.Effect<A, ChainError.ChainError, R>) =>
+  Effect.mapError(effect, Errors.fromChainError)
+
+interface Context {
+  readonly output: Output.OutputOptions
+  readonly rpcUrl: string
+  readonly lib: typeof import("@infernet/chain")
+}
+
+const withChain = <F extends CommonFlags, A, R>(
+  flags: F,
+  body: (context: Context) => Effect.Effect<A, CliError.CliError, R>
+) =>
+  Effect.gen(function* () {
+    const before = yield* root
+    const output = { json: before.json || flags.json, pretty: before.pretty || flags.pretty, file: Option.none() }
+    const url = yield* fromFlagOrEnv(flags.rpcUrl, "RPC_URL", "missing RPC URL: pass --rpc-url URL or set RPC_URL")
+    yield* Flags.validateUrl(url, "--rpc-url")
+    const lib = yield* loadChain
+    return yield* body({ output, rpcUrl: url, lib })
+  })
+
+/** The sender: `--private-key` (`-pk`), else `--key FILE`, else `PRIVATE_KEY`; checked without ever showing it. */
+const readAccount = (
+  flags: SendingFlags,
+  lib: Context["lib"]
+): Effect.Effect<Account, CliError.CliError, FileSystem.FileSystem> =>
+  Effect.gen(function* () {
+    const key = Option.isSome(flags.privateKey)
+      ? flags.privateKey.value
+      : yield* Sub.readKey(flags.key).pipe(
+          Effect.catchIf(
+            (error) => error.reason._tag === "UsageError",
+            () =>
+              Effect.fail(
+                Errors.usage(
+                  "missing private key: pass --key FILE (a file holding it), set PRIVATE_KEY, or pass --private-key"
+                )
+              )
+          )
+        )
+    // Checked by @infernet/chain, whose messages describe the key's shape, never its value.
+    yield* chain(lib.Signer.fromPrivateKey(key))
+    const hex = Redacted.value(key).trim()
+    const { privateKeyToAccount } = yield* Effect.promise(() => import("./account.js"))
+    return privateKeyToAccount((hex.startsWith("0x") ? hex : `0x${hex}`) as `0x${string}`)
+  })
+
+/** `1.5 USDC (1500000)` / `0.01 ETH (10000000000000000 wei)`: the token's decimals and symbol when they can be read. */
+const describeAmount = (context: Context, token: string, amount: bigint): Effect.Effect<string> => {
+  const { lib, rpcUrl: url } = context
+  if (token === ETH) return Effect.succeed(`${lib.Amount.format(amount)} ETH (${amount} wei)`)
+  return Effect.all([
+    lib.Token.decimalsEffect({ rpcUrl: url, token }),
+    lib.Token.symbolEffect({ rpcUrl: url, token })
+  ]).pipe(
+    Effect.map(([decimals, symbol]) => `${lib.Amount.format(amount, decimals)} ${symbol} (${amount})`),
+    Effect.orElseSucceed(() => `${amount} of token ${token}`)
+  )
+}
+
+/** The result: one line of text, or with --json / --pretty the JSON value. */
+const report = (
+  output: Output.OutputOptions,
+  line: string,
+  value: unknown
+): Effect.Effect<void, CliError.CliError, FileSystem.FileSystem | Io> =>
+  output.json || output.pretty ? Output.json(output, value) : Output.text(output, line)
+
+// --- create-wallet ---------------------------------------------------------------------------------------------------
+
+const createWallet = define({
+  name: "create-wallet",
+  group: "Wallet",
+  summary: "Create an Infernet payment wallet with a WalletFactory",
+  description: [
+    "Calls the WalletFactory's createWallet and reads the new wallet's address from the WalletCreated event. The " +
+      "wallet is owned by --owner, or by the sender.",
+    KEYS
+  ],
+  flags: {
+    ...sending,
+    factory: Spec.text({ name: "factory", arg: "ADDRESS", summary: "The WalletFactory", env: "FACTORY_ADDRESS" }),
+    owner: Spec.text({ name: "owner", arg: "ADDRESS", summary: "The new wallet's owner", default: "the sender" })
+  },
+  examples: [
+    `${NAME} create-wallet --rpc-url http://localhost:8545 --key key.txt --factory 0x0165878A594ca255338adfa4d48449f69242Eb8F`
+  ],
+  run: (flags) =>
+    withChain(flags, (context) =>
+      Effect.gen(function* () {
+        const factory = yield* fromFlagOrEnv(
+          flags.factory,
+          "FACTORY_ADDRESS",
+          "missing WalletFactory address: pass --factory ADDRESS or set FACTORY_ADDRESS"
+        )
+        const account = yield* readAccount(flags, context.lib)
+        const created = yield* chain(
+          context.lib.WalletFactory.createWalletEffect({
+            rpcUrl: context.rpcUrl,
+            account,
+            factory,
+            owner: Option.getOrUndefined(flags.owner)
+          })
+        )
+        yield* report(
+          context.output,
+          `Created wallet ${created.wallet} owned by ${created.owner} (transaction ${created.hash})`,
+          {
+            action: "create-wallet",
+            wallet: created.wallet,
+            owner: created.owner,
+            factory,
+            hash: created.hash,
+            blockNumber: created.blockNumber
+          }
+        )
+      })
+    )
+})
+
+// --- approve ---------------------------------------------------------------------------------------------------------
+
+const approve = define({
+  name: "approve",
+  group: "Wallet",
+  summary: "Let a consumer contract spend from a wallet (owner only)",
+  description: [
+    "Sets (does not add to) how much of a token, ETH by default, the spender (the subscriptions' owner contract) " +
+      "may spend from the wallet. Only the wallet's owner may.",
+    AMOUNTS,
+    KEYS
+  ],
+  flags: {
+    wallet: walletFlag,
+    spender: Spec.requiredText({
+      name: "spender",
+      short: "s",
+      arg: "ADDRESS",
+      summary: "The consumer contract allowed to spend"
+    }),
+    amount: amountFlag,
+    token: tokenFlag,
+    ...sending
+  },
+  examples: [`${NAME} approve -w 0xWallet -s 0xConsumer -a '0.01 ether' --key key.txt --rpc-url http://localhost:8545`],
+  run: (flags) =>
+    withChain(flags, (context) =>
+      Effect.gen(function* () {
+        const account = yield* readAccount(flags, context.lib)
+        const done = yield* chain(
+          context.lib.Wallet.approveEffect({
+            rpcUrl: context.rpcUrl,
+            account,
+            wallet: flags.wallet,
+            spender: flags.spender,
+            token: Option.getOrUndefined(flags.token),
+            amount: flags.amount
+          })
+        )
+        const { spender, token, amount } = done.event
+        const shown = yield* describeAmount(context, token, amount)
+        yield* report(
+          context.output,
+          `Approved ${spender} to spend ${shown} from wallet ${flags.wallet} (transaction ${done.hash})`,
+          {
+            action: "approve",
+            wallet: flags.wallet,
+            spender,
+            token,
+            amount,
+            hash: done.hash,
+            blockNumber: done.blockNumber
+          }
+        )
+      })
+    )
+})
+
+// --- fund / withdraw -------------------------------------------------------------------------------------------------
+
+const fund = define({
+  name: "fund",
+  group: "Wallet",
+  summary: "Send ETH or a token to a wallet",
+  description: ["ETH goes by a plain transfer, an ERC20 by the token's transfer(wallet, amount).", AMOUNTS, KEYS],
+  flags: { wallet: walletFlag, amount: amountFlag, token: tokenFlag, ...sending },
+  examples: [
+    `${NAME} fund -w 0xWallet -a '1 ether' --key key.txt --rpc-url http://localhost:8545`,
+    `${NAME} fund -w 0xWallet -a 2.5 -t 0xToken --key key.txt --rpc-url http://localhost:8545`
+  ],
+  run: (flags) =>
+    withChain(flags, (context) =>
+      Effect.gen(function* () {
+        const account = yield* readAccount(flags, context.lib)
+        const done = yield* chain(
+          context.lib.Wallet.fundEffect({
+            rpcUrl: context.rpcUrl,
+            account,
+            wallet: flags.wallet,
+            token: Option.getOrUndefined(flags.token),
+            amount: flags.amount
+          })
+        )
+        const shown = yield* describeAmount(context, done.token, done.amount)
+        yield* report(context.output, `Sent ${shown} to wallet ${flags.wallet} (transaction ${done.hash})`, {
+          action: "fund",
+          wallet: flags.wallet,
+          token: done.token,
+          amount: done.amount,
+          hash: done.hash,
+          blockNumber: done.blockNumber
+        })
+      })
+    )
+})
+
+const withdraw = define({
+  name: "withdraw",
+  group: "Wallet",
+  summary: "Send from a wallet back to its owner (owner only)",
+  description: [
+    "Sends tokens, ETH by default, from the wallet to its owner; only what the Coordinator does not hold in " +
+      "escrow can leave. Only the wallet's owner may.",
+    AMOUNTS,
+    KEYS
+  ],
+  flags: { wallet: walletFlag, amount: amountFlag, token: tokenFlag, ...sending },
+  examples: [`${NAME} withdraw -w 0xWallet -a '0.5 ether' --key key.txt --rpc-url http://localhost:8545`],
+  run: (flags) =>
+    withChain(flags, (context) =>
+      Effect.gen(function* () {
+        const account = yield* readAccount(flags, context.lib)
+        const done = yield* chain(
+          context.lib.Wallet.withdrawEffect({
+            rpcUrl: context.rpcUrl,
+            account,
+            wallet: flags.wallet,
+            token: Option.getOrUndefined(flags.token),
+            amount: flags.amount
+          })
+        )
+        const shown = yield* describeAmount(context, done.event.token, done.event.amount)
+        yield* report(
+          context.output,
+          `Withdrew ${shown} from wallet ${flags.wallet} to its owner ${account.address} (transaction ${done.hash})`,
+          {
+            action: "withdraw",
+            wallet: flags.wallet,
+            token: done.event.token,
+            amount: done.event.amount,
+            hash: done.hash,
+            blockNumber: done.blockNumber
+          }
+        )
+      })
+    )
+})
+
+// --- balance ---------------------------------------------------------------------------------------------------------
+
+const balance = define({
+  name: "balance",
+  group: "Wallet",
+  summary: "Show a wallet's owner, balance and a spender's allowance",
+  description: [
+    "Sends nothing. The balance includes any amount the Coordinator holds in escrow; with -s, also how much that " +
+      "consumer contract may spend."
+  ],
+  flags: {
+    wallet: walletFlag,
+    token: tokenFlag,
+    spender: Spec.text({ name: "spender", short: "s", arg: "ADDRESS", summary: "Also show this spender's allowance" }),
+    rpcUrl
+  },
+  examples: [`${NAME} balance -w 0xWallet -s 0xConsumer --rpc-url http://localhost:8545`],
+  run: (flags) =>
+    withChain(flags, (context) =>
+      Effect.gen(function* () {
+        const rpc = { rpcUrl: context.rpcUrl }
+        const token = Option.getOrUndefined(flags.token)
+        const [owner, held] = yield* chain(
+          Effect.all([
+            context.lib.Wallet.ownerEffect({ ...rpc, wallet: flags.wallet }),
+            context.lib.Wallet.balanceEffect({ ...rpc, wallet: flags.wallet, token })
+          ])
+        )
+        const allowance = Option.isNone(flags.spender)
+          ? undefined
+          : yield* chain(
+              context.lib.Wallet.allowanceEffect({ ...rpc, wallet: flags.wallet, spender: flags.spender.value, token })
+            )
+        const tokenAddress = token === undefined ? ETH : token
+        const lines = [
+          `Wallet ${flags.wallet} (owner ${owner}) holds ${yield* describeAmount(context, tokenAddress, held)}`
+        ]
+        if (allowance !== undefined && Option.isSome(flags.spender)) {
+          lines.push(
+            `${flags.spender.value} may spend ${yield* describeAmount(context, tokenAddress, allowance)} of it`
+          )
+        }
+        yield* report(context.output, lines.join("\n"), {
+          wallet: flags.wallet,
+          owner,
+          token: tokenAddress,
+          balance: held,
+          ...(allowance === undefined || Option.isNone(flags.spender)
+            ? {}
+            : { spender: flags.spender.value, allowance })
+        })
+      })
+    )
+})
+
+/** The payment commands, in help order. @internal */
+export const COMMANDS: ReadonlyArray<Spec.CommandSpec> = [createWallet, approve, fund, withdraw, balance]
+
+/** `sub`'s payment flags. @internal */
+export const subFlags = {
+  registry: Spec.text({
+    name: "registry",
+    arg: "ADDRESS",
+    summary: "Registry for payment check",
+    env: "REGISTRY_ADDRESS"
+  }),
+  skipPaymentCheck: Spec.boolean({
+    name: "skip-payment-check",
+    summary: "Sign without the payment check"
+  })
+}
+
+/**
+ * `sub`'s payment-check options: `--registry` (else `REGISTRY_ADDRESS`) and `--skip-payment-check`. A paid v1
+ * subscription without either is a usage error (the check needs the Registry).
+ *
+ * @internal
+ */
+export const paymentCheck = (
+  registry: Option.Option<string>,
+  skip: boolean,
+  subscription: { readonly version: string; readonly paymentAmount?: bigint }
+): Effect.Effect<{ readonly registry?: string; readonly checkPayment: boolean }, CliError.CliError> =>
+  Effect.flatMap(Flags.env("REGISTRY_ADDRESS"), (fromEnv) => {
+    const value = Option.orElse(registry, () => fromEnv)
+    const paid = subscription.version === "v1" && (subscription.paymentAmount ?? 0n) > 0n
+    if (paid && !skip && Option.isNone(value)) {
+      return Effect.fail(
+        Errors.usage(
+          "a paid v1 subscription's wallet and allowance are checked before signing: pass --registry ADDRESS " +
+            "(the Coordinator's Registry) or set REGISTRY_ADDRESS, or pass --skip-payment-check"
+        )
+      )
+    }
+    return Effect.succeed({ ...(Option.isSome(value) ? { registry: value.value } : {}), checkPayment: !skip })
+  })
