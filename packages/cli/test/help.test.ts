@@ -56,7 +56,7 @@ describe("help", () => {
       expect(version(result.stdout)).toMatchSnapshot()
       // Only groups with commands are shown, in order.
       const groups = lines.filter((line) => /^[A-Z][a-z]+:$/.test(line)).map((line) => line.slice(0, -1))
-      assert.deepStrictEqual(groups, ["Node", "Jobs", "Subscriptions", "Wallet"])
+      assert.deepStrictEqual(groups, ["Node", "Jobs", "Subscriptions", "Network", "Wallet"])
     })
   )
 

@@ -2,7 +2,7 @@
 // handler), listed in COMMANDS. Help, the README's command reference and the parser are all built from it: adding a
 // command is one entry plus its handler.
 import { Command } from "@effect/cli"
-import { NodeClient, NodeClientError } from "@infernet/client"
+import { NodeClient, NodeClientError, NodePool } from "@infernet/client"
 import { Job, Json, Primitives } from "@infernet/types"
 import { Duration, Effect, Option, Schema, Stream } from "effect"
 import * as CliError from "../CliError.js"
@@ -10,6 +10,7 @@ import * as Errors from "./errors.js"
 import * as Flags from "./flags.js"
 import * as Input from "./input.js"
 import { Io } from "./Io.js"
+import * as Network from "./network.js"
 import * as Output from "./output.js"
 import { withProgress } from "./progress.js"
 import * as Router from "./router.js"
@@ -48,6 +49,87 @@ const withNode = <A extends Flags.GlobalFlags, R>(
     return yield* body(client, globals).pipe(
       Effect.catchIf(NodeClientError.isNodeClientError, (error) =>
         Effect.fail(Errors.fromNodeClientError(error, globals.url))
+      )
+    )
+  })
+
+/** What `job`, `stream` and `results` ask: one node's `NodeClient`, or with `--node auto` a `NodePool`. */
+interface JobTarget {
+  readonly requestJob: NodeClient.Service["requestJob"]
+  readonly getJobResultSync: NodeClient.Service["getJobResultSync"]
+  readonly getJobResults: NodeClient.Service["getJobResults"]
+  readonly requestStream: NodeClient.Service["requestStream"]
+}
+
+/** `-n/--node` of `job`, `stream` and `results`. */
+const jobNodeFlag = Spec.text({
+  name: "node",
+  short: "n",
+  arg: "NODE",
+  summary: "This node (host:port or URL), or auto: via the router"
+})
+
+const AUTO_NOTE =
+  "With -n auto, a node is picked through the Infernet Router at ROUTER_URL (default " +
+  `${Router.DEFAULT_ROUTER_URL}): a healthy node running all the containers, least busy first, the next one when ` +
+  "it refuses the job. 'Node: <url>' on stderr says which node took the job; ask it again with -n host:port."
+
+/**
+ * Runs `body` against the node of `--node` (`host:port` or URL), else `--url`/`SERVER_URL`, or with `--node auto`
+ * against a `NodePool` discovering nodes through the router (running `containers`, when given; every node the router
+ * lists otherwise). A job created through the pool is announced on stderr as `Node: <url>`.
+ */
+const withJobTarget = <A extends Flags.GlobalFlags & { readonly node: Option.Option<string> }, R>(
+  flags: A,
+  containers: ReadonlyArray<string> | undefined,
+  body: (
+    target: JobTarget,
+    globals: Flags.Globals
+  ) => Effect.Effect<void, CliError.CliError | NodeClientError.NodeClientError, R>
+) =>
+  Effect.gen(function* () {
+    if (Option.isNone(flags.node)) return yield* withNode(flags, body)
+    if (flags.node.value.trim() !== "auto") {
+      return yield* withNode(flags, body, yield* Flags.nodeUrl(flags.node.value, "--node"))
+    }
+    const rootFlags = yield* root
+    const router = yield* Router.routerUrl(Option.none())
+    // The router stands in for the node in messages (and SERVER_URL, not used, is not checked).
+    const globals = yield* Flags.resolveGlobals(rootFlags, { ...flags, url: Option.some(router) })
+    const output = (flags as { readonly output?: Option.Option<string> }).output
+    if (output !== undefined && Option.isSome(output)) yield* Output.checkWritable(output.value)
+    const io = yield* Io
+    const timeout = Duration.seconds(globals.timeoutSeconds)
+    const userAgent = `${NAME}/${VERSION}`
+    return yield* Effect.scoped(
+      Effect.gen(function* () {
+        const pool = yield* NodePool.make({
+          router: {
+            url: router,
+            timeout,
+            retry: false,
+            userAgent,
+            ...(containers === undefined ? {} : { containers })
+          },
+          client: { timeout, userAgent }
+        })
+        const announce = (node: string) => io.stderr.write(`Node: ${node}\n`)
+        const target: JobTarget = {
+          requestJob: (request, options) =>
+            pool.submitJob(request, options).pipe(
+              Effect.tap(({ node }) => announce(node)),
+              Effect.map(({ id }) => id)
+            ),
+          getJobResultSync: pool.getJobResultSync,
+          getJobResults: pool.getJobResults,
+          requestStream: (request, options) =>
+            pool.requestStream(request, options).pipe(Effect.tap((response) => announce(response.node)))
+        }
+        return yield* body(target, globals)
+      })
+    ).pipe(
+      Effect.catchIf(NodeClientError.isNodeClientError, (error) =>
+        Effect.fail(Errors.fromNodeClientError(error, router))
       )
     )
   })
@@ -214,7 +296,8 @@ const job = define({
   summary: "Create a job; print its id, or with --sync its output",
   description: [
     "POST /api/jobs. The input is the job's data: a JSON object, passed to the first container; -i - or no -i " +
-      "reads stdin. With --sync, a failed job exits with 1 and a job still running after the last check with 7."
+      "reads stdin. With --sync, a failed job exits with 1 and a job still running after the last check with 7.",
+    AUTO_NOTE
   ],
   flags: {
     containers: Flags.containers,
@@ -230,43 +313,49 @@ const job = define({
       name: "requires-proof",
       summary: "Ask for a proof (the last container must make one)"
     }),
+    node: jobNodeFlag,
     output: Flags.output
   },
   examples: [
     `${NAME} job -c openai-inference-0.0.1 -i input-data.json`,
     `${NAME} job -c openai-inference-0.0.1 -i input-data.json --sync --retries 20`,
-    `echo '{"prompt": "hi"}' | ${NAME} job -c hello-world --sync`
+    `echo '{"prompt": "hi"}' | ${NAME} job -c hello-world --sync`,
+    `ROUTER_URL=http://localhost:4100 ${NAME} job -c hello-world -i input-data.json -n auto`
   ],
   run: (flags) =>
-    withNode(flags, (client, globals) =>
-      Effect.gen(function* () {
-        const io = yield* Io
-        const containers = yield* Flags.splitContainers(flags.containers)
-        if (Option.isSome(flags.retries) && flags.retries.value < 1) {
-          return yield* Errors.usage(`--retries must be at least 1, got ${flags.retries.value}`)
-        }
-        if (Option.isSome(flags.retries) && !flags.sync) {
-          return yield* Errors.usage("--retries only applies with --sync")
-        }
-        const data = yield* readData(flags.input)
-        const request = flags.requiresProof ? { containers, data, requires_proof: true } : { containers, data }
-        const id = yield* client.requestJob(request)
-        const output = Flags.outputOptions(globals, flags.output)
-        if (!flags.sync) return yield* Output.text(output, id)
-        const result = yield* client
-          .getJobResultSync(id, Option.match(flags.retries, { onNone: () => ({}), onSome: (retries) => ({ retries }) }))
-          .pipe(
-            withProgress(`waiting for job ${id}`),
-            Effect.onInterrupt(() => interruptedHint(io, id))
-          )
-        const outcome = result.result
-        if (Job.isContainerError(outcome)) {
-          return yield* new CliError.CliError({
-            reason: new CliError.JobFailed({ id, detail: Errors.describeFailedResult(result) })
-          })
-        }
-        return yield* Output.json(output, outcome === null ? null : outcome.output)
-      })
+    Effect.flatMap(Flags.splitContainers(flags.containers), (containers) =>
+      withJobTarget(flags, containers, (client, globals) =>
+        Effect.gen(function* () {
+          const io = yield* Io
+          if (Option.isSome(flags.retries) && flags.retries.value < 1) {
+            return yield* Errors.usage(`--retries must be at least 1, got ${flags.retries.value}`)
+          }
+          if (Option.isSome(flags.retries) && !flags.sync) {
+            return yield* Errors.usage("--retries only applies with --sync")
+          }
+          const data = yield* readData(flags.input)
+          const request = flags.requiresProof ? { containers, data, requires_proof: true } : { containers, data }
+          const id = yield* client.requestJob(request)
+          const output = Flags.outputOptions(globals, flags.output)
+          if (!flags.sync) return yield* Output.text(output, id)
+          const result = yield* client
+            .getJobResultSync(
+              id,
+              Option.match(flags.retries, { onNone: () => ({}), onSome: (retries) => ({ retries }) })
+            )
+            .pipe(
+              withProgress(`waiting for job ${id}`),
+              Effect.onInterrupt(() => interruptedHint(io, id))
+            )
+          const outcome = result.result
+          if (Job.isContainerError(outcome)) {
+            return yield* new CliError.CliError({
+              reason: new CliError.JobFailed({ id, detail: Errors.describeFailedResult(result) })
+            })
+          }
+          return yield* Output.json(output, outcome === null ? null : outcome.output)
+        })
+      )
     )
 })
 
@@ -307,18 +396,26 @@ const results = define({
   name: "results",
   group: "Jobs",
   summary: "Print the results of jobs",
-  description: ["GET /api/jobs?id=... Ids the node does not know (or created from another address) exit with code 4."],
+  description: [
+    "GET /api/jobs?id=... Ids the node does not know (or created from another address) exit with code 4.",
+    "With -n auto, every node the Infernet Router at ROUTER_URL lists is asked; -n host:port (the 'Node:' that " +
+      "job printed) asks only that node."
+  ],
   flags: {
     id: Spec.repeatedText({ name: "id", arg: "ID", summary: "A job id; repeat for several" }),
     intermediate: Spec.boolean({
       name: "intermediate",
       summary: "Include the earlier containers' outputs too"
     }),
+    node: jobNodeFlag,
     output: Flags.output
   },
-  examples: [`${NAME} results --id b7a7f9a7-8f80-4905-96a9-c9c7d3ef83b8 --id 4ac0b5a5-eedb-4688-bb96-75afca891a47`],
+  examples: [
+    `${NAME} results --id b7a7f9a7-8f80-4905-96a9-c9c7d3ef83b8 --id 4ac0b5a5-eedb-4688-bb96-75afca891a47`,
+    `${NAME} results --id b7a7f9a7-8f80-4905-96a9-c9c7d3ef83b8 -n 10.0.0.7:4000`
+  ],
   run: (flags) =>
-    withNode(flags, (client, globals) =>
+    withJobTarget(flags, undefined, (client, globals) =>
       Effect.gen(function* () {
         const ids = yield* Effect.forEach(flags.id, jobId)
         const found = yield* client.getJobResults(ids, { intermediate: flags.intermediate })
@@ -345,43 +442,52 @@ const stream = define({
   name: "stream",
   group: "Jobs",
   summary: "Create a job and stream its output as it arrives",
-  description: ["POST /api/jobs/stream: 'Job ID: <id>' on stderr, the text on stdout. Exit code 1 if the job failed."],
-  flags: { containers: Flags.containers, input: Flags.input("the job's data"), output: Flags.output },
+  description: [
+    "POST /api/jobs/stream: 'Job ID: <id>' on stderr, the text on stdout. Exit code 1 if the job failed.",
+    AUTO_NOTE
+  ],
+  flags: {
+    containers: Flags.containers,
+    input: Flags.input("the job's data"),
+    node: jobNodeFlag,
+    output: Flags.output
+  },
   examples: [`${NAME} stream -c openai-inference-streaming-0.0.1 -i input-data.json`],
   run: (flags) =>
-    withNode(flags, (client) =>
-      Effect.gen(function* () {
-        const io = yield* Io
-        const containers = yield* Flags.splitContainers(flags.containers)
-        const data = yield* readData(flags.input)
-        yield* Effect.scoped(
-          Effect.gen(function* () {
-            const response = yield* client
-              .requestStream({ containers, data })
-              .pipe(withProgress("waiting for the node"))
-            yield* io.stderr.write(`Job ID: ${response.id}\n`)
-            let last = ""
-            const toStdout = Stream.runForEach(response.text, (chunk) => {
-              if (chunk.length > 0) last = chunk
-              return io.stdout.write(chunk)
-            }).pipe(
-              // Leave the terminal's prompt on a line of its own.
-              Effect.zipRight(
-                Effect.suspend(() =>
-                  io.stdout.isTTY && last !== "" && !last.endsWith("\n") ? io.stdout.write("\n") : Effect.void
+    Effect.flatMap(Flags.splitContainers(flags.containers), (containers) =>
+      withJobTarget(flags, containers, (client) =>
+        Effect.gen(function* () {
+          const io = yield* Io
+          const data = yield* readData(flags.input)
+          yield* Effect.scoped(
+            Effect.gen(function* () {
+              const response = yield* client
+                .requestStream({ containers, data })
+                .pipe(withProgress("waiting for the node"))
+              yield* io.stderr.write(`Job ID: ${response.id}\n`)
+              let last = ""
+              const toStdout = Stream.runForEach(response.text, (chunk) => {
+                if (chunk.length > 0) last = chunk
+                return io.stdout.write(chunk)
+              }).pipe(
+                // Leave the terminal's prompt on a line of its own.
+                Effect.zipRight(
+                  Effect.suspend(() =>
+                    io.stdout.isTTY && last !== "" && !last.endsWith("\n") ? io.stdout.write("\n") : Effect.void
+                  )
                 )
               )
-            )
-            yield* Option.match(flags.output, {
-              onNone: () => toStdout,
-              onSome: (path) => Output.streamToFile(path, response.bytes)
-            }).pipe(Effect.onInterrupt(() => interruptedHint(io, response.id)))
-            // The node reports no error in-band: a failed container, or its time limit, just ends the stream. The
-            // stored result tells how the job really ended.
-            yield* response.result({ retries: STREAM_RESULT_POLLS })
-          })
-        )
-      })
+              yield* Option.match(flags.output, {
+                onNone: () => toStdout,
+                onSome: (path) => Output.streamToFile(path, response.bytes)
+              }).pipe(Effect.onInterrupt(() => interruptedHint(io, response.id)))
+              // The node reports no error in-band: a failed container, or its time limit, just ends the stream. The
+              // stored result tells how the job really ended.
+              yield* response.result({ retries: STREAM_RESULT_POLLS })
+            })
+          )
+        })
+      )
     )
 })
 
@@ -559,6 +665,7 @@ export const COMMANDS: ReadonlyArray<Spec.CommandSpec> = [
   ids,
   status,
   sub,
+  ...Network.COMMANDS,
   ...Wallet.COMMANDS
 ]
 
