@@ -1,5 +1,7 @@
 // The Quick start's main job: walks the Infernet usage page with the built `infernet-client`, against a mock node
-// (`infernet-node-mock` on a free port) and a local Anvil devnet for the delegated subscription. Every step prints
+// (`infernet-node-mock` on a free port) and a local Anvil devnet for the delegated subscription and the payments, then
+// discovery: three mock nodes behind the mock Infernet Router (`infernet-node-mock --nodes 3 --router`, free ports),
+// `containers`, `find`, jobs routed with `-n auto`, one node stopped and the next job routed around it. Every step prints
 // the command line as a user would type it and its output; any unexpected exit code stops the demo with exit 1.
 //
 //   pnpm --filter @infernet/cli demo        (after pnpm install && pnpm build)
@@ -78,7 +80,15 @@ const show = (text) => {
 }
 
 let env = { ...process.env }
-for (const key of ["SERVER_URL", "RPC_URL", "ADDRESS", "PRIVATE_KEY", "FACTORY_ADDRESS", "REGISTRY_ADDRESS"]) {
+for (const key of [
+  "SERVER_URL",
+  "ROUTER_URL",
+  "RPC_URL",
+  "ADDRESS",
+  "PRIVATE_KEY",
+  "FACTORY_ADDRESS",
+  "REGISTRY_ADDRESS"
+]) {
   delete env[key]
 }
 
@@ -145,6 +155,65 @@ const startMock = (configFile) =>
       reject(new Error(`infernet-node-mock exited with ${code}: ${output}`))
     })
   })
+
+/**
+ * Starts node-mock's executable as a network: three nodes on free ports behind the mock Infernet Router (also on a
+ * free port, rate limit off), and reads the nodes' and the router's URLs from its banner.
+ */
+const startNetwork = () =>
+  new Promise((resolve, reject) => {
+    const args = ["--nodes", "3", "--router", "--port", "0", "--router-port", "0", "--router-limit", "off"]
+    const child = spawn(process.execPath, [mockBin, ...args], { cwd: work, stdio: ["ignore", "pipe", "pipe"] })
+    let output = ""
+    const timer = setTimeout(() => reject(new Error(`infernet-node-mock --nodes 3 did not start: ${output}`)), 30_000)
+    const onData = (chunk) => {
+      output += chunk
+      const router = /infernet router on (http:\/\/\S+)/.exec(output)
+      if (router) {
+        clearTimeout(timer)
+        child.stdout.off("data", onData)
+        child.stdout.resume()
+        const nodes = [...output.matchAll(/node (\d+) +(http:\/\/\S+) +containers: (.*)/g)].map((m) => ({
+          index: Number(m[1]),
+          url: m[2],
+          containers: m[3]
+        }))
+        resolve({
+          router: router[1],
+          nodes,
+          close: () =>
+            new Promise((done) => {
+              if (child.exitCode !== null) return done()
+              child.once("exit", done)
+              child.kill("SIGTERM")
+            })
+        })
+      }
+    }
+    child.stdout.setEncoding("utf8").on("data", onData)
+    child.stderr.setEncoding("utf8").on("data", (chunk) => {
+      output += chunk
+    })
+    child.once("exit", (code) => {
+      clearTimeout(timer)
+      reject(new Error(`infernet-node-mock --nodes 3 exited with ${code}: ${output}`))
+    })
+  })
+
+/** The node of a `Node: <url>` line that `-n auto` prints on stderr. */
+const nodeOf = ({ stderr }) => {
+  const match = /^Node: (\S+)$/m.exec(stderr)
+  if (match === null) throw new StepFailed(`no "Node:" line on stderr: ${stderr}`)
+  return match[1]
+}
+
+/** A chaos control of the mock router (loopback only), shown as the curl a user would type. */
+const chaos = async (router, path) => {
+  console.log(`${green("$")} curl -s -X POST ${router}${path}`)
+  const response = await fetch(`${router}${path}`, { method: "POST" })
+  show(await response.text())
+  if (!response.ok) throw new StepFailed(`POST ${path} answered ${response.status}`)
+}
 
 const completion = {
   model: "gpt-3.5-turbo-16k",
@@ -347,8 +416,38 @@ try {
   await client(paidSub)
   await client(["withdraw", "-w", wallet, "-a", "0.005 ether", "--key", "payer-key.txt"])
 
+  section("Discovery: three mock nodes behind a mock Infernet Router")
+  const network = await startNetwork()
+  cleanups.push(() => network.close())
+  for (const node of network.nodes) console.log(`node ${node.index}  ${node.url}  containers: ${node.containers}`)
+  console.log(`infernet router ${network.router}`)
+  env = { ...env, ROUTER_URL: network.router }
+  delete env.SERVER_URL
+  console.log(`${green("$")} export ROUTER_URL=${network.router}`)
+  await client(["containers"])
+  await client(["find", "-c", "openai-inference-streaming-0.0.1"])
+  await client(["find", "-c", "hello-world", "-n", "2", "--skip", "1"])
+  write("hello.json", { prompt: "hello from the router" })
+  console.log(dim("-n auto: the router lists the nodes running the container, the least busy one takes the job"))
+  const routed = await client(["job", "-c", "hello-world", "-i", "hello.json", "-n", "auto"])
+  const taken = nodeOf(routed)
+  await client(["results", "--id", routed.stdout.trim(), "-n", "auto"])
+  const stopped = network.nodes.find((node) => node.url === taken)
+  if (stopped === undefined) throw new StepFailed(`the job went to ${taken}, which is none of the network's nodes`)
+  console.log(dim(`Stopping node ${stopped.index} (${stopped.url}), which took that job:`))
+  await chaos(network.router, `/__mock/nodes/${stopped.index}/down`)
+  console.log(dim("The router still lists it until its next refresh; the pool finds it down and routes around it:"))
+  const around = await client(["job", "-c", "hello-world", "-i", "hello.json", "-n", "auto", "--sync"])
+  if (nodeOf(around) === stopped.url) throw new StepFailed(`the next job went to the stopped node ${stopped.url}`)
+  await chaos(network.router, "/__mock/refresh")
+  await client(["find", "-c", "hello-world"])
+
   section("Done")
-  console.log(green("Every step of the usage page ran against the mock node and the devnet."))
+  console.log(
+    green(
+      "Every step of the usage page ran against the mock node and the devnet, and jobs found their way by the router."
+    )
+  )
   await cleanup()
 } catch (error) {
   console.error(red(`\ndemo failed: ${error instanceof Error ? error.message : String(error)}`))

@@ -1,5 +1,5 @@
-// The Quick start's main job (scripts/demo.mjs) as users run it: Anvil, node-mock's own executable and the built
-// binary. It runs on the built packages, so it needs `pnpm build` first (Nx's test target depends on it).
+// The Quick start's main job (scripts/demo.mjs) as users run it: Anvil, node-mock's own executable (one node, then a
+// network of three behind the mock router) and the built binary. It runs on the built packages, so it needs `pnpm build` first (Nx's test target depends on it).
 import { assert, describe, it } from "@effect/vitest"
 import { spawn } from "node:child_process"
 import { existsSync } from "node:fs"
@@ -49,6 +49,24 @@ describe("scripts/demo.mjs", () => {
       ]) {
         assert.include(output, line)
       }
+      // Discovery: containers and find through the router, a job routed with -n auto, its node stopped, the next
+      // job routed around it (the demo itself fails when it is not).
+      for (const line of [
+        "$ infernet-client containers",
+        "$ infernet-client find -c openai-inference-streaming-0.0.1",
+        "$ infernet-client job -c hello-world -i hello.json -n auto",
+        '{"id":"openai-inference-streaming-0.0.1","count":2,'
+      ]) {
+        assert.include(output, line)
+      }
+      const routed = [...output.matchAll(/^Node: (http:\/\/127\.0\.0\.1:\d+)$/gm)].map((m) => m[1])
+      assert.strictEqual(routed.length, 2, output)
+      assert.notStrictEqual(routed[0], routed[1])
+      assert.match(
+        output,
+        /\$ curl -s -X POST http:\/\/127\.0\.0\.1:\d+\/__mock\/nodes\/\d\/down\n\{"delay_ms":0,"down":true/
+      )
+      assert.match(output, /\{"available":\["127\.0\.0\.1:\d+","127\.0\.0\.1:\d+"\]\}/)
       assert.match(output, /Created wallet|"action":"create-wallet"/)
       assert.match(
         output,
