@@ -119,24 +119,26 @@ const client = (args, { expect = 0, stdin } = {}) =>
     child.stdin.end(stdin ?? "")
   })
 
-/** Starts the mock node's own executable on a free port and reads its URL from the banner. */
-const startMock = (configFile) =>
+/**
+ * Runs node-mock's own executable with `args` until its banner matches `ready`; resolves to the banner's match and a
+ * `close` that stops it.
+ */
+const runMockBin = (args, ready) =>
   new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [mockBin, "--port", "0", "--config", configFile], {
-      cwd: work,
-      stdio: ["ignore", "pipe", "pipe"]
-    })
+    const child = spawn(process.execPath, [mockBin, ...args], { cwd: work, stdio: ["ignore", "pipe", "pipe"] })
+    const what = `infernet-node-mock ${args.join(" ")}`
     let output = ""
-    const timer = setTimeout(() => reject(new Error(`infernet-node-mock did not start: ${output}`)), 30_000)
+    const timer = setTimeout(() => reject(new Error(`${what} did not start: ${output}`)), 30_000)
     const onData = (chunk) => {
       output += chunk
-      const match = /listening on (http:\/\/\S+)/.exec(output)
+      const match = ready.exec(output)
       if (match) {
         clearTimeout(timer)
         child.stdout.off("data", onData)
         child.stdout.resume()
         resolve({
-          url: match[1],
+          match,
+          output,
           close: () =>
             new Promise((done) => {
               if (child.exitCode !== null) return done()
@@ -152,53 +154,30 @@ const startMock = (configFile) =>
     })
     child.once("exit", (code) => {
       clearTimeout(timer)
-      reject(new Error(`infernet-node-mock exited with ${code}: ${output}`))
+      reject(new Error(`${what} exited with ${code}: ${output}`))
     })
   })
+
+/** Starts the mock node's own executable on a free port and reads its URL from the banner. */
+const startMock = async (configFile) => {
+  const { match, close } = await runMockBin(["--port", "0", "--config", configFile], /listening on (http:\/\/\S+)/)
+  return { url: match[1], close }
+}
 
 /**
  * Starts node-mock's executable as a network: three nodes on free ports behind the mock Infernet Router (also on a
  * free port, rate limit off), and reads the nodes' and the router's URLs from its banner.
  */
-const startNetwork = () =>
-  new Promise((resolve, reject) => {
-    const args = ["--nodes", "3", "--router", "--port", "0", "--router-port", "0", "--router-limit", "off"]
-    const child = spawn(process.execPath, [mockBin, ...args], { cwd: work, stdio: ["ignore", "pipe", "pipe"] })
-    let output = ""
-    const timer = setTimeout(() => reject(new Error(`infernet-node-mock --nodes 3 did not start: ${output}`)), 30_000)
-    const onData = (chunk) => {
-      output += chunk
-      const router = /infernet router on (http:\/\/\S+)/.exec(output)
-      if (router) {
-        clearTimeout(timer)
-        child.stdout.off("data", onData)
-        child.stdout.resume()
-        const nodes = [...output.matchAll(/node (\d+) +(http:\/\/\S+) +containers: (.*)/g)].map((m) => ({
-          index: Number(m[1]),
-          url: m[2],
-          containers: m[3]
-        }))
-        resolve({
-          router: router[1],
-          nodes,
-          close: () =>
-            new Promise((done) => {
-              if (child.exitCode !== null) return done()
-              child.once("exit", done)
-              child.kill("SIGTERM")
-            })
-        })
-      }
-    }
-    child.stdout.setEncoding("utf8").on("data", onData)
-    child.stderr.setEncoding("utf8").on("data", (chunk) => {
-      output += chunk
-    })
-    child.once("exit", (code) => {
-      clearTimeout(timer)
-      reject(new Error(`infernet-node-mock --nodes 3 exited with ${code}: ${output}`))
-    })
-  })
+const startNetwork = async () => {
+  const args = ["--nodes", "3", "--router", "--port", "0", "--router-port", "0", "--router-limit", "off"]
+  const { match, output, close } = await runMockBin(args, /infernet router on (http:\/\/\S+)/)
+  const nodes = [...output.matchAll(/node (\d+) +(http:\/\/\S+) +containers: (.*)/g)].map((m) => ({
+    index: Number(m[1]),
+    url: m[2],
+    containers: m[3]
+  }))
+  return { router: match[1], nodes, close }
+}
 
 /** The node of a `Node: <url>` line that `-n auto` prints on stderr. */
 const nodeOf = ({ stderr }) => {
