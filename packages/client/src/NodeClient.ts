@@ -84,6 +84,17 @@ export interface Options {
    * Requests that create or change something are never retried unless a call passes its own `retry`.
    */
   readonly retry?: Retry | undefined
+  /**
+   * The longest `Retry-After` a retry waits for. A 429 asking for a longer pause (or a longer one than the call's
+   * `timeout`) is not waited for: the call fails at once with `RateLimited`, carrying the node's `retryAfter`.
+   * Default 30 seconds.
+   */
+  readonly maxRetryAfter?: Duration.DurationInput | undefined
+  /**
+   * The longest silence between two chunks of a `requestStream` body, after its job id line; past it the stream fails
+   * with `StreamIdle`. Default 60 seconds (the node itself ends a stream after about 60 s).
+   */
+  readonly streamIdleTimeout?: Duration.DurationInput | undefined
   /** Wraps the `HttpClient` every request goes through (tracing, proxies, extra middleware). */
   readonly transformClient?: ((client: HttpClient.HttpClient) => HttpClient.HttpClient) | undefined
   /** The `User-Agent` header. Default `infernet-ts-client/<version>`; `false` sends none. */
@@ -110,8 +121,24 @@ export interface CallOptions {
    * requests that create or change something (jobs, streams, statuses, subscriptions) it opts in to retries.
    */
   readonly retry?: Retry | undefined
+  /** The longest `Retry-After` this call waits for; default the client's `maxRetryAfter`. */
+  readonly maxRetryAfter?: Duration.DurationInput | undefined
   /** Extra headers for this call. */
   readonly headers?: Headers.Input | undefined
+}
+
+/**
+ * Options of {@link Service.requestStream}.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface RequestStreamOptions extends CallOptions {
+  /**
+   * The longest silence between two chunks after the job id line; past it the stream fails with `StreamIdle`.
+   * Default the client's `streamIdleTimeout` (60 seconds). `timeout` covers the answer's headers and the id line.
+   */
+  readonly idleTimeout?: Duration.DurationInput | undefined
 }
 
 /**
@@ -326,10 +353,13 @@ export interface Service {
     id: string,
     options?: GetJobResultSyncOptions
   ) => Effect.Effect<Job.JobResult, NodeClientError>
-  /** `POST /api/jobs/stream`: creates a job and streams its output. The connection lives as long as the scope. */
+  /**
+   * `POST /api/jobs/stream`: creates a job and streams its output. The connection lives as long as the scope. A
+   * stream silent for longer than `idleTimeout` after its id line fails with `StreamIdle`.
+   */
   readonly requestStream: (
     request: JobRequestInput,
-    options?: CallOptions
+    options?: RequestStreamOptions
   ) => Effect.Effect<JobStream, NodeClientError, Scope.Scope>
   /** `GET /api/jobs`: the ids of this client's jobs (`pending: true` running only, `false` finished only). */
   readonly getJobs: (options?: GetJobsOptions) => Effect.Effect<ReadonlyArray<Primitives.JobId>, NodeClientError>
@@ -412,6 +442,8 @@ export const pollSchedule = (polls: number): Schedule.Schedule<unknown> =>
 export const userAgent = `infernet-ts-client/${version}`
 
 const DEFAULT_TIMEOUT = Duration.seconds(30)
+const DEFAULT_MAX_RETRY_AFTER = Duration.seconds(30)
+const DEFAULT_STREAM_IDLE_TIMEOUT = Duration.seconds(60)
 const DEFAULT_MAX_URL_LENGTH = 2000
 const DEFAULT_CONCURRENCY = 4
 const DEFAULT_NOT_FOUND_GRACE = Duration.millis(500)
@@ -485,6 +517,12 @@ export const make = (options: Options): Effect.Effect<Service, never, HttpClient
         options.headers
       ),
       timeout: options.timeout === undefined ? DEFAULT_TIMEOUT : Duration.decode(options.timeout),
+      maxRetryAfter:
+        options.maxRetryAfter === undefined ? DEFAULT_MAX_RETRY_AFTER : Duration.decode(options.maxRetryAfter),
+      streamIdleTimeout:
+        options.streamIdleTimeout === undefined
+          ? DEFAULT_STREAM_IDLE_TIMEOUT
+          : Duration.decode(options.streamIdleTimeout),
       retry: retry === "default" ? Http.defaultRetrySchedule : retry,
       routes: new Map()
     }
@@ -702,7 +740,7 @@ export const make = (options: Options): Effect.Effect<Service, never, HttpClient
 
     const requestStream = Runtime.fn("NodeClient.requestStream")(function* (
       request: JobRequestInput,
-      options?: CallOptions
+      options?: RequestStreamOptions
     ) {
       const opened = yield* Http.stream(settings, {
         method: "requestStream",

@@ -105,6 +105,14 @@ export interface CallOptions extends NodeClient.CallOptions {
 }
 
 /**
+ * Options of `requestStream`: those of every call, plus `idleTimeout` (the longest silence between two chunks).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface RequestStreamOptions extends NodeClient.RequestStreamOptions, CallOptions {}
+
+/**
  * Options of `getJobResults`.
  *
  * @since 0.1.0
@@ -197,7 +205,7 @@ export interface PromiseNodeClient {
   /** Polls a job until it finishes; rejects with `JobFailed`, `JobNotFound` or `StillRunning`. */
   readonly getJobResultSync: (id: string, options?: GetJobResultSyncOptions) => Promise<Job.JobResult>
   /** `POST /api/jobs/stream`: the job id and its streamed output. */
-  readonly requestStream: (request: NodeClient.JobRequestInput, options?: CallOptions) => Promise<JobStream>
+  readonly requestStream: (request: NodeClient.JobRequestInput, options?: RequestStreamOptions) => Promise<JobStream>
   /** `GET /api/jobs`: this client's job ids. */
   readonly getJobs: (options?: GetJobsOptions) => Promise<ReadonlyArray<Primitives.JobId>>
   /** `PUT /api/status`: records a job's status by hand. */

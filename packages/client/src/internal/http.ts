@@ -36,6 +36,10 @@ export interface Settings {
   readonly baseUrl: string
   readonly headers: Headers.Headers
   readonly timeout: Duration.Duration
+  /** The longest `Retry-After` a retry waits for (a call's own `timeout` caps it further). */
+  readonly maxRetryAfter: Duration.Duration
+  /** The longest silence between two chunks of a stream, after its id line. */
+  readonly streamIdleTimeout: Duration.Duration
   /** The client's retry schedule for safe requests. */
   readonly retry: RetryPolicy
   /** Requests with the base URL, path and headers already set, one per method and path (built on first use). */
@@ -46,7 +50,10 @@ export interface Settings {
 export interface TransportOptions {
   readonly timeout?: Duration.DurationInput | undefined
   readonly retry?: Schedule.Schedule<unknown, Errors.NodeClientError> | number | false | undefined
+  readonly maxRetryAfter?: Duration.DurationInput | undefined
   readonly headers?: Headers.Input | undefined
+  /** Streams only: the longest silence between two chunks after the id line. */
+  readonly idleTimeout?: Duration.DurationInput | undefined
 }
 
 /** One HTTP call of a client method. */
@@ -83,7 +90,8 @@ export const retryOption = (
   return retry
 }
 
-// Never retry sooner than the node's Retry-After: intersect keeps the longer of the two delays.
+// Never retry sooner than the node's Retry-After: intersect keeps the longer of the two delays. (A Retry-After longer
+// than the call's cap never reaches the schedule: see `withPolicy`.)
 const honourRetryAfter = Schedule.identity<Errors.NodeClientError>().pipe(
   Schedule.addDelay((error) =>
     error.reason._tag === "RateLimited" && error.reason.retryAfter !== undefined ? error.reason.retryAfter : 0
@@ -155,11 +163,21 @@ const contentTypeOf = (response: HttpClientResponse.HttpClientResponse): { conte
   return contentType === undefined ? {} : { contentType }
 }
 
-/** `Retry-After` as a duration: delta-seconds or an HTTP date; `undefined` when absent or unreadable. */
+// The three HTTP-date forms of RFC 9110 5.6.7: IMF-fixdate, obsolete RFC 850 and asctime. `Date.parse` alone is far
+// too lenient for a header ("1.5", "soon 5" and "-1" are dates to V8).
+const HTTP_DATE =
+  /^(?:[A-Za-z]{3}, \d{2} [A-Za-z]{3} \d{4} \d{2}:\d{2}:\d{2} GMT|[A-Za-z]{6,9}, \d{2}-[A-Za-z]{3}-\d{2} \d{2}:\d{2}:\d{2} GMT|[A-Za-z]{3} [A-Za-z]{3} [ \d]\d \d{2}:\d{2}:\d{2} \d{4})$/
+
+/**
+ * `Retry-After` as a duration: delta-seconds or an HTTP date (a date in the past is 0); `undefined` when absent or
+ * unreadable (negative, fractional, or not a date), so that the retry schedule's own backoff applies.
+ */
 export const parseRetryAfter = (value: string | undefined, nowMillis: number): Duration.Duration | undefined => {
   if (value === undefined) return undefined
   const trimmed = value.trim()
+  // Any number of digits is a delay (a huge one is past every cap, so the call fails at once).
   if (/^\d+$/.test(trimmed)) return Duration.seconds(Number(trimmed))
+  if (!HTTP_DATE.test(trimmed)) return undefined
   const date = Date.parse(trimmed)
   if (Number.isNaN(date)) return undefined
   return Duration.millis(Math.max(0, date - nowMillis))
@@ -297,6 +315,22 @@ const encodeBody = (call: Call): string => {
 const timeoutOf = (settings: Settings, call: Call): Duration.Duration =>
   call.options?.timeout === undefined ? settings.timeout : Duration.decode(call.options.timeout)
 
+/**
+ * The longest `Retry-After` a call waits for before retrying: `maxRetryAfter`, and never longer than the call's own
+ * timeout (a node asking for a day's pause must not turn a 2 s call into a day's sleep).
+ */
+export const retryAfterCap = (settings: Settings, call: Call, timeout: Duration.Duration): Duration.Duration =>
+  Duration.min(
+    call.options?.maxRetryAfter === undefined ? settings.maxRetryAfter : Duration.decode(call.options.maxRetryAfter),
+    timeout
+  )
+
+/** A 429 whose `Retry-After` is past the cap: failed at once, with the node's `retryAfter`, instead of waited for. */
+const waitsTooLong = (error: Errors.NodeClientError, cap: Duration.Duration): boolean =>
+  error.reason._tag === "RateLimited" &&
+  error.reason.retryAfter !== undefined &&
+  Duration.greaterThan(error.reason.retryAfter, cap)
+
 /** Runs one attempt, then maps the failure to the method's error and applies the retry policy. */
 const withPolicy = <A, R>(
   settings: Settings,
@@ -314,7 +348,9 @@ const withPolicy = <A, R>(
   // The retry machinery (a schedule driver) is only built once a first attempt has failed transiently, so the
   // common case, a first attempt that succeeds, costs nothing extra.
   const retries = Schedule.intersect(schedule, honourRetryAfter)
-  return Effect.catchIf(once, Errors.isTransient, (first) =>
+  const cap = retryAfterCap(settings, call, timeout)
+  const retryable = (error: Errors.NodeClientError) => Errors.isTransient(error) && !waitsTooLong(error, cap)
+  return Effect.catchIf(once, retryable, (first) =>
     Effect.gen(function* () {
       const driver = yield* Schedule.driver(retries)
       let error = first
@@ -323,7 +359,7 @@ const withPolicy = <A, R>(
         if (Either.isLeft(step)) return yield* Effect.fail(error)
         const next = yield* Effect.either(once)
         if (Either.isRight(next)) return next.right
-        if (!Errors.isTransient(next.left)) return yield* Effect.fail(next.left)
+        if (!retryable(next.left)) return yield* Effect.fail(next.left)
         error = next.left
       }
     })
@@ -408,7 +444,8 @@ const sumLengths = (chunks: ReadonlyArray<Uint8Array>): number => chunks.reduce(
 
 /**
  * Sends a streaming call (`POST /api/jobs/stream`): checks the status, reads the job id line, and hands back the
- * remaining body. The connection lives as long as the scope. `timeout` covers the answer's headers and the id line.
+ * remaining body. The connection lives as long as the scope. `timeout` covers the answer's headers and the id line;
+ * after it, every wait for the next chunk is bounded by the idle timeout.
  */
 export const stream = (
   settings: Settings,
@@ -461,7 +498,15 @@ export const stream = (
           })
         )
       }
-      const remaining = Stream.repeatEffectChunkOption(pull).pipe(Stream.mapError(transportFailure))
+      const idleTimeout =
+        call.options?.idleTimeout === undefined ? settings.streamIdleTimeout : Duration.decode(call.options.idleTimeout)
+      const idle = () =>
+        Option.some(
+          new Errors.NodeClientError({ method: call.method, reason: new Errors.StreamIdle({ url, idleTimeout }) })
+        )
+      // Each pull (the wait for the next chunk) gets `idleTimeout`: a node gone silent fails the stream, typed.
+      const timedPull = Runtime.attempt(Effect.mapError(pull, Option.map(transportFailure)), idleTimeout, idle)
+      const remaining = Stream.repeatEffectChunkOption(timedPull)
       const rest = first.rest.length === 0 ? remaining : Stream.concat(Stream.succeed(first.rest), remaining)
       return { id: line, rest } satisfies OpenedStream
     })
