@@ -577,7 +577,7 @@ describe("requestStream", () => {
             }
           })
         )
-      const client = (options: Partial<NodeClient.Options>, idleTimeout?: string) =>
+      const client = (options: Partial<NodeClient.Options>, idleTimeout?: Duration.DurationInput) =>
         Effect.scoped(
           run(
             makeFake(silent),
