@@ -1,25 +1,17 @@
-// Builds @infernet/cli:
-// - the library (tsc: dist/*.js and *.d.ts);
-// - the executable: the whole CLI bundled by esbuild into dist/cli.cjs (one file, so Node resolves and reads no
-//   other module at start-up), and dist/bin.js, the launcher that runs it through a V8 code cache
-//   (scripts/launcher.js, stamped with the bundle's content hash).
-// `node scripts/build.mjs --bundle-only` skips tsc.
-import { execFileSync } from "node:child_process"
+// Builds @infernet/cli, the executable: the whole CLI bundled by esbuild into dist/cli.cjs (one file, so Node resolves
+// and reads no other module at start-up, and the published package has no runtime dependencies), and dist/bin.js, the
+// launcher that runs it through a V8 code cache (scripts/launcher.js, stamped with the bundle's content hash).
 import { createHash } from "node:crypto"
-import { chmodSync, readFileSync, writeFileSync } from "node:fs"
+import { chmodSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { dirname, join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { build } from "esbuild"
+import { rewriteSourceMap } from "./sourcemap.mjs"
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..")
 const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"))
 
-if (!process.argv.includes("--bundle-only")) {
-  execFileSync(join(root, "node_modules", ".bin", "tsc"), ["-p", join(root, "tsconfig.build.json")], {
-    cwd: root,
-    stdio: "inherit"
-  })
-}
+rmSync(join(root, "dist"), { recursive: true, force: true })
 
 // Modules the bundle never runs, and that bundlers cannot drop on their own:
 // - @effect/cli's YAML/TOML/INI config-file parsers (infernet-client reads JSON only);
@@ -62,6 +54,8 @@ const result = await build({
   logLevel: "warning"
 })
 
+const mapped = rewriteSourceMap(join(root, "dist", "cli.cjs.map"), join(root, ".."))
+
 const bundle = readFileSync(join(root, "dist", "cli.cjs"))
 const hash = createHash("sha256").update(bundle).digest("hex").slice(0, 16)
 const launcher = readFileSync(join(root, "scripts", "launcher.js"), "utf8").replace("__BUNDLE_HASH__", hash)
@@ -69,4 +63,7 @@ writeFileSync(join(root, "dist", "bin.js"), launcher)
 chmodSync(join(root, "dist", "bin.js"), 0o755)
 
 const bytes = Object.values(result.metafile.outputs).reduce((sum, output) => sum + output.bytes, 0)
-console.log(`dist/cli.cjs: ${(bytes / 1024).toFixed(0)} KiB (hash ${hash}); dist/bin.js: launcher`)
+console.log(
+  `dist/cli.cjs: ${(bytes / 1024).toFixed(0)} KiB with its map (hash ${hash}); dist/bin.js: launcher; ` +
+    `dist/sources: ${mapped} TypeScript sources for --verbose stack traces`
+)

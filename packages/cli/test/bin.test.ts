@@ -2,7 +2,7 @@
 import { afterAll, assert, beforeAll, describe, it } from "@effect/vitest"
 import type { RunningMockNode } from "@infernet/node-mock"
 import { spawn, spawnSync } from "node:child_process"
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs"
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { BIN, CACHE_HOME, runCli } from "./utils/cli.js"
@@ -382,8 +382,12 @@ describe("infernet-client (built binary)", () => {
       assert.include(result.stderr, "NodeClientError")
       // The first frame is where the client built the error, in its source, not in the minified bundle.
       const frame = rest.find((line) => line.trimStart().startsWith("at "))
-      assert.match(frame!, /client\/src\/internal\/http\.ts:\d+:\d+\)$/)
-      assert.notInclude(result.stderr, "cli.cjs:")
+      assert.match(frame!, /dist\/sources\/client\/src\/internal\/http\.ts:\d+:\d+\)$/)
+      // Every frame names a file of the package as it is installed: our TypeScript sources (shipped in
+      // dist/sources) or, for third-party code, the bundle itself.
+      const files = rest.flatMap((line) => /\(?(\/[^():]+):\d+:\d+\)?$/.exec(line.trim())?.[1] ?? [])
+      assert.isAbove(files.length, 1)
+      for (const file of files) assert.isTrue(existsSync(file), `${file} exists`)
     })
 
     it("4: the node rejects the request, with its message and params", async () => {

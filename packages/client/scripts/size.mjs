@@ -1,7 +1,7 @@
 // Measures what the Promise API costs in a browser bundle: esbuild bundles `createNodeClient` from
-// `@infernet/client/promise` (minified, tree-shaken, browser platform, code splitting on), then reports the gzip and
-// brotli sizes of the entry chunk, with the largest contributors by package, and separately the chunk loaded on the
-// first delegated subscription (@infernet/chain + viem, imported on demand).
+// `@infernet/client/promise` (minified, tree-shaken, browser platform), then reports the gzip and brotli sizes of what
+// loads at start, with the largest contributors by package; and the same with `requestDelegatedSubscription` from
+// `@infernet/client/subscriptions` (which brings @infernet/chain and viem).
 // Usage: `pnpm run size` (add `--json` for machine-readable output).
 import { build } from "esbuild"
 import { brotliCompressSync, gzipSync, constants } from "node:zlib"
@@ -76,18 +76,20 @@ const byPackage = (metafile, initial) => {
 }
 
 const promise = await bundle(`export { createNodeClient, NodeClientError } from "@infernet/client/promise"`)
+const withSubscriptions = await bundle(
+  `export { createNodeClient, NodeClientError } from "@infernet/client/promise"
+   export { requestDelegatedSubscription } from "@infernet/client/subscriptions"`
+)
 const kib = (n) => `${(n / 1024).toFixed(1)} KiB`
 
 if (process.argv.includes("--json")) {
-  console.log(JSON.stringify({ entry: promise.entry, lazy: promise.lazy }))
+  console.log(JSON.stringify({ promise: promise.entry, withSubscriptions: withSubscriptions.entry }))
 } else {
   const line = (m) => `minified ${kib(m.minified)}, gzip ${kib(m.gzip)}, brotli ${kib(m.brotli)}`
-  console.log(
-    "@infernet/client/promise (createNodeClient + NodeClientError), esbuild --bundle --minify --splitting, browser:"
-  )
-  console.log(`  initial load (entry + static chunks): ${line(promise.entry)}`)
-  console.log(`  loaded on the first delegated subscription (@infernet/chain + viem): ${line(promise.lazy)}`)
-  console.log("  initial load, minified bytes by package:")
+  console.log("esbuild --bundle --minify, browser platform:")
+  console.log(`  @infernet/client/promise (createNodeClient + NodeClientError): ${line(promise.entry)}`)
+  console.log(`  ... + @infernet/client/subscriptions (@infernet/chain + viem): ${line(withSubscriptions.entry)}`)
+  console.log("  @infernet/client/promise, minified bytes by package:")
   for (const [name, bytes] of byPackage(promise.metafile, promise.initial))
     console.log(`    ${name.padEnd(24)} ${kib(bytes)}`)
 }

@@ -28,23 +28,9 @@
  */
 import { HttpClient } from "@effect/platform"
 import type { Headers } from "@effect/platform"
-import type { Subscription } from "@infernet/chain"
-import { DelegatedSubscription, type ErrorResponse, Job, type Json, NodeInfo, Primitives } from "@infernet/types"
+import { DelegatedSubscription, type ErrorResponse, Job, NodeInfo, Primitives } from "@infernet/types"
 import type { Scope, Stream } from "effect"
-import {
-  Clock,
-  Config,
-  ConfigError,
-  Context,
-  Duration,
-  Effect,
-  Either,
-  Layer,
-  Redacted,
-  Schedule,
-  Schema
-} from "effect"
-import type { Account, Client } from "viem"
+import { Clock, Config, ConfigError, Context, Duration, Effect, Either, Layer, Schedule, Schema } from "effect"
 import * as Http from "./internal/http.js"
 import * as Runtime from "./internal/runtime.js"
 import { chunkIds } from "./internal/chunkIds.js"
@@ -251,60 +237,6 @@ export interface PairedBatch<Request> {
 export type RecordableStatus = "running" | "success" | "failed"
 
 /**
- * Parameters of {@link Service.requestDelegatedSubscription}: what `@infernet/chain`'s
- * `prepareDelegatedSubscription` needs, the signer, and an optional dry run.
- *
- * @since 0.1.0
- * @category models
- */
-export interface RequestDelegatedSubscriptionParameters {
-  /**
-   * The signer: a viem `Account` (e.g. `privateKeyToAccount(...)`), or a private key as `Redacted` (64 hex digits,
-   * `0x` optional). The key never appears in errors or logs.
-   */
-  readonly account: Account | Redacted.Redacted<string>
-  /** A JSON-RPC URL, for the chain id, the default nonce, the domain check and the dry run. */
-  readonly rpcUrl?: string | undefined
-  /** A viem `PublicClient` (any `Client`), used instead of `rpcUrl`. */
-  readonly publicClient?: Client | undefined
-  /** The Coordinator's address (the EIP-712 `verifyingContract`). */
-  readonly coordinator: string
-  /** The subscription: `Subscription.v0({...})` (the usage page's) or `Subscription.v1({...})` from `@infernet/chain`. */
-  readonly subscription: Subscription.Subscription
-  /** Unix time (seconds) after which the signature is void. */
-  readonly expiry: number | bigint
-  /** The nonce; default `maxSubscriberNonce(owner) + 1` read from the Coordinator. Reusing a nonce is silently ignored on-chain. */
-  readonly nonce?: number | bigint | undefined
-  /** The chain id; read with `eth_chainId` when omitted. */
-  readonly chainId?: number | bigint | undefined
-  /** The container input sent with the subscription. */
-  readonly data: Json.JsonObject
-  /** Refuse to sign when the Coordinator reports another EIP-712 domain (default `true`; needs the RPC). */
-  readonly checkDomain?: boolean | undefined
-  /**
-   * Dry-run `createSubscriptionDelegatee` (`eth_call`) before sending, and fail with a `SubscriptionError` when it
-   * would revert (expired signature, signer mismatch) or when `(owner, nonce)` was used before. The node itself
-   * answers `200 {}` even for a subscription the chain will reject. Default `false`.
-   */
-  readonly simulate?: boolean | undefined
-}
-
-/**
- * What {@link Service.requestDelegatedSubscription} sent and learned.
- *
- * @since 0.1.0
- * @category models
- */
-export interface DelegatedSubscriptionResult {
-  /** The job id a node before 1.0 answers; `undefined` from current nodes (they answer `{}`). */
-  readonly id: Primitives.JobId | undefined
-  /** The signed request that was sent (nonce, expiry and signature included). */
-  readonly request: DelegatedSubscription.DelegatedSubscriptionRequest
-  /** The dry run's outcome, when `simulate` was set. */
-  readonly simulation: { readonly subscriptionId: number; readonly existed: boolean } | undefined
-}
-
-/**
  * The client's methods. Every method fails with a {@link NodeClientError} only.
  *
  * @since 0.1.0
@@ -370,15 +302,6 @@ export interface Service {
     request: JobRequestInput,
     options?: CallOptions
   ) => Effect.Effect<void, NodeClientError>
-  /**
-   * Signs a delegated subscription with `@infernet/chain` (chain id, default nonce and domain read over the RPC,
-   * optionally a dry run), then `POST /api/jobs`. Signing and RPC failures are `SubscriptionError`s. Never retried
-   * unless the call opts in. Needs `viem` installed.
-   */
-  readonly requestDelegatedSubscription: (
-    params: RequestDelegatedSubscriptionParameters,
-    options?: CallOptions
-  ) => Effect.Effect<DelegatedSubscriptionResult, NodeClientError>
   /**
    * `POST /api/jobs` with an already signed delegated subscription (e.g. from `@infernet/chain`'s `Signer`). Returns
    * the id a node before 1.0 answers, `undefined` from current nodes.
@@ -800,76 +723,20 @@ export const make = (options: Options): Effect.Effect<Service, never, HttpClient
         reason: new SubscriptionError(cause === undefined ? { detail } : { detail, cause })
       })
 
-    const send = (
-      method: string,
-      request: DelegatedSubscription.DelegatedSubscriptionRequest,
-      options: CallOptions | undefined
-    ) =>
-      Effect.gen(function* () {
-        const body = yield* Schema.encode(DelegatedSubscription.DelegatedSubscriptionRequest)(request).pipe(
-          Effect.mapError((error) => subscriptionError(method, `the signed request is not valid: ${error.message}`))
-        )
-        const answer = yield* Http.json(
-          settings,
-          { method, httpMethod: "POST", path: "/api/jobs", body, safe: false, options },
-          SubscriptionAnswer
-        )
-        return "id" in answer ? answer.id : undefined
-      })
-
     const sendDelegatedSubscription = Runtime.fn("NodeClient.sendDelegatedSubscription")(function* (
       request: DelegatedSubscription.DelegatedSubscriptionRequest,
       options?: CallOptions
     ) {
-      return yield* send("sendDelegatedSubscription", request, options)
-    })
-
-    const requestDelegatedSubscription = Runtime.fn("NodeClient.requestDelegatedSubscription")(function* (
-      params: RequestDelegatedSubscriptionParameters,
-      options?: CallOptions
-    ) {
-      const method = "requestDelegatedSubscription"
-      // Loaded on first use: code that never sends a subscription never loads viem.
-      const chain = yield* Effect.tryPromise({
-        try: () => import("@infernet/chain"),
-        catch: (cause) => subscriptionError(method, "@infernet/chain could not be loaded; is viem installed?", cause)
-      })
-      const fromChain = <A>(effect: Effect.Effect<A, { readonly message: string }>) =>
-        Effect.mapError(effect, (error) => subscriptionError(method, error.message, error))
-      const { account, simulate, ...prepare } = params
-      const signer = Redacted.isRedacted(account)
-        ? yield* fromChain(chain.Signer.fromPrivateKey(account))
-        : chain.Signer.make(account)
-      const request = yield* fromChain(signer.prepareDelegatedSubscription(prepare))
-      let simulation: DelegatedSubscriptionResult["simulation"]
-      if (simulate === true) {
-        const signed = yield* fromChain(
-          Effect.try({
-            try: () => chain.DelegatedSubscription.fromRequestBody(request),
-            catch: (e) => e as { readonly message: string }
-          })
-        )
-        simulation = yield* fromChain(
-          chain.Coordinator.simulateCreateSubscriptionDelegateeEffect({
-            rpcUrl: params.rpcUrl,
-            publicClient: params.publicClient,
-            coordinator: params.coordinator,
-            subscription: signed.subscription,
-            signature: signed.signature
-          })
-        )
-        if (simulation.existed) {
-          return yield* Effect.fail(
-            subscriptionError(
-              method,
-              `nonce ${request.signature.nonce} was already used by ${request.subscription.owner}: the Coordinator ` +
-                `would return the existing subscription ${simulation.subscriptionId} and ignore this one; use another nonce`
-            )
-          )
-        }
-      }
-      const id = yield* send(method, request, options)
-      return { id, request, simulation } satisfies DelegatedSubscriptionResult
+      const method = "sendDelegatedSubscription"
+      const body = yield* Schema.encode(DelegatedSubscription.DelegatedSubscriptionRequest)(request).pipe(
+        Effect.mapError((error) => subscriptionError(method, `the signed request is not valid: ${error.message}`))
+      )
+      const answer = yield* Http.json(
+        settings,
+        { method, httpMethod: "POST", path: "/api/jobs", body, safe: false, options },
+        SubscriptionAnswer
+      )
+      return "id" in answer ? answer.id : undefined
     })
 
     return NodeClient.of({
@@ -885,7 +752,6 @@ export const make = (options: Options): Effect.Effect<Service, never, HttpClient
       requestStream,
       getJobs,
       recordStatus,
-      requestDelegatedSubscription,
       sendDelegatedSubscription
     })
   })

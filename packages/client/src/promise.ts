@@ -25,7 +25,7 @@
  */
 import { FetchHttpClient, type HttpClient } from "@effect/platform"
 import type { DelegatedSubscription, Job, NodeInfo, Primitives } from "@infernet/types"
-import { Cause, Chunk, Effect, Exit, Layer, ManagedRuntime, Option, Redacted, Scope, Stream } from "effect"
+import { Cause, Chunk, Effect, Exit, Layer, ManagedRuntime, Option, Scope, Stream } from "effect"
 import * as NodeClient from "./NodeClient.js"
 import * as Errors from "./NodeClientError.js"
 import { NodeClientError } from "./NodeClientError.js"
@@ -137,18 +137,6 @@ export interface GetJobResultSyncOptions extends NodeClient.GetJobResultSyncOpti
 export interface GetJobsOptions extends NodeClient.GetJobsOptions, CallOptions {}
 
 /**
- * Parameters of `requestDelegatedSubscription`: those of the Effect API, where `account` may also be the private
- * key as a plain hex string (it is wrapped in `Redacted` at once and never appears in errors).
- *
- * @since 0.1.0
- * @category models
- */
-export interface RequestDelegatedSubscriptionParameters
-  extends Omit<NodeClient.RequestDelegatedSubscriptionParameters, "account"> {
-  readonly account: NodeClient.RequestDelegatedSubscriptionParameters["account"] | string
-}
-
-/**
  * A streaming job. Iterate it (or `text`) for the output as text, or `chunks` for raw bytes; the body can be read
  * once. Breaking out of the loop, `cancel()` or `await using` closes the connection.
  *
@@ -215,12 +203,10 @@ export interface PromiseNodeClient {
     request: NodeClient.JobRequestInput,
     options?: CallOptions
   ) => Promise<void>
-  /** Signs a delegated subscription with `@infernet/chain` and sends it (`POST /api/jobs`). Needs `viem`. */
-  readonly requestDelegatedSubscription: (
-    params: RequestDelegatedSubscriptionParameters,
-    options?: CallOptions
-  ) => Promise<NodeClient.DelegatedSubscriptionResult>
-  /** Sends an already signed delegated subscription; resolves to the id a node before 1.0 answers. */
+  /**
+   * Sends an already signed delegated subscription; resolves to the id a node before 1.0 answers. To sign and send
+   * in one call, use `requestDelegatedSubscription(client, params)` from `@infernet/client/subscriptions`.
+   */
   readonly sendDelegatedSubscription: (
     request: DelegatedSubscription.DelegatedSubscriptionRequest,
     options?: CallOptions
@@ -365,10 +351,6 @@ export const createNodeClient = (options: CreateNodeClientOptions): PromiseNodeC
     getJobs: (o) => run((c) => c.getJobs(withoutSignal(o)), o?.signal),
     recordStatus: (id, status, request, o) =>
       run((c) => c.recordStatus(id, status, request, withoutSignal(o)), o?.signal),
-    requestDelegatedSubscription: (params, o) => {
-      const account = typeof params.account === "string" ? Redacted.make(params.account) : params.account
-      return run((c) => c.requestDelegatedSubscription({ ...params, account }, withoutSignal(o)), o?.signal)
-    },
     sendDelegatedSubscription: (request, o) =>
       run((c) => c.sendDelegatedSubscription(request, withoutSignal(o)), o?.signal),
     requestStream: async (request, o) => {

@@ -7,8 +7,9 @@ import { Subscription } from "@infernet/chain"
 import type { RunningMockNode } from "@infernet/node-mock"
 import { DelegatedSubscription, Json } from "@infernet/types"
 import { Effect, Redacted, Schema } from "effect"
-import { NodeClient } from "../src/index.js"
+import { NodeClient, NodeClientError } from "../src/index.js"
 import { createNodeClient } from "../src/promise.js"
+import { DelegatedSubscriptions, requestDelegatedSubscription } from "../src/subscriptions.js"
 import { failure } from "./utils/exit.js"
 import { ids, json, makeFake } from "./utils/fakeHttp.js"
 import { closedPort, start, withClient } from "./utils/mock.js"
@@ -45,12 +46,12 @@ afterAll(async () => {
 // The mock is on chain id 31337 and has no RPC here: pass the chain id and a nonce instead of reading them.
 const offline = { chainId: 31337, nonce: 7, checkDomain: false } as const
 
-describe("requestDelegatedSubscription against node-mock", () => {
+describe("DelegatedSubscriptions.request against node-mock", () => {
   it.live("the usage page's subscription, signed with its key: accepted, and the node recovers the right signer", () =>
-    withClient(node.url, (client) =>
+    withClient(node.url, () =>
       Effect.gen(function* () {
         yield* Effect.promise(() => node.reset())
-        const sent = yield* client.requestDelegatedSubscription({
+        const sent = yield* DelegatedSubscriptions.request({
           account: Redacted.make(PRIVATE_KEY),
           coordinator: COORDINATOR_ADDRESS,
           subscription,
@@ -76,11 +77,11 @@ describe("requestDelegatedSubscription against node-mock", () => {
   )
 
   it.live("with the usage page's expiry (in the past) the node rejects it: ApiError Signature expired", () =>
-    withClient(node.url, (client) =>
+    withClient(node.url, () =>
       Effect.gen(function* () {
         const error = failure(
           yield* Effect.exit(
-            client.requestDelegatedSubscription({
+            DelegatedSubscriptions.request({
               account: Redacted.make(PRIVATE_KEY),
               coordinator: COORDINATOR_ADDRESS,
               subscription,
@@ -97,12 +98,12 @@ describe("requestDelegatedSubscription against node-mock", () => {
   )
 
   it.live("an invalid private key is a SubscriptionError that does not contain the key", () =>
-    withClient(node.url, (client) =>
+    withClient(node.url, () =>
       Effect.gen(function* () {
         const badKey = "0x1234deadbeef"
         const error = failure(
           yield* Effect.exit(
-            client.requestDelegatedSubscription({
+            DelegatedSubscriptions.request({
               account: Redacted.make(badKey),
               coordinator: COORDINATOR_ADDRESS,
               subscription,
@@ -124,9 +125,9 @@ describe("requestDelegatedSubscription against node-mock", () => {
     Effect.gen(function* () {
       const port = yield* Effect.promise(closedPort)
       yield* Effect.promise(() => node.reset())
-      const error = yield* withClient(node.url, (client) =>
+      const error = yield* withClient(node.url, () =>
         Effect.exit(
-          client.requestDelegatedSubscription({
+          DelegatedSubscriptions.request({
             account: Redacted.make(PRIVATE_KEY),
             rpcUrl: `http://127.0.0.1:${port}`,
             coordinator: COORDINATOR_ADDRESS,
@@ -147,7 +148,7 @@ describe("requestDelegatedSubscription against node-mock", () => {
   it("the Promise API takes the key as a string", async () => {
     await using client = createNodeClient({ baseUrl: node.url })
     await node.reset()
-    const sent = await client.requestDelegatedSubscription({
+    const sent = await requestDelegatedSubscription(client, {
       account: PRIVATE_KEY,
       coordinator: COORDINATOR_ADDRESS,
       subscription,
@@ -158,6 +159,47 @@ describe("requestDelegatedSubscription against node-mock", () => {
     assert.strictEqual(sent.request.subscription.owner, "0x5FbDB2315678afecb367f032d93F642f64180aa3")
     const [recorded] = await node.subscriptions()
     assert.strictEqual(recorded?.signature.status, "verified")
+  })
+  it("a rejected send names requestDelegatedSubscription, and the Promise API rejects with the NodeClientError", async () => {
+    await using client = createNodeClient({ baseUrl: node.url })
+    const error = await requestDelegatedSubscription(client, {
+      account: PRIVATE_KEY,
+      coordinator: COORDINATOR_ADDRESS,
+      subscription,
+      expiry: EXPIRY,
+      data: inputData,
+      ...offline
+    }).then(
+      () => assert.fail("expected a rejection"),
+      (e: unknown) => e
+    )
+    assert.instanceOf(error, NodeClientError.NodeClientError)
+    assert.strictEqual(error.method, "requestDelegatedSubscription")
+    assert.strictEqual(error.reason._tag, "ApiError")
+  })
+
+  it("an aborted signal rejects with its reason before anything is signed or sent", async () => {
+    await using client = createNodeClient({ baseUrl: node.url })
+    await node.reset()
+    const controller = new AbortController()
+    controller.abort(new Error("stop"))
+    const error = await requestDelegatedSubscription(
+      client,
+      {
+        account: PRIVATE_KEY,
+        coordinator: COORDINATOR_ADDRESS,
+        subscription,
+        expiry: future(),
+        data: inputData,
+        ...offline
+      },
+      { signal: controller.signal }
+    ).then(
+      () => assert.fail("expected a rejection"),
+      (e: unknown) => e
+    )
+    assert.strictEqual((error as Error).message, "stop")
+    assert.deepStrictEqual(await node.subscriptions(), [])
   })
 })
 

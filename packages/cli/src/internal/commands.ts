@@ -463,20 +463,21 @@ const sub = Command.make(
       Effect.gen(function* () {
         const prepared = yield* Sub.prepare(flags)
         const data = yield* readData(flags.input)
-        const { request } = yield* client
-          .requestDelegatedSubscription({
-            account: prepared.key,
-            rpcUrl: prepared.rpcUrl,
-            coordinator: prepared.coordinator,
-            subscription: prepared.subscription,
-            expiry: prepared.expiry,
-            nonce: prepared.nonce,
-            data,
-            simulate: !flags.skipSimulation
-          })
-          .pipe(
-            Effect.catchIf(NodeClientError.isNodeClientError, (error) => Effect.fail(Sub.withHint(error, globals.url)))
-          )
+        // Loaded on first use: the other commands never evaluate @infernet/chain and viem.
+        const { DelegatedSubscriptions } = yield* Effect.promise(() => import("@infernet/client/subscriptions"))
+        const { request } = yield* DelegatedSubscriptions.request({
+          account: prepared.key,
+          rpcUrl: prepared.rpcUrl,
+          coordinator: prepared.coordinator,
+          subscription: prepared.subscription,
+          expiry: prepared.expiry,
+          nonce: prepared.nonce,
+          data,
+          simulate: !flags.skipSimulation
+        }).pipe(
+          Effect.provideService(NodeClient.NodeClient, client),
+          Effect.catchIf(NodeClientError.isNodeClientError, (error) => Effect.fail(Sub.withHint(error, globals.url)))
+        )
         if (globals.verbose) {
           const io = yield* Io
           const { nonce, expiry } = request.signature

@@ -1,5 +1,5 @@
 // `sub`: read and check the flags, the key and the params file; the signing, the dry run and the request are
-// `NodeClient.requestDelegatedSubscription`. Key material is only ever held in a `Redacted` and never printed, not
+// `DelegatedSubscriptions.request` from `@infernet/client/subscriptions`. Key material is only ever held in a `Redacted` and never printed, not
 // even with --verbose.
 //
 // @infernet/chain (and viem) are only imported at run time, as the client does: the other commands never evaluate them.
