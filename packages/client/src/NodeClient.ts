@@ -30,7 +30,8 @@ import { HttpClient } from "@effect/platform"
 import type { Headers } from "@effect/platform"
 import { DelegatedSubscription, type ErrorResponse, Job, NodeInfo, Primitives } from "@infernet/types"
 import type { Scope, Stream } from "effect"
-import { Clock, Config, ConfigError, Context, Duration, Effect, Either, Layer, Schedule, Schema } from "effect"
+import { Clock, Config, ConfigError, Context, Duration, Effect, Either, Layer, Option, Schedule, Schema } from "effect"
+import * as Fetch from "./internal/fetch.js"
 import * as Http from "./internal/http.js"
 import * as Runtime from "./internal/runtime.js"
 import { chunkIds } from "./internal/chunkIds.js"
@@ -432,13 +433,17 @@ export const make = (options: Options): Effect.Effect<Service, never, HttpClient
     if (Either.isLeft(baseUrl)) return yield* Effect.dieMessage(`NodeClient.make: ${baseUrl.left}`)
     const httpClient = yield* HttpClient.HttpClient
     const retry = Http.retryOption(options.retry)
+    const headers = Http.defaultHeaders(
+      options.userAgent === false ? undefined : (options.userAgent ?? userAgent),
+      options.headers
+    )
+    // The Promise API on fetch provides its lean transport; a `transformClient` must see every request, so it wins.
+    const direct = options.transformClient === undefined ? yield* Effect.serviceOption(Fetch.Direct) : Option.none()
     const settings: Http.Settings = {
       client: options.transformClient === undefined ? httpClient : options.transformClient(httpClient),
       baseUrl: baseUrl.right,
-      headers: Http.defaultHeaders(
-        options.userAgent === false ? undefined : (options.userAgent ?? userAgent),
-        options.headers
-      ),
+      headers,
+      direct: Option.isSome(direct) ? Http.directSettings(direct.value, headers) : undefined,
       timeout: options.timeout === undefined ? DEFAULT_TIMEOUT : Duration.decode(options.timeout),
       maxRetryAfter:
         options.maxRetryAfter === undefined ? DEFAULT_MAX_RETRY_AFTER : Duration.decode(options.maxRetryAfter),

@@ -26,6 +26,7 @@
 import { FetchHttpClient, type HttpClient } from "@effect/platform"
 import type { DelegatedSubscription, Job, NodeInfo, Primitives } from "@infernet/types"
 import { Cause, Chunk, Effect, Exit, Layer, ManagedRuntime, Option, Scope, Stream } from "effect"
+import * as Fetch from "./internal/fetch.js"
 import * as NodeClient from "./NodeClient.js"
 import * as Errors from "./NodeClientError.js"
 import { NodeClientError } from "./NodeClientError.js"
@@ -260,6 +261,9 @@ export const createNodeClient = (options: CreateNodeClientOptions): PromiseNodeC
   let http = httpClient ?? FetchHttpClient.layer
   if (fetch !== undefined) http = Layer.provide(http, Layer.succeed(FetchHttpClient.Fetch, fetch))
   if (requestInit !== undefined) http = Layer.provide(http, Layer.succeed(FetchHttpClient.RequestInit, requestInit))
+  // On fetch, JSON calls take the lean transport (one fetch per attempt, nothing around it); streams keep the
+  // FetchHttpClient above, on the same fetch and RequestInit.
+  if (httpClient === undefined) http = Layer.merge(http, Layer.succeed(Fetch.Direct, { fetch, init: requestInit }))
   // No tracer can be installed in this runtime, so spans would only cost time: the runtime is built with the tracer
   // disabled once, instead of turning it off around every call.
   const runtime = ManagedRuntime.make(

@@ -19,7 +19,11 @@ const fakeFetch = (handler: (request: Seen, index: number) => Response | Promise
       url: String(input),
       headers: new Headers(init?.headers),
       body:
-        init?.body === undefined || init.body === null ? undefined : new TextDecoder().decode(init.body as Uint8Array),
+        init?.body === undefined || init.body === null
+          ? undefined
+          : typeof init.body === "string"
+            ? init.body
+            : new TextDecoder().decode(init.body as Uint8Array),
       signal: init?.signal ?? undefined
     }
     seen.push(request)

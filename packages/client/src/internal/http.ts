@@ -22,6 +22,7 @@ import {
   Stream
 } from "effect"
 import * as Errors from "../NodeClientError.js"
+import * as Fetch from "./fetch.js"
 import * as Runtime from "./runtime.js"
 
 /** The longest body excerpt kept in an `UnexpectedResponse`. */
@@ -44,6 +45,11 @@ export interface Settings {
   readonly retry: RetryPolicy
   /** Requests with the base URL, path and headers already set, one per method and path (built on first use). */
   readonly routes: Map<string, HttpClientRequest.HttpClientRequest>
+  /**
+   * The Promise API's lean `fetch` transport for JSON calls, when it runs on `fetch`, with the final headers of
+   * every request (the `RequestInit`'s merged under the client's); `undefined` means every call goes through `client`.
+   */
+  readonly direct: (Fetch.DirectFetch & { readonly headers: Record<string, string> }) | undefined
 }
 
 /** The per-call options the transport understands. */
@@ -158,10 +164,20 @@ const fromHttpClientError = (url: string, error: HttpClientError.HttpClientError
   })
 }
 
-const contentTypeOf = (response: HttpClientResponse.HttpClientResponse): { contentType?: string } => {
-  const contentType = response.headers["content-type"]
+/** An answer whose body has been read: all that error mapping and decoding need, whatever the transport. */
+export interface Answer {
+  readonly status: number
+  /** A response header by lower-case name. */
+  readonly header: (name: string) => string | undefined
+  readonly text: string
+}
+
+const contentTypeOf = (answer: { readonly header: (name: string) => string | undefined }): { contentType?: string } => {
+  const contentType = answer.header("content-type")
   return contentType === undefined ? {} : { contentType }
 }
+
+const headerOf = (response: HttpClientResponse.HttpClientResponse) => (name: string) => response.headers[name]
 
 // The three HTTP-date forms of RFC 9110 5.6.7: IMF-fixdate, obsolete RFC 850 and asctime. `Date.parse` alone is far
 // too lenient for a header ("1.5", "soon 5" and "-1" are dates to V8).
@@ -194,29 +210,33 @@ export const failureOf = (
   lazyUrl: LazyUrl,
   response: HttpClientResponse.HttpClientResponse
 ): Effect.Effect<never, Errors.Reason> =>
+  // Read the body even when it is not needed, so the connection can be reused.
+  Effect.flatMap(readText(lazyUrl, response), (text) =>
+    failureOfAnswer(lazyUrl, { status: response.status, header: headerOf(response), text })
+  )
+
+/** {@link failureOf} for an answer already read. */
+export const failureOfAnswer = (lazyUrl: LazyUrl, answer: Answer): Effect.Effect<never, Errors.Reason> =>
   Effect.gen(function* () {
-    // Read the body even when it is not needed, so the connection can be reused.
-    const text = yield* readText(lazyUrl, response)
+    const { status, text } = answer
     const url = lazyUrl()
-    if (response.status === 429) {
+    if (status === 429) {
       const now = yield* Clock.currentTimeMillis
-      const retryAfter = parseRetryAfter(response.headers["retry-after"], now)
+      const retryAfter = parseRetryAfter(answer.header("retry-after"), now)
       return yield* Effect.fail(new Errors.RateLimited(retryAfter === undefined ? { url } : { url, retryAfter }))
     }
     const body = parseJson(text)
     if (Either.isRight(body) && ErrorResponse.isErrorResponse(body.right)) {
       const { error, params } = body.right
       return yield* Effect.fail(
-        new Errors.ApiError(
-          params === undefined ? { status: response.status, error } : { status: response.status, error, params }
-        )
+        new Errors.ApiError(params === undefined ? { status, error } : { status, error, params })
       )
     }
     return yield* Effect.fail(
       new Errors.UnexpectedResponse({
         url,
-        status: response.status,
-        ...contentTypeOf(response),
+        status,
+        ...contentTypeOf(answer),
         body: snippet(text),
         detail: Either.isRight(body)
           ? "an error status without the node's {error, params} body"
@@ -251,25 +271,35 @@ const decodeBody = <A, I>(
   response: HttpClientResponse.HttpClientResponse,
   schema: Schema.Schema<A, I>
 ): Effect.Effect<A, Errors.Reason> =>
-  Effect.flatMap(readText(url, response), (text) => {
-    const unexpected = (detail: string) =>
-      new Errors.UnexpectedResponse({
-        url: url(),
-        status: response.status,
-        ...contentTypeOf(response),
-        body: snippet(text),
-        detail
-      })
-    const json = parseJson(text)
-    if (Either.isLeft(json)) return Effect.fail(unexpected(`the body is not JSON (${json.left})`))
-    const decoded = decoderOf(schema)(json.right)
-    if (Either.isRight(decoded)) return Effect.succeed(decoded.right)
-    return Effect.fail(
-      unexpected(
-        `the body does not match ${schemaName(schema)}: ${ParseResult.TreeFormatter.formatErrorSync(decoded.left)}`
-      )
+  Effect.flatMap(readText(url, response), (text) =>
+    decodeAnswer(url, { status: response.status, header: headerOf(response), text }, schema)
+  )
+
+/** Decodes an answer already read: a 2xx with `schema`, anything else to its reason. */
+export const decodeAnswer = <A, I>(
+  url: LazyUrl,
+  answer: Answer,
+  schema: Schema.Schema<A, I>
+): Effect.Effect<A, Errors.Reason> => {
+  if (answer.status < 200 || answer.status >= 300) return failureOfAnswer(url, answer)
+  const unexpected = (detail: string) =>
+    new Errors.UnexpectedResponse({
+      url: url(),
+      status: answer.status,
+      ...contentTypeOf(answer),
+      body: snippet(answer.text),
+      detail
+    })
+  const json = parseJson(answer.text)
+  if (Either.isLeft(json)) return Effect.fail(unexpected(`the body is not JSON (${json.left})`))
+  const decoded = decoderOf(schema)(json.right)
+  if (Either.isRight(decoded)) return Effect.succeed(decoded.right)
+  return Effect.fail(
+    unexpected(
+      `the body does not match ${schemaName(schema)}: ${ParseResult.TreeFormatter.formatErrorSync(decoded.left)}`
     )
-  })
+  )
+}
 
 const schemaName = (schema: Schema.Schema.Any): string =>
   Option.getOrElse(SchemaAST.getIdentifierAnnotation(schema.ast), () => "the expected shape")
@@ -331,18 +361,25 @@ const waitsTooLong = (error: Errors.NodeClientError, cap: Duration.Duration): bo
   error.reason.retryAfter !== undefined &&
   Duration.greaterThan(error.reason.retryAfter, cap)
 
-/** Runs one attempt, then maps the failure to the method's error and applies the retry policy. */
-const withPolicy = <A, R>(
+/** Bounds one attempt by the call's timeout (failing with `Timeout`). */
+const timed = <A, R>(
   settings: Settings,
   call: Call,
   url: LazyUrl,
   attempt: Effect.Effect<A, Errors.Reason, R>
+): Effect.Effect<A, Errors.Reason, R> => {
+  const timeout = timeoutOf(settings, call)
+  return Runtime.attempt(attempt, timeout, () => new Errors.Timeout({ url: url(), timeout }))
+}
+
+/** Maps the failure of one (timed) attempt to the method's error and applies the retry policy. */
+const withPolicy = <A, R>(
+  settings: Settings,
+  call: Call,
+  timedAttempt: Effect.Effect<A, Errors.Reason, R>
 ): Effect.Effect<A, Errors.NodeClientError, R> => {
   const timeout = timeoutOf(settings, call)
-  const once = Effect.mapError(
-    Runtime.attempt(attempt, timeout, () => new Errors.Timeout({ url: url(), timeout })),
-    (reason) => new Errors.NodeClientError({ method: call.method, reason })
-  )
+  const once = Effect.mapError(timedAttempt, (reason) => new Errors.NodeClientError({ method: call.method, reason }))
   const schedule = resolveRetry(settings, call)
   if (schedule === undefined) return once
   // The retry machinery (a schedule driver) is only built once a first attempt has failed transiently, so the
@@ -373,6 +410,7 @@ export const json = <A, I>(
   schema: Schema.Schema<A, I>
 ): Effect.Effect<A, Errors.NodeClientError> =>
   Effect.suspend(() => {
+    if (settings.direct !== undefined) return direct(settings, settings.direct, call, schema)
     const request = buildRequest(settings, call)
     let full: string | undefined
     const url = () => (full ??= request.urlParams.length === 0 ? request.url : urlOf(settings, call))
@@ -381,8 +419,45 @@ export const json = <A, I>(
       (response) =>
         response.status >= 200 && response.status < 300 ? decodeBody(url, response, schema) : failureOf(url, response)
     )
-    return withPolicy(settings, call, url, attempt)
+    return withPolicy(settings, call, timed(settings, call, url, attempt))
   })
+
+// Characters `URLSearchParams` writes as they are; anything else takes its serializer (spaces as `+`, `!'()~` escaped).
+const PLAIN_QUERY_VALUE = /^[A-Za-z0-9*._-]*$/
+const queryOf = (params: ReadonlyArray<readonly [string, string]>): string => {
+  let query = ""
+  for (const [key, value] of params) {
+    const pair =
+      PLAIN_QUERY_VALUE.test(key) && PLAIN_QUERY_VALUE.test(value)
+        ? `${key}=${value}`
+        : new URLSearchParams([[key, value]]).toString()
+    query = query === "" ? pair : `${query}&${pair}`
+  }
+  return query
+}
+
+/** {@link json} on the lean `fetch` transport: the same URL, headers, body, timeout, errors and retries. */
+const direct = <A, I>(
+  settings: Settings,
+  transport: Fetch.DirectFetch & { readonly headers: Record<string, string> },
+  call: Call,
+  schema: Schema.Schema<A, I>
+): Effect.Effect<A, Errors.NodeClientError> => {
+  const query = call.urlParams === undefined || call.urlParams.length === 0 ? "" : `?${queryOf(call.urlParams)}`
+  const url = settings.baseUrl + call.path + query
+  const lazyUrl = () => url
+  let headers = transport.headers
+  if (call.options?.headers !== undefined) {
+    headers = { ...Headers.merge(Headers.fromInput(headers), Headers.fromInput(call.options.headers)) }
+  }
+  const body = call.body === undefined ? undefined : encodeBody(call)
+  if (body !== undefined) headers = { ...headers, "content-type": "application/json" }
+  const request: Fetch.Request = { method: call.httpMethod, url, headers, body }
+  const attempt = Effect.flatMap(Fetch.send(transport, request, timeoutOf(settings, call), describeCause), (answer) =>
+    decodeAnswer(lazyUrl, answer, schema)
+  )
+  return withPolicy(settings, call, attempt)
+}
 
 /** The node's streamed answer: the job id line, then the rest of the body. */
 export interface OpenedStream {
@@ -477,7 +552,7 @@ export const stream = (
           new Errors.UnexpectedResponse({
             url,
             status: response.status,
-            ...contentTypeOf(response),
+            ...contentTypeOf({ header: headerOf(response) }),
             body: snippet(decoder.decode(first.ended)),
             detail:
               first.ended.length > MAX_ID_LINE
@@ -492,7 +567,7 @@ export const stream = (
           new Errors.UnexpectedResponse({
             url,
             status: response.status,
-            ...contentTypeOf(response),
+            ...contentTypeOf({ header: headerOf(response) }),
             body: snippet(line),
             detail: "the stream's first line is not a job id"
           })
@@ -510,8 +585,18 @@ export const stream = (
       const rest = first.rest.length === 0 ? remaining : Stream.concat(Stream.succeed(first.rest), remaining)
       return { id: line, rest } satisfies OpenedStream
     })
-    return withPolicy(settings, call, lazyUrl, attempt)
+    return withPolicy(settings, call, timed(settings, call, lazyUrl, attempt))
   })
+
+/** The lean transport's settings: its `fetch`, its `RequestInit`, and every request's headers with the init's merged under. */
+export const directSettings = (
+  direct: Fetch.DirectFetch,
+  headers: Headers.Headers
+): Fetch.DirectFetch & { readonly headers: Record<string, string> } => {
+  const merged =
+    direct.init?.headers === undefined ? headers : Headers.merge(Headers.fromInput(direct.init.headers), headers)
+  return { fetch: direct.fetch, init: direct.init, headers: { ...merged } }
+}
 
 /** `Headers` for every request: `Accept`, the `User-Agent` and the caller's extra headers. */
 export const defaultHeaders = (userAgent: string | undefined, extra: Headers.Input | undefined): Headers.Headers => {
