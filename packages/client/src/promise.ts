@@ -270,6 +270,7 @@ export const createNodeClient = (options: CreateNodeClientOptions): PromiseNodeC
     Layer.merge(NodeClient.layer(clientOptions).pipe(Layer.provide(http)), Layer.setTracerEnabled(false))
   )
   const openScopes = new Set<Scope.CloseableScope>()
+  let service: NodeClient.Service | undefined
   let closed = false
 
   const run = async <A>(
@@ -278,10 +279,9 @@ export const createNodeClient = (options: CreateNodeClientOptions): PromiseNodeC
   ): Promise<A> => {
     if (closed) throw new Error("createNodeClient: the client is closed")
     if (signal?.aborted) throw abortReason(signal)
-    const exit = await runtime.runPromiseExit(
-      Effect.flatMap(NodeClient.NodeClient, f),
-      signal === undefined ? undefined : { signal }
-    )
+    // The service is looked up once; each call then runs its own effect alone.
+    service ??= await runtime.runPromise(NodeClient.NodeClient)
+    const exit = await runtime.runPromiseExit(f(service), signal === undefined ? undefined : { signal })
     if (Exit.isSuccess(exit)) return exit.value
     throw toThrown(exit.cause, signal)
   }

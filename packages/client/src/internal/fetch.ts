@@ -70,13 +70,16 @@ export const send = (
         )
       )
     }
-    const init: RequestInit = {
-      ...direct.init,
-      method: request.method,
-      headers: request.headers,
-      signal: controller.signal
-    }
-    if (request.body !== undefined) init.body = request.body
+    const init: RequestInit =
+      direct.init === undefined
+        ? { method: request.method, headers: request.headers, body: request.body ?? null, signal: controller.signal }
+        : {
+            ...direct.init,
+            method: request.method,
+            headers: request.headers,
+            body: request.body ?? null,
+            signal: controller.signal
+          }
     ;(direct.fetch ?? globalThis.fetch)(request.url, init).then(
       (response) =>
         response.text().then(

@@ -49,7 +49,7 @@ export interface Settings {
    * The Promise API's lean `fetch` transport for JSON calls, when it runs on `fetch`, with the final headers of
    * every request (the `RequestInit`'s merged under the client's); `undefined` means every call goes through `client`.
    */
-  readonly direct: (Fetch.DirectFetch & { readonly headers: Record<string, string> }) | undefined
+  readonly direct: DirectSettings | undefined
 }
 
 /** The per-call options the transport understands. */
@@ -378,18 +378,18 @@ const withPolicy = <A, R>(
   call: Call,
   timedAttempt: Effect.Effect<A, Errors.Reason, R>
 ): Effect.Effect<A, Errors.NodeClientError, R> => {
-  const timeout = timeoutOf(settings, call)
   const once = Effect.mapError(timedAttempt, (reason) => new Errors.NodeClientError({ method: call.method, reason }))
   const schedule = resolveRetry(settings, call)
   if (schedule === undefined) return once
-  // The retry machinery (a schedule driver) is only built once a first attempt has failed transiently, so the
-  // common case, a first attempt that succeeds, costs nothing extra.
-  const retries = Schedule.intersect(schedule, honourRetryAfter)
-  const cap = retryAfterCap(settings, call, timeout)
-  const retryable = (error: Errors.NodeClientError) => Errors.isTransient(error) && !waitsTooLong(error, cap)
+  // The retry machinery (the cap, a schedule driver) is only built once a first attempt has failed transiently, so
+  // the common case, a first attempt that succeeds, costs nothing extra.
+  let cap: Duration.Duration | undefined
+  const retryable = (error: Errors.NodeClientError) =>
+    Errors.isTransient(error) &&
+    !waitsTooLong(error, (cap ??= retryAfterCap(settings, call, timeoutOf(settings, call))))
   return Effect.catchIf(once, retryable, (first) =>
     Effect.gen(function* () {
-      const driver = yield* Schedule.driver(retries)
+      const driver = yield* Schedule.driver(Schedule.intersect(schedule, honourRetryAfter))
       let error = first
       while (true) {
         const step = yield* Effect.either(driver.next(error))
@@ -439,19 +439,18 @@ const queryOf = (params: ReadonlyArray<readonly [string, string]>): string => {
 /** {@link json} on the lean `fetch` transport: the same URL, headers, body, timeout, errors and retries. */
 const direct = <A, I>(
   settings: Settings,
-  transport: Fetch.DirectFetch & { readonly headers: Record<string, string> },
+  transport: DirectSettings,
   call: Call,
   schema: Schema.Schema<A, I>
 ): Effect.Effect<A, Errors.NodeClientError> => {
   const query = call.urlParams === undefined || call.urlParams.length === 0 ? "" : `?${queryOf(call.urlParams)}`
   const url = settings.baseUrl + call.path + query
   const lazyUrl = () => url
-  let headers = transport.headers
+  const body = call.body === undefined ? undefined : encodeBody(call)
+  let headers = body === undefined ? transport.headers : transport.jsonHeaders
   if (call.options?.headers !== undefined) {
     headers = { ...Headers.merge(Headers.fromInput(headers), Headers.fromInput(call.options.headers)) }
   }
-  const body = call.body === undefined ? undefined : encodeBody(call)
-  if (body !== undefined) headers = { ...headers, "content-type": "application/json" }
   const request: Fetch.Request = { method: call.httpMethod, url, headers, body }
   const attempt = Effect.flatMap(Fetch.send(transport, request, timeoutOf(settings, call), describeCause), (answer) =>
     decodeAnswer(lazyUrl, answer, schema)
@@ -588,14 +587,22 @@ export const stream = (
     return withPolicy(settings, call, timed(settings, call, lazyUrl, attempt))
   })
 
-/** The lean transport's settings: its `fetch`, its `RequestInit`, and every request's headers with the init's merged under. */
-export const directSettings = (
-  direct: Fetch.DirectFetch,
-  headers: Headers.Headers
-): Fetch.DirectFetch & { readonly headers: Record<string, string> } => {
+/** The lean transport's `fetch` and `RequestInit`, and the final headers of requests without and with a JSON body. */
+export interface DirectSettings extends Fetch.DirectFetch {
+  readonly headers: Record<string, string>
+  readonly jsonHeaders: Record<string, string>
+}
+
+/** The lean transport's settings; the `RequestInit`'s headers are merged under the client's, as `FetchHttpClient` does. */
+export const directSettings = (direct: Fetch.DirectFetch, headers: Headers.Headers): DirectSettings => {
   const merged =
     direct.init?.headers === undefined ? headers : Headers.merge(Headers.fromInput(direct.init.headers), headers)
-  return { fetch: direct.fetch, init: direct.init, headers: { ...merged } }
+  return {
+    fetch: direct.fetch,
+    init: direct.init,
+    headers: { ...merged },
+    jsonHeaders: { ...merged, "content-type": "application/json" }
+  }
 }
 
 /** `Headers` for every request: `Accept`, the `User-Agent` and the caller's extra headers. */
