@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Sets up the workspace from scratch and runs every check: install, build, typecheck, lint, test, package shape.
+# Sets up the workspace from scratch and runs every check: install, build, typecheck, lint, test, package shape, and
+# the consumer test (every package packed and installed in fresh projects as its README says).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
@@ -8,11 +9,14 @@ log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 status=0
 pnpm exec nx run-many -t build typecheck lint test test:build --output-style=stream 2>&1 | tee "$log" || status=$?
-# One closing line over every package's Vitest summary ("Tests  12 passed | 1 failed (13)").
+echo "› consumers (packed tarballs in fresh projects)"
+node scripts/consumers.mjs 2>&1 | tee -a "$log" || status=$?
+# One closing line over every package's Vitest summary ("Tests  12 passed | 1 failed (13)") and the consumer
+# scenarios ("consumers: 8 passed, 0 failed").
 sed 's/\x1b\[[0-9;]*m//g' "$log" | awk '
-  /^[^ ]*:? *Tests +[0-9]/ {
+  /^[^ ]*:? *Tests +[0-9]/ || /^consumers: [0-9]+ passed, [0-9]+ failed/ {
     for (i = 1; i <= NF; i++) {
-      if ($i == "passed" || $i == "passed)") passed += $(i - 1)
+      if ($i == "passed" || $i == "passed)" || $i == "passed,") passed += $(i - 1)
       if ($i == "failed" || $i == "failed)") failed += $(i - 1)
       if ($i == "skipped" || $i == "skipped)") skipped += $(i - 1)
     }

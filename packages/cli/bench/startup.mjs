@@ -2,8 +2,7 @@
 //
 // Each round runs, in turn: `node -e 0` (the baseline: Node's own start-up), `infernet-client --version`,
 // `infernet-client info` against a mock node on loopback, `--version` again with the code cache disabled
-// (INFERNET_CLI_NO_CACHE=1: what a first run costs), and `--version` from the unbundled library build (dist/Cli.js
-// importing its dependencies from node_modules: what the bundle saves). Rounds rotate the order so drift on a busy
+// (INFERNET_CLI_NO_CACHE=1: what a first run costs). Rounds rotate the order so drift on a busy
 // machine hits every command alike; the first rounds are a warm-up and are not counted. Reports medians and their
 // ratio to the baseline's median, measured in the same run.
 //
@@ -70,15 +69,6 @@ const cases = [
     name: "infernet-client --version, no code cache (first run)",
     args: [BIN, "--version"],
     env: { ...env, INFERNET_CLI_NO_CACHE: "1" }
-  },
-  {
-    name: "--version unbundled (dist/Cli.js + node_modules)",
-    args: [
-      "--input-type=module",
-      "-e",
-      `import(${JSON.stringify(join(here, "..", "dist", "Cli.js"))}).then((m) => m.main(["--version"]))`
-    ],
-    env
   }
 ]
 const samples = cases.map(() => [])
