@@ -368,7 +368,10 @@ for (const driver of drivers) {
           const elapsed = performance.now() - started
           assert.strictEqual(outcome === "ok" ? "ok" : outcome._tag, row.expect, String(outcome))
           if (outcome !== "ok") row.check?.(outcome)
-          assert.strictEqual(server.hits.length, row.hits, JSON.stringify(server.hits))
+          // Never more requests than the row allows (no blind retries). A row that times out may see none: on a loaded
+          // machine the timeout can expire before the request reaches the server.
+          if (row.expect === "Timeout") assert.isAtMost(server.hits.length, row.hits, JSON.stringify(server.hits))
+          else assert.strictEqual(server.hits.length, row.hits, JSON.stringify(server.hits))
           const path = row.call === "info" ? "/info" : row.call === "requestJob" ? "/api/jobs" : "/api/jobs/stream"
           for (const hit of server.hits) assert.strictEqual(hit.path, path)
           assert.isAtMost(elapsed, boundOf(row), `${elapsed} ms`)
