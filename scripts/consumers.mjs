@@ -23,6 +23,7 @@ import { createRequire } from "node:module"
 import { tmpdir } from "node:os"
 import { dirname, join, relative } from "node:path"
 import { fileURLToPath } from "node:url"
+import { createServer } from "node:net"
 import { gzipSync } from "node:zlib"
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..")
@@ -38,6 +39,7 @@ const MiB = 1024 * 1024
 // Which @infernet packages each one needs at install time (its own dependencies are not on the registry yet).
 const PACKAGES = { types: [], client: ["types"], chain: ["types"], "node-mock": ["types", "chain"], cli: [] }
 // Install-size budgets (node_modules, or the global prefix for the CLI).
+const BUNDLE_BUDGET_GZIP_KIB = 210
 const BUDGETS = { cli: 5, "node-mock": 150, promise: 80, effect: 110, chain: 190, vitest: 190, typescript: 260 }
 
 const results = []
@@ -58,10 +60,15 @@ const sh = (command, cwd, env = {}) => {
       env: { ...process.env, npm_config_audit: "false", npm_config_fund: "false", ...env },
       encoding: "utf8",
       stdio: ["ignore", "pipe", "pipe"],
-      maxBuffer: 64 * MiB
+      maxBuffer: 64 * MiB,
+      // No step takes this long; a hung one fails instead of holding CI.
+      timeout: 5 * 60_000,
+      killSignal: "SIGKILL"
     })
   } catch (error) {
-    fail(`\`${command}\` failed in ${relative(work, cwd) || "."}:\n${error.stdout ?? ""}${error.stderr ?? error.message}`)
+    fail(
+      `\`${command}\` failed in ${relative(work, cwd) || "."}:\n${error.stdout ?? ""}${error.stderr ?? error.message}`
+    )
   }
 }
 
@@ -70,13 +77,55 @@ const tarball = (pkg) => join(packs, `infernet-${pkg}-${version(pkg)}.tgz`)
 /** The tarballs that stand for `@infernet/<pkg>` in an install line: the package and its @infernet dependencies. */
 const closure = (pkg) => [pkg, ...PACKAGES[pkg]].map(tarball).join(" ")
 
+// README blocks a scenario ran verbatim (`file:line`); the docs scenario requires every sh block to be one of them
+// or to be marked as an excerpt.
+const covered = new Set()
+const cover = (file, block) => covered.add(`${file}:${block.line}`)
+const EXCERPT = /^(\/\/|#) excerpt\b/i
+
 /** The install lines of a README (`npm install ...`, `npm i ...`, `pnpm add ...` in sh blocks), comments dropped. */
 const installLines = (readme) =>
   codeBlocks(readme)
     .filter((block) => block.lang === "sh")
-    .flatMap((block) => block.code.split("\n"))
-    .map((line) => line.replace(/\s+#.*$/, "").trim())
-    .filter((line) => /^(npm (install|i)|pnpm add) /.test(line))
+    .flatMap((block) => {
+      const lines = block.code
+        .split("\n")
+        .map((line) => line.replace(/\s+#.*$/, "").trim())
+        .filter((line) => /^(npm (install|i)|pnpm add) /.test(line))
+      if (lines.length > 0) cover(readme, block)
+      return lines
+    })
+
+/** A README's sh blocks (not marked as excerpts) whose first command starts with `prefix`. */
+const commandBlocks = (readme, prefix) =>
+  codeBlocks(readme).filter(
+    (block) =>
+      block.lang === "sh" &&
+      !EXCERPT.test(block.code) &&
+      block.code
+        .split("\n")
+        .find((line) => line.trim() !== "" && !line.startsWith("#"))
+        ?.startsWith(prefix)
+  )
+
+/**
+ * The steps of a terminal transcript (`$ command` lines, `\` continuations, then what it printed). `$ cat FILE` shows
+ * a file's content: running the transcript writes it.
+ */
+const transcript = (block) => {
+  const steps = []
+  let step
+  let continued = false
+  for (const line of block.code.split("\n")) {
+    if (continued) step.command += `\n${line}`
+    else if (line.startsWith("$ ")) {
+      step = { command: line.slice(2), output: [] }
+      steps.push(step)
+    } else if (step !== undefined) step.output.push(line)
+    continued = (line.startsWith("$ ") || continued) && line.endsWith("\\")
+  }
+  return steps.map((s) => ({ ...s, output: s.output.join("\n").trim() }))
+}
 
 /** The line with `@infernet/<pkg>` replaced by the packed tarballs (and what they need). */
 const localize = (line) => line.replace(/@infernet\/([a-z-]+)(?=\s|$)/g, (_, pkg) => closure(pkg))
@@ -104,7 +153,9 @@ const project = (name, { pnpm = false } = {}) => {
   const manifest = { name: `consumer-${name}`, private: true, type: "module" }
   if (pnpm) {
     // pnpm resolves every dependency on its own: point the unpublished @infernet packages at their tarballs.
-    const overrides = Object.fromEntries(Object.keys(PACKAGES).map((pkg) => [`@infernet/${pkg}`, `file:${tarball(pkg)}`]))
+    const overrides = Object.fromEntries(
+      Object.keys(PACKAGES).map((pkg) => [`@infernet/${pkg}`, `file:${tarball(pkg)}`])
+    )
     manifest.pnpm = { overrides }
   }
   writeFileSync(join(dir, "package.json"), `${JSON.stringify(manifest, null, 2)}\n`)
@@ -249,7 +300,14 @@ await scenario("node-mock", async (report) => {
   const health = await fetch(`${mockUrl}/health`).then((r) => r.json())
   if (health.status !== "healthy") fail(`/health answered ${JSON.stringify(health)}`)
   if (/Executing an Effect versioned/.test(output)) fail(`Effect version-mismatch warnings:\n${output}`)
-  return `\`npx infernet-node-mock --port 0\` serves ${mockUrl}`
+  // The README's cURL examples, verbatim but for this run's port.
+  const curls = commandBlocks(readme("node-mock"), "curl ")
+  const host = new URL(mockUrl).host
+  for (const block of curls) {
+    sh(block.code.replaceAll("localhost:4000", host).replaceAll("127.0.0.1:4000", host), dir)
+    cover(readme("node-mock"), block)
+  }
+  return `\`npx infernet-node-mock --port 0\` serves ${mockUrl}; the README's ${curls.length} cURL blocks ran`
 })
 if (mockUrl === undefined) {
   console.error("consumers: no mock node, nothing else can run")
@@ -294,16 +352,114 @@ await scenario("cli", async (report) => {
   const ids = JSON.parse(cli("ids --status all --json"))
   if (!ids.includes(id)) fail("ids does not list the job")
   // Errors: one line on stderr and the documented exit code, no stack trace.
+  // The README's command blocks, verbatim but for this run's URL, with its input-data.json.
+  const cliReadme = readme("cli")
+  const inputData = codeBlocks(cliReadme).find((b) => b.lang === "json" && b.code.includes("how do I make pizza"))
+  writeFileSync(join(dir, "input-data.json"), inputData.code)
+  const commands = commandBlocks(cliReadme, "infernet-client ").concat(
+    commandBlocks(cliReadme, "export SERVER_URL").filter((b) => b.code.includes("infernet-client"))
+  )
+  const cliEnv = { PATH: `${join(prefix, "bin")}:${process.env.PATH}`, SERVER_URL: mockUrl }
+  for (const block of commands) {
+    sh(block.code.replaceAll("http://localhost:4000", mockUrl), dir, cliEnv)
+    cover(cliReadme, block)
+  }
+  // The transcripts (`$ infernet-client ...` and what it printed): each command runs and exits as shown (non-zero
+  // where the transcript shows an `error:` line). Outputs differ (ids, timings), so only exit codes are compared.
+  // Ids a transcript printed stand for the ones this run got (matched in order), e.g. `results --id` after `batch`.
+  const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g
+  const seenIds = new Map()
+  const transcripts = commandBlocks(cliReadme, "$ ")
+  for (const block of transcripts) {
+    for (const step of transcript(block)) {
+      const { output } = step
+      const command = step.command.replace(UUID, (id) => seenIds.get(id) ?? id)
+      const file = /^cat (\S+)$/.exec(command)?.[1]
+      if (file !== undefined) {
+        writeFileSync(join(dir, file), `${output}\n`)
+        continue
+      }
+      const ran = spawnSyncCli("bash", ["-c", command], dir, cliEnv)
+      const actual = ran.stdout.match(UUID) ?? []
+      for (const [i, id] of (output.match(UUID) ?? []).entries()) if (actual[i] !== undefined) seenIds.set(id, actual[i])
+      const expectFailure = /^error: /m.test(output)
+      if ((ran.status !== 0) !== expectFailure) {
+        fail(`README ${relative(root, cliReadme)}:${block.line}: \`${command}\` exited ${ran.status}:\n${ran.stderr}`)
+      }
+    }
+    cover(cliReadme, block)
+  }
   const down = spawnSyncCli(bin, ["info", "--url", "http://127.0.0.1:9"], dir)
   if (down.status !== 3 || down.stderr.trim().split("\n").length !== 1) {
     fail(`a down node: exit ${down.status}, stderr ${JSON.stringify(down.stderr)}`)
   }
-  return `installed ${(sizeOf(prefix) / MiB).toFixed(1)} MiB; help, npx, info, job, --sync, results, stream, ids, a down node`
+  // The root README's taste, verbatim but for the tarballs standing for the package names and a free port for 4000.
+  const taste = codeBlocks(readme("root")).find((b) => b.lang === "sh" && b.code.includes("infernet-node-mock"))
+  const port = await freePort()
+  const script = taste.code
+    .replaceAll("-p @infernet/node-mock", closure("node-mock").replaceAll(/(\S+\.tgz)/g, "-p file:$1"))
+    .replaceAll("-p @infernet/cli", `-p file:${tarball("cli")}`)
+    .replaceAll("4000", String(port))
+  const tasteDir = mkdtempSync(join(work, "taste-"))
+  // The README starts the mock in the background; when the shell exits, its process group (the mock) is stopped.
+  const tasteOut = await shGroup(script, tasteDir, { npm_config_yes: "true" })
+  if (!tasteOut.includes("Ritual")) fail(`the root README's taste printed ${JSON.stringify(tasteOut)}`)
+  cover(readme("root"), taste)
+  // The Quick start's two commands are what CI runs (scripts/test.sh, through .ci/run) and what
+  // packages/cli/test/demo.test.ts runs (the demo); they are not run again here.
+  cover(
+    readme("root"),
+    codeBlocks(readme("root")).find((b) => b.code.startsWith("bash scripts/demo.sh"))
+  )
+  return `installed ${(sizeOf(prefix) / MiB).toFixed(1)} MiB; help, npx, the usage page, ${commands.length + transcripts.length} README command blocks, a down node, the root README's npx lines`
 })
 
-function spawnSyncCli(bin, argv, cwd) {
+/** Runs a shell script in its own process group, and ends the whole group (background jobs too) when it exits. */
+function shGroup(command, cwd, env) {
+  return new Promise((resolve, reject) => {
+    const child = spawn("bash", ["-c", command], {
+      cwd,
+      env: { ...process.env, ...env },
+      detached: true,
+      stdio: ["ignore", "pipe", "pipe"]
+    })
+    let output = ""
+    child.stdout.on("data", (data) => (output += data))
+    child.stderr.on("data", (data) => (output += data))
+    const timer = setTimeout(() => child.kill("SIGKILL"), 5 * 60_000)
+    child.on("exit", (code) => {
+      clearTimeout(timer)
+      try {
+        process.kill(-child.pid, "SIGTERM")
+      } catch {
+        // the group is gone already
+      }
+      if (code === 0) resolve(output)
+      else reject(new Error(`\`${command}\` exited with ${code} in ${relative(work, cwd)}:\n${output}`))
+    })
+  })
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer()
+    server.on("error", reject)
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address()
+      server.close(() => resolve(port))
+    })
+  })
+}
+
+function spawnSyncCli(bin, argv, cwd, env = {}) {
   try {
-    const stdout = execFileSync(bin, argv, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] })
+    const stdout = execFileSync(bin, argv, {
+      cwd,
+      env: { ...process.env, ...env },
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+      timeout: 120_000
+    })
     return { status: 0, stdout, stderr: "" }
   } catch (error) {
     return { status: error.status, stdout: error.stdout, stderr: error.stderr }
@@ -367,6 +523,9 @@ console.log(JSON.stringify({
     logLevel: "silent"
   })
   const code = bundle.outputFiles[0].contents
+  // The budget catches a module that drags a library in whole (all of fast-check once added 40 KiB gzip).
+  const gzipKiB = gzipSync(code).length / 1024
+  if (gzipKiB > BUNDLE_BUDGET_GZIP_KIB) fail(`the browser bundle is ${gzipKiB.toFixed(0)} KiB gzip, over ${BUNDLE_BUDGET_GZIP_KIB}`)
   return `Node ESM script ok (${JSON.stringify(out)}); browser bundle ${(code.length / 1024).toFixed(0)} KiB min, ${(gzipSync(code).length / 1024).toFixed(0)} KiB gzip; no viem, no @infernet/chain`
 })
 
@@ -378,7 +537,9 @@ await scenario("effect", async (report) => {
   for (const name of ["effect", "@effect/platform", "@effect/platform-node"]) oneCopy(dir, name)
   absent(dir, "viem")
   // The client README's Quick start, Effect half, as the user's build would emit it.
-  const quickStart = codeBlocks(readme("client")).find((b) => b.lang === "ts" && b.code.includes("NodeHttpClient.layerUndici"))
+  const quickStart = codeBlocks(readme("client")).find(
+    (b) => b.lang === "ts" && b.code.includes("NodeHttpClient.layerUndici")
+  )
   const out = runNode(dir, "quick-start.mjs", toJs(atMock(quickStart.code)))
   if (!out.includes("Ritual")) fail(`the Effect quick start printed ${JSON.stringify(out)}`)
   return "the client README's Effect quick start (NodeClient.layer + NodeHttpClient.layerUndici) ran"
@@ -466,11 +627,42 @@ await scenario("vitest", async (report) => {
   mkdirSync(join(dir, "test"))
   writeFileSync(join(dir, "test", "any.test.ts"), `import type {} from "@infernet/node-mock/vitest"\n${anyTest.code}`)
   writeFileSync(join(dir, "test", "layer.test.ts"), layerTest.code)
-  const out = sh("npx vitest run 2>&1", dir)
+  const out = sh("npx vitest run 2>&1", dir, { NO_COLOR: "1" })
   if (/Executing an Effect versioned/.test(out)) fail(`Effect version-mismatch warnings:\n${out}`)
-  const tests = /Tests\s+(\d+) passed/.exec(out.replace(/\x1b\[[0-9;]*m/g, ""))
+  const tests = /Tests\s+(\d+) passed/.exec(out)
   if (tests === null || Number(tests[1]) < 2) fail(`vitest did not pass 2 tests:\n${out}`)
   return `effect 3.22.2 shared; globalSetup and MockNode.layer: ${tests[1]} tests passed`
+})
+
+// --- every README code block: run, type-checked, parsed, or marked as an excerpt ----------------------------------------
+
+await scenario("docs", async () => {
+  const typechecked = results.find((r) => r.name === "typescript")?.result.startsWith("ok") === true
+  const counts = { run: 0, typechecked: 0, parsed: 0, excerpts: 0 }
+  const problems = []
+  for (const pkg of ["root", ...Object.keys(PACKAGES)]) {
+    const file = readme(pkg)
+    for (const block of codeBlocks(file)) {
+      const where = `${relative(root, file)}:${block.line}`
+      if (EXCERPT.test(block.code)) counts.excerpts++
+      else if (covered.has(`${file}:${block.line}`)) counts.run++
+      else if (block.lang === "ts" && typechecked) counts.typechecked++
+      else if (block.lang === "json") {
+        try {
+          JSON.parse(block.code)
+          counts.parsed++
+        } catch (error) {
+          problems.push(`${where}: a json block that does not parse (${error.message})`)
+        }
+      } else if (["sh", "js", "ts"].includes(block.lang)) {
+        problems.push(
+          `${where}: a ${block.lang} block that no scenario runs; run it or mark it "${block.lang === "sh" ? "#" : "//"} excerpt: ..."`
+        )
+      }
+    }
+  }
+  if (problems.length > 0) fail(problems.join("\n"))
+  return `README blocks: ${counts.run} run, ${counts.typechecked} type-checked, ${counts.parsed} JSON parsed, ${counts.excerpts} marked as excerpts`
 })
 
 // --- report -------------------------------------------------------------------------------------------------------------
@@ -479,7 +671,8 @@ for (const cleanup of cleanups.reverse()) cleanup()
 const widths = ["scenario", "install", "node_modules", "result"].map((h, i) =>
   Math.max(h.length, ...results.map((r) => [r.name, r.install, r.size, r.result][i].length))
 )
-const row = (cells) => `| ${cells.map((c, i) => (i === 1 || i === 2 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join(" | ")} |`
+const row = (cells) =>
+  `| ${cells.map((c, i) => (i === 1 || i === 2 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join(" | ")} |`
 console.log(`\n${row(["scenario", "install", "node_modules", "result"])}`)
 console.log(`| ${widths.map((w, i) => (i === 1 || i === 2 ? `${"-".repeat(w - 1)}:` : "-".repeat(w))).join(" | ")} |`)
 for (const r of results) console.log(row([r.name, r.install, r.size, r.result]))

@@ -13,6 +13,7 @@ import { Cause, Effect, Exit, Layer } from "effect"
 import * as CliError from "./CliError.js"
 import * as Commands from "./internal/commands.js"
 import * as Io from "./internal/Io.js"
+import * as Redact from "./internal/redact.js"
 import { program } from "./internal/program.js"
 import { VERSION } from "./internal/version.js"
 
@@ -87,7 +88,7 @@ export const main = (argv: ReadonlyArray<string> = process.argv.slice(2)): void 
           : CliError.ExitCode.Interrupted
         : CliError.ExitCode.Internal
     if (Exit.isFailure(exit) && !Cause.isInterruptedOnly(exit.cause)) {
-      process.stderr.write(`error: internal error\n${Cause.pretty(exit.cause)}\n`)
+      process.stderr.write(Redact.scrub(`error: internal error\n${Cause.pretty(exit.cause)}\n`))
     }
     // Exit once everything written so far has been handed to the OS (pipes can be asynchronous).
     process.stdout.write("", () => process.stderr.write("", () => process.exit(code)))

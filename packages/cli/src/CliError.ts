@@ -64,12 +64,14 @@ export class UsageError extends Schema.TaggedClass<UsageError>("UsageError")("Us
 }
 
 /**
- * No answer from the node: it is down or unreachable, it timed out, or it is rate limiting this client. Exit code 3.
+ * No answer from the node (or the router): it is down or unreachable, it timed out, or it is rate limiting this client. Exit code 3.
  *
  * @since 0.1.0
  * @category errors
  */
 export class NodeUnreachable extends Schema.TaggedClass<NodeUnreachable>("NodeUnreachable")("NodeUnreachable", {
+  /** Which service: the node (default) or the Infernet Router. @since 0.1.0 */
+  service: Schema.optional(Schema.Literal("node", "router")),
   url: Schema.String,
   detail: Schema.String
 }) {
@@ -77,17 +79,19 @@ export class NodeUnreachable extends Schema.TaggedClass<NodeUnreachable>("NodeUn
    * @since 0.1.0
    */
   get message(): string {
-    return `cannot reach the node at ${this.url}: ${this.detail}`
+    return `cannot reach the ${this.service ?? "node"} at ${this.url}: ${this.detail}`
   }
 }
 
 /**
- * The node answered with an error (`{"error", "params"}`), an unexpected body, or does not know the job. Exit code 4.
+ * The node (or the router) answered with an error (`{"error", "params"}`), an unexpected body, or does not know the job. Exit code 4.
  *
  * @since 0.1.0
  * @category errors
  */
 export class NodeRejected extends Schema.TaggedClass<NodeRejected>("NodeRejected")("NodeRejected", {
+  /** Which service: the node (default) or the Infernet Router. @since 0.1.0 */
+  service: Schema.optional(Schema.Literal("node", "router")),
   status: Schema.optional(Schema.Number),
   detail: Schema.String
 }) {
@@ -95,9 +99,10 @@ export class NodeRejected extends Schema.TaggedClass<NodeRejected>("NodeRejected
    * @since 0.1.0
    */
   get message(): string {
+    const who = this.service ?? "node"
     return this.status === undefined
-      ? `the node rejected the request: ${this.detail}`
-      : `the node rejected the request (HTTP ${this.status}): ${this.detail}`
+      ? `the ${who} rejected the request: ${this.detail}`
+      : `the ${who} rejected the request (HTTP ${this.status}): ${this.detail}`
   }
 }
 

@@ -2,15 +2,12 @@
 // terminal-dependent behaviour the spawned binary cannot show (pretty output, colours, progress, stream newline).
 // `it.live`: these talk to a real server and the client polls on the real clock; the timing logic itself (the
 // progress indicator) is tested under TestClock in progress.test.ts.
-import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
-import { NodeFileSystem, NodePath, NodeTerminal } from "@effect/platform-node"
 import { afterAll, assert, beforeAll, describe, it } from "@effect/vitest"
 import type { RunningMockNode } from "@infernet/node-mock"
-import { ConfigProvider, Effect, Layer } from "effect"
+import { Effect } from "effect"
 import * as Cli from "../src/Cli.js"
-import { program } from "../src/internal/program.js"
 import { CLEAR_LINE } from "../src/internal/progress.js"
-import { makeTestIo, type TestIoOptions } from "./utils/io.js"
+import { runInProcess, type TestIoOptions } from "./utils/io.js"
 import { startTestNode } from "./utils/mock.js"
 
 let node: RunningMockNode
@@ -20,21 +17,8 @@ beforeAll(async () => {
 })
 afterAll(() => node.close())
 
-const run = (args: ReadonlyArray<string>, options: TestIoOptions = {}) => {
-  const io = makeTestIo(options)
-  const layer = Layer.mergeAll(
-    io.layer,
-    NodeFileSystem.layer,
-    NodePath.layer,
-    NodeTerminal.layer,
-    NodeHttpClient.layer,
-    Layer.setConfigProvider(ConfigProvider.fromMap(new Map([["SERVER_URL", node.url]])))
-  )
-  return program(args).pipe(
-    Effect.map((code) => ({ code, stdout: io.stdout(), stderr: io.stderr(), writes: io.writes() })),
-    Effect.provide(layer)
-  )
-}
+const run = (args: ReadonlyArray<string>, options: TestIoOptions = {}) =>
+  runInProcess(args, options, { SERVER_URL: node.url })
 
 describe("Cli (in process)", () => {
   it.live("JSON is indented on a terminal, compact with --json", () =>
@@ -93,7 +77,7 @@ describe("Cli (in process)", () => {
       const plain = yield* run(["job", "--help"])
       assert.notInclude(plain.stdout, "\u001b[")
       assert.include(plain.stdout, "Example")
-      const tty = yield* run(["job", "--help"], { stdoutTTY: true })
+      const tty = yield* run(["job", "--help"], { stdoutTTY: true, stdoutColor: true })
       assert.include(tty.stdout, "\u001b[")
     })
   )

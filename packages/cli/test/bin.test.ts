@@ -66,13 +66,14 @@ describe("infernet-client (built binary)", () => {
       assert.strictEqual(result.stdout.trim(), version)
     })
 
-    it("--help lists the commands and the exit codes, without ANSI codes when piped", async () => {
+    it("--help lists the commands by group, without ANSI codes when piped", async () => {
       const result = await cli(["--help"])
       assert.strictEqual(result.code, 0)
       for (const command of [
         "health",
         "info",
         "resources",
+        "check-model",
         "job",
         "batch",
         "results",
@@ -81,23 +82,24 @@ describe("infernet-client (built binary)", () => {
         "status",
         "sub"
       ]) {
-        assert.include(result.stdout, `- ${command} `)
+        assert.match(result.stdout, new RegExp(`^  ${command} `, "m"))
       }
-      assert.include(result.stdout, "Exit codes: 0 ok, 1 job failed")
+      assert.include(result.stdout, "\nNode:\n")
+      assert.include(result.stdout, "\nJobs:\n")
       assert.notInclude(result.stdout, "\u001b[")
     })
 
     it("every command's --help shows an example", async () => {
       const examples: Record<string, string> = {
         info: "$ infernet-client info",
-        job: "$ infernet-client job -c openai-inference-0.0.1 -i input-data.json --sync --retries 20",
+        job: "$ infernet-client job -c openai-inference-0.0.1 -i input-data.json --sync \\\n      --retries 20",
         results: "$ infernet-client results --id b7a7f9a7-8f80-4905-96a9-c9c7d3ef83b8",
-        stream: "$ infernet-client stream -c openai-inference-streaming-0.0.1 -i input-data.json",
+        stream: "$ infernet-client stream -c openai-inference-streaming-0.0.1 \\\n      -i input-data.json",
         ids: "$ infernet-client ids --status completed",
-        sub: "--rpc_url http://some-rpc-url.com --key key-file.txt --params params.json --input input.json",
+        sub: "--rpc_url http://some-rpc-url.com --key key-file.txt \\\n      --params params.json --input input.json",
         status: "--status running -c openai-inference",
         batch: "$ infernet-client batch -i requests.json",
-        resources: "$ infernet-client resources --model-id",
+        resources: "$ infernet-client resources -n my-node:4000 --model-id gpt-3.5-turbo-16k",
         health: "$ infernet-client health"
       }
       const results = await Promise.all(Object.keys(examples).map((command) => cli([command, "--help"])))
@@ -137,6 +139,13 @@ describe("infernet-client (built binary)", () => {
       const fish = await cli(["--completions", "fish"])
       assert.strictEqual(fish.code, 0)
       assert.include(fish.stdout, "complete -c infernet-client")
+      // Options infernet-client refuses are never offered.
+      for (const script of [bash.stdout, zsh.stdout, fish.stdout]) {
+        assert.notInclude(script, "wizard")
+        assert.notInclude(script, "log-level")
+      }
+      assert.include(zsh.stdout, "'--verbose[")
+      assert.include(fish.stdout, "-l verbose")
     })
 
     it("keeps a V8 code cache in the user's cache directory", async () => {

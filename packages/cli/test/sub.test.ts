@@ -11,7 +11,7 @@ import { createWalletClient, http, type Hex } from "viem"
 import { privateKeyToAccount } from "viem/accounts"
 import { foundry } from "viem/chains"
 import { runCli } from "./utils/cli.js"
-import { closedPort } from "./utils/mock.js"
+import { closedPort, usagePageParams } from "./utils/mock.js"
 
 const dir = mkdtempSync(join(tmpdir(), "infernet-cli-sub-"))
 const file = (name: string, content: string) => {
@@ -58,20 +58,7 @@ beforeAll(async () => {
     })
   )
   // The usage page's Subscription, owned by the test owner contract.
-  file(
-    "params.json",
-    JSON.stringify({
-      owner: v0.owner,
-      active_at: 0,
-      period: 3,
-      frequency: 2,
-      redundancy: 2,
-      max_gas_price: 1000000000000,
-      max_gas_limit: 3000000,
-      container_id: "openai-inference",
-      inputs: ""
-    })
-  )
+  file("params.json", JSON.stringify(usagePageParams(v0.owner)))
   file(
     "params-v1.json",
     JSON.stringify({

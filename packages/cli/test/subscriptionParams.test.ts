@@ -1,18 +1,9 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Subscription } from "@infernet/chain"
 import { fileField, ParamsError, toMakeParameters } from "../src/internal/subscriptionParams.js"
+import { usagePageParams } from "./utils/mock.js"
 
-const usagePage = {
-  owner: "0x5FbDB2315678afecb367f032d93F642f64180aa3",
-  active_at: 0,
-  period: 3,
-  frequency: 2,
-  redundancy: 2,
-  max_gas_price: 1000000000000,
-  max_gas_limit: 3000000,
-  container_id: "openai-inference",
-  inputs: ""
-}
+const usagePage = usagePageParams("0x5FbDB2315678afecb367f032d93F642f64180aa3")
 
 const error = (f: () => unknown) => {
   try {

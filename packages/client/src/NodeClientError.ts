@@ -256,6 +256,77 @@ export class SubscriptionError extends Schema.TaggedClass<SubscriptionError>("@i
 }
 
 /**
+ * The router does not serve this route (`404`): the published Infernet Router has no `/api/v1/resources`.
+ *
+ * @since 0.1.0
+ * @category reasons
+ */
+export class NotSupported extends Schema.TaggedClass<NotSupported>("@infernet/client/NotSupported")("NotSupported", {
+  /** The URL of the request. */
+  url: Schema.String,
+  /** What is not supported, e.g. `"GET /api/v1/resources"`. */
+  feature: Schema.String
+}) {
+  /**
+   * @since 0.1.0
+   */
+  get message(): string {
+    return `Not supported by this router: ${this.feature} answered 404 (${this.url})`
+  }
+}
+
+/**
+ * A `NodePool` could not use a node: it refused the connection, cut it, timed out, answered 429/503, or is cooled
+ * down or dropped after such failures. `node` is its URL; `cause` is the failure seen on it, when there was one. A
+ * job created on that node is not lost: ask again once the node is back.
+ *
+ * @since 0.1.0
+ * @category reasons
+ */
+export class NodeUnavailable extends Schema.TaggedClass<NodeUnavailable>("@infernet/client/NodeUnavailable")(
+  "NodeUnavailable",
+  {
+    /** The node's URL. */
+    node: Schema.String,
+    /** What happened, in a few words. */
+    detail: Schema.String,
+    /** The failure seen on the node (a `TransportError`, `Timeout`, `RateLimited`, ...), when there was one. */
+    cause: Schema.optionalWith(Schema.Defect, { exact: true })
+  }
+) {
+  /**
+   * @since 0.1.0
+   */
+  get message(): string {
+    const cause = (this.cause as { message?: unknown } | undefined)?.message
+    return `The node ${this.node} is unavailable: ${this.detail}${typeof cause === "string" ? ` (${cause})` : ""}`
+  }
+}
+
+/**
+ * A `NodePool` has no healthy node running all of a job's containers (none known, or all down or busy refusing).
+ *
+ * @since 0.1.0
+ * @category reasons
+ */
+export class NoNodeAvailable extends Schema.TaggedClass<NoNodeAvailable>("@infernet/client/NoNodeAvailable")(
+  "NoNodeAvailable",
+  {
+    /** The job's containers. */
+    containers: Schema.Array(Schema.String),
+    /** Why, e.g. which nodes were tried. */
+    detail: Schema.String
+  }
+) {
+  /**
+   * @since 0.1.0
+   */
+  get message(): string {
+    return `No healthy node runs ${this.containers.join(", ")}: ${this.detail}`
+  }
+}
+
+/**
  * Every reason a {@link NodeClientError} can carry.
  *
  * @since 0.1.0
@@ -271,7 +342,10 @@ export const Reason = Schema.Union(
   JobFailed,
   JobNotFound,
   StillRunning,
-  SubscriptionError
+  SubscriptionError,
+  NotSupported,
+  NodeUnavailable,
+  NoNodeAvailable
 )
 
 /**
@@ -303,7 +377,10 @@ export type Reason = typeof Reason.Type
 export class NodeClientError extends Schema.TaggedError<NodeClientError>("@infernet/client/NodeClientError")(
   "NodeClientError",
   {
-    /** The `NodeClient` method that failed, e.g. `"requestJob"`. */
+    /**
+     * The `NodeClient` method that failed, e.g. `"requestJob"`; for a `RouterClient` or `NodePool` the service is
+     * named too: `"RouterClient.findNodes"`, `"NodePool.requestJob"`.
+     */
     method: Schema.String,
     /** Why it failed. */
     reason: Reason
@@ -313,7 +390,7 @@ export class NodeClientError extends Schema.TaggedError<NodeClientError>("@infer
    * @since 0.1.0
    */
   override get message(): string {
-    return `NodeClient.${this.method}: ${this.reason.message}`
+    return `${this.method.includes(".") ? "" : "NodeClient."}${this.method}: ${this.reason.message}`
   }
 }
 
@@ -334,8 +411,8 @@ export const isNodeClientError = (u: unknown): u is NodeClientError => u instanc
 export const transientStatuses: ReadonlySet<number> = new Set([502, 503, 504])
 
 /**
- * Whether a failure is transient, so that a safe (idempotent) request may be sent again: transport errors, 429, and
- * 502/503/504 answers. Timeouts are not: a slow node is not helped by more load.
+ * Whether a failure is transient, so that a safe (idempotent) request may be sent again: transport errors, 429,
+ * 502/503/504 answers, and a pool's `NodeUnavailable`. Timeouts are not: a slow node is not helped by more load.
  *
  * @example
  * ```ts
@@ -352,6 +429,7 @@ export const isTransient = (error: NodeClientError): boolean => {
   switch (reason._tag) {
     case "TransportError":
     case "RateLimited":
+    case "NodeUnavailable":
       return true
     case "ApiError":
     case "UnexpectedResponse":

@@ -9,3 +9,7 @@
 export * as NodeClient from "./NodeClient.js"
 /** @since 0.1.0 */
 export * as NodeClientError from "./NodeClientError.js"
+/** @since 0.1.0 */
+export * as NodePool from "./NodePool.js"
+/** @since 0.1.0 */
+export * as RouterClient from "./RouterClient.js"

@@ -402,3 +402,71 @@ export const createNodeClient = (options: CreateNodeClientOptions): PromiseNodeC
   }
   return client
 }
+
+export {
+  /**
+   * Options of `createRouterClient`: those of `RouterClient.make`, plus `fetch` / `requestInit` / `httpClient`.
+   *
+   * @since 0.1.0
+   * @category models
+   */
+  type CreateRouterClientOptions,
+  /**
+   * Options of `createNodePool`: those of `NodePool.make`, plus `fetch` / `requestInit` / `httpClient`.
+   *
+   * @since 0.1.0
+   * @category models
+   */
+  type CreateNodePoolOptions,
+  /**
+   * The Promise router client.
+   *
+   * @since 0.1.0
+   * @category models
+   */
+  type PromiseRouterClient,
+  /**
+   * The Promise node pool.
+   *
+   * @since 0.1.0
+   * @category models
+   */
+  type PromiseNodePool,
+  /**
+   * A streaming job of a pool, with the node that took it.
+   *
+   * @since 0.1.0
+   * @category models
+   */
+  type PoolJobStream,
+  /**
+   * Creates a Promise client for an Infernet Router (default `http://infernet-router.ritual.net`).
+   *
+   * @example
+   * ```ts
+   * import { createRouterClient } from "@infernet/client/promise"
+   *
+   * await using router = createRouterClient({ url: "http://localhost:4100" })
+   * console.log(await router.containers())
+   * console.log(await router.findNodes(["hello-world"], { n: 3 }))
+   * ```
+   * @since 0.1.0
+   * @category constructors
+   */
+  createRouterClient,
+  /**
+   * Creates a Promise `NodePool` over node URLs and/or a router; resolves once every node has been probed.
+   *
+   * @example
+   * ```ts
+   * import { createNodePool } from "@infernet/client/promise"
+   *
+   * await using pool = await createNodePool({ router: { url: "http://localhost:4100", containers: ["hello-world"] } })
+   * const { id, node } = await pool.submitJob({ containers: ["hello-world"], data: { name: "Ritual" } })
+   * console.log(node, await pool.getJobResultSync(id))
+   * ```
+   * @since 0.1.0
+   * @category constructors
+   */
+  createNodePool
+} from "./internal/promiseNetwork.js"

@@ -25,7 +25,10 @@ it("pins the public API of @infernet/client", () => {
         "ApiError",
         "JobFailed",
         "JobNotFound",
+        "NoNodeAvailable",
         "NodeClientError",
+        "NodeUnavailable",
+        "NotSupported",
         "RateLimited",
         "Reason",
         "StillRunning",
@@ -39,6 +42,21 @@ it("pins the public API of @infernet/client", () => {
         "isTransient",
         "transientStatuses",
       ],
+      "NodePool": [
+        "NodePool",
+        "layer",
+        "make",
+      ],
+      "RouterClient": [
+        "DEFAULT_URL",
+        "RouterClient",
+        "addressToUrl",
+        "defaultConfig",
+        "layer",
+        "layerConfig",
+        "make",
+        "normalizeUrl",
+      ],
     }
   `)
 })
@@ -48,6 +66,8 @@ it("pins the public API of @infernet/client/promise", () => {
     [
       "NodeClientError",
       "createNodeClient",
+      "createNodePool",
+      "createRouterClient",
       "isNodeClientError",
       "isTransient",
     ]

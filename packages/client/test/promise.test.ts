@@ -1,6 +1,8 @@
 import { assert, describe, it } from "@effect/vitest"
 import { createNodeClient, isNodeClientError, NodeClientError } from "../src/promise.js"
 import { chunked, html, ids, json, makeFake } from "./utils/fakeHttp.js"
+import { withNetwork } from "./utils/network.js"
+import { createNodePool, createRouterClient } from "../src/promise.js"
 
 interface Seen {
   readonly method: string
@@ -339,4 +341,64 @@ describe("createNodeClient options", () => {
     assert.notInclude(JSON.stringify(error), "s3cret")
     assert.notInclude(String(error), "s3cret")
   })
+})
+
+describe("createRouterClient and createNodePool", () => {
+  it("find nodes through the router, and route jobs and a stream through a pool", () =>
+    withNetwork({ nodes: 2, router: { rateLimit: false } }, async (network) => {
+      await using router = createRouterClient({ url: network.router!.url })
+      const containers = await router.containers()
+      assert.include(
+        containers.map((c) => String(c.id)),
+        "hello-world"
+      )
+      const found = await router.findNodes(["hello-world"], { n: 5 })
+      assert.sameMembers(
+        [...found],
+        network.nodes.map((n) => n.url)
+      )
+      const unsupported = await router.resources().catch((e: unknown) => e)
+      assert.isTrue(isNodeClientError(unsupported) && unsupported.reason._tag === "NotSupported")
+      const aborted = await router.containers({ signal: AbortSignal.abort(new Error("stop")) }).catch((e: Error) => e)
+      assert.strictEqual((aborted as Error).message, "stop")
+
+      await using pool = await createNodePool({ router: { url: network.router!.url, containers: ["hello-world"] } })
+      const { id, node } = await pool.submitJob({ containers: ["hello-world"], data: { name: "pool" } })
+      assert.include(
+        network.nodes.map((n) => n.url),
+        node
+      )
+      assert.strictEqual(await pool.nodeOf(id), node)
+      assert.strictEqual((await pool.getJobResultSync(id)).status, "success")
+      assert.strictEqual((await pool.info(node)).containers.length, 3)
+      assert.isTrue(await pool.health())
+
+      const stream = await pool.requestStream({
+        containers: ["openai-inference-streaming-0.0.1"],
+        data: { model: "gpt-4o", params: { endpoint: "completion", messages: [{ role: "user", content: "hi" }] } }
+      })
+      // Only even nodes run the streaming container.
+      assert.strictEqual(stream.node, network.nodes[0]!.url)
+      let text = ""
+      for await (const part of stream) text += part
+      assert.isAbove(text.length, 0)
+      assert.strictEqual((await stream.result()).status, "success")
+
+      await network.nodes[1]!.down()
+      await network.nodes[0]!.down()
+      // A job sent on a kept-alive connection the node cut fails with NodeUnavailable (it may have been created);
+      // once both nodes are known down, NoNodeAvailable at once.
+      const tags: Array<string> = []
+      for (let i = 0; i < 3; i++) {
+        const error = await pool.requestJob({ containers: ["hello-world"], data: {} }).catch((e: unknown) => e)
+        tags.push(isNodeClientError(error) ? error.reason._tag : String(error))
+      }
+      assert.strictEqual(tags.at(-1), "NoNodeAvailable", String(tags))
+      assert.isTrue(
+        tags.every((tag) => tag === "NoNodeAvailable" || tag === "NodeUnavailable"),
+        String(tags)
+      )
+      const snapshot = await pool.snapshot()
+      assert.isTrue(snapshot.every((s) => !s.healthy))
+    }))
 })

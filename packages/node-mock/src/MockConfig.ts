@@ -394,6 +394,29 @@ export const MockSection = Schema.Struct({
   ignore_expiry: Schema.optionalWith(Schema.Boolean, { default: () => false }),
   /** Request body limit. Default 16 MiB, as the real node. */
   max_body_bytes: Schema.optionalWith(PositiveInt, { default: () => 16 * 1024 * 1024 }),
+  /**
+   * Request-body bytes held at once across all requests; a body beyond it gets `503` (JSON, `Retry-After: 1`).
+   * Default 64 MiB. At least `max_body_bytes`.
+   */
+  max_inflight_bytes: Schema.optionalWith(PositiveInt, { default: () => 64 * 1024 * 1024 }),
+  /**
+   * How deep arrays and objects may nest in a request body; deeper bodies get `400`. Default 512, at most 1000 (the
+   * real node's Python parser stops near 1000).
+   */
+  max_json_depth: Schema.optionalWith(
+    PositiveInt.pipe(Schema.lessThanOrEqualTo(1000, { message: () => "expected a number <= 1000" })),
+    { default: () => 512 }
+  ),
+  /** Answer the `/__mock/` control API from any address; by default only loopback clients get it (others 403). */
+  control_open: Schema.optionalWith(Schema.Boolean, { default: () => false }),
+  /** Time a client has to send a request's headers (also how long a new connection may stay silent). Default 10 s. */
+  headers_timeout_ms: Schema.optionalWith(PositiveInt, { default: () => 10_000 }),
+  /** Time a client has to send a whole request, body included. Default 30 s. At least `headers_timeout_ms`. */
+  request_timeout_ms: Schema.optionalWith(PositiveInt, { default: () => 30_000 }),
+  /** How long an idle keep-alive connection stays open after an answer. Default 5 s. */
+  keep_alive_timeout_ms: Schema.optionalWith(PositiveInt, { default: () => 5_000 }),
+  /** Open connections at most; connections beyond it are closed at once. Default 1024. */
+  max_connections: Schema.optionalWith(PositiveInt, { default: () => 1024 }),
   /** How many requests `GET /__mock/requests` keeps (oldest dropped first). Default 1000. */
   request_log_limit: Schema.optionalWith(NonNegativeInt, { default: () => 1000 }),
   /** `split` cuts every streamed write in two (the id line too), to test clients' chunk handling. */
@@ -404,7 +427,20 @@ export const MockSection = Schema.Struct({
    * request through the platform's pipeline. Default true.
    */
   fast_path: Schema.optionalWith(Schema.Boolean, { default: () => true })
-}).annotations({ ...strict, identifier: "MockSection" })
+})
+  .annotations(strict)
+  .pipe(
+    Schema.filter((mock) => {
+      if (mock.request_timeout_ms < mock.headers_timeout_ms) {
+        return { path: ["request_timeout_ms"], message: "expected a number >= headers_timeout_ms" }
+      }
+      if (mock.max_inflight_bytes < mock.max_body_bytes) {
+        return { path: ["max_inflight_bytes"], message: "expected a number >= max_body_bytes" }
+      }
+      return true
+    })
+  )
+  .annotations({ identifier: "MockSection" })
 
 /**
  * @since 0.1.0

@@ -21,6 +21,7 @@ import {
   type Scope
 } from "effect"
 import { makeApp, setBehavior as setContainerBehavior } from "./internal/app.js"
+import { ServerHook } from "./internal/chaos.js"
 import { makeListener } from "./internal/fastPath.js"
 import { lastOf, makeState, resetState } from "./internal/state.js"
 import * as MockConfig from "./MockConfig.js"
@@ -83,6 +84,11 @@ export interface MockNodeOptions {
   readonly config?: MockConfig.Input | string | undefined
   /** Overrides `mock.seed`: the seed of latency ranges and failure rates. */
   readonly seed?: number | undefined
+  /**
+   * Overrides `mock.control_open`: `true` answers the `/__mock/` control API to every client, not only loopback ones
+   * (the command's `--control-open`).
+   */
+  readonly controlOpen?: boolean | undefined
   /**
    * The clock for latencies, stream delays, rate limiting, signature expiry and pending TTLs. Default: the clock of
    * the fiber that builds the node, so under `it.effect` the `TestClock` drives it. Pass `Clock.make()` for real
@@ -147,7 +153,14 @@ const resolveConfig = (options: MockNodeOptions) =>
         : typeof source === "string"
           ? yield* MockConfig.load(source)
           : yield* MockConfig.decode(source)
-    return options.seed === undefined ? config : { ...config, mock: { ...config.mock, seed: options.seed } }
+    return {
+      ...config,
+      mock: {
+        ...config.mock,
+        ...(options.seed === undefined ? {} : { seed: options.seed }),
+        ...(options.controlOpen === undefined ? {} : { control_open: options.controlOpen })
+      }
+    }
   })
 
 const nodeAddressOf = (config: MockConfig.MockConfig) => {
@@ -157,6 +170,25 @@ const nodeAddressOf = (config: MockConfig.MockConfig) => {
     const { privateKeyToAccount } = await import("viem/accounts")
     return privateKeyToAccount(Redacted.value(key) as `0x${string}`).address as string
   })
+}
+
+/**
+ * A `node:http` server with production-style connection limits: time to send headers (also how long a new connection
+ * may stay silent) and a whole request, idle keep-alive time, and a cap on open connections. Node checks the first
+ * two on an interval, kept short enough that a timeout fires within a quarter of its length past due (at most 1 s).
+ */
+const makeServer = (mock: MockConfig.MockSection) => {
+  const server = createServer({
+    headersTimeout: mock.headers_timeout_ms,
+    requestTimeout: mock.request_timeout_ms,
+    connectionsCheckingInterval: Math.max(
+      10,
+      Math.min(1000, Math.floor(Math.min(mock.headers_timeout_ms, mock.request_timeout_ms) / 4))
+    )
+  })
+  server.keepAliveTimeout = mock.keep_alive_timeout_ms
+  server.maxConnections = mock.max_connections
+  return server
 }
 
 const formatHost = (host: string) => (host.includes(":") ? `[${host}]` : host)
@@ -191,7 +223,7 @@ export const make = (
     const state = makeState(config, address, (rest) => void runJob(rest), yield* Effect.clock)
     const host = options.host ?? "127.0.0.1"
     const requestedPort = options.port ?? 0
-    const nodeServer = createServer()
+    const nodeServer = makeServer(config.mock)
     const server = yield* NodeHttpServer.make(() => nodeServer, { host, port: requestedPort }).pipe(
       Effect.mapError(
         (error) =>
@@ -223,6 +255,8 @@ export const make = (
         nodeServer.closeAllConnections()
       })
     )
+    // A mock network takes control of its nodes' servers here (chaos: down, slow, 503/429).
+    ;(yield* ServerHook)?.(nodeServer)
     const port = server.address._tag === "TcpAddress" ? server.address.port : requestedPort
     const urlHost = host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host
     const service: MockNodeService = {

@@ -21,11 +21,17 @@ Options:
   -c, --config <file>  configuration file, in the node's config.json shape plus mock-only keys
                        (default: containers for the Python client's usage page)
       --seed <n>       seed for latency ranges and failure rates (overrides mock.seed)
+      --control-open   answer the /__mock/ control API to every client, not only loopback ones
+                       (overrides mock.control_open; anyone who can reach the port can then reset the node)
+      --nodes <n>      start a network of n nodes, each with its own containers, on ports from --port up
+      --router         start a mock Infernet Router in front of them (--router-port, default 4100;
+                       --refresh <seconds>, default 30; --router-limit <n>/<seconds> or off, default 10/30)
   -h, --help           show this help
   -v, --version        show the version
 
-Control API (mock only): GET /__mock/requests, GET /__mock/subscriptions, GET /__mock/jobs,
-GET /__mock/containers, PUT /__mock/containers/<id>, POST /__mock/reset
+Control API (mock only, loopback clients unless --control-open): GET /__mock/requests,
+GET /__mock/subscriptions, GET /__mock/jobs, GET /__mock/containers, PUT /__mock/containers/<id>,
+POST /__mock/reset
 `
 
 const usageError = (message: string): never => {
@@ -42,6 +48,12 @@ const parse = () => {
         host: { type: "string" },
         config: { type: "string", short: "c" },
         seed: { type: "string" },
+        "control-open": { type: "boolean" },
+        nodes: { type: "string" },
+        router: { type: "boolean" },
+        "router-port": { type: "string" },
+        refresh: { type: "string" },
+        "router-limit": { type: "string" },
         help: { type: "boolean", short: "h" },
         version: { type: "boolean", short: "v" }
       },
@@ -84,7 +96,7 @@ const banner = (node: MockNodeModule.MockNodeService): string => {
     rows.length === 0 ? "  (no containers configured)" : line(["CONTAINER", "BEHAVIOUR", "EXTERNAL", "DESCRIPTION"]),
     ...rows.map(line),
     "",
-    `Control API: ${node.url}/__mock/requests   Press Ctrl-C to stop.`,
+    `Control API: ${node.url}/__mock/requests (${config.mock.control_open ? "open to every client" : "loopback clients only"})   Press Ctrl-C to stop.`,
     ""
   ].join("\n")
 }
@@ -95,6 +107,27 @@ if (args.help === true) {
 } else if (args.version === true) {
   const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }
   process.stdout.write(`${pkg.version}\n`)
+} else if (args.nodes !== undefined || args.router === true) {
+  const limit = args["router-limit"]
+  const parsedLimit = limit === undefined || limit === "off" ? limit : /^(\d+)\/(\d+)$/.exec(limit)
+  if (parsedLimit === null) usageError(`--router-limit expects <n>/<seconds> or off, got ${JSON.stringify(limit)}`)
+  const { main } = await import("./internal/networkBin.js")
+  main({
+    nodes: integer("nodes", args.nodes, 1, 64) ?? 1,
+    router: args.router === true,
+    host: args.host ?? "127.0.0.1",
+    port: integer("port", args.port, 0, 65535) ?? 4000,
+    routerPort: integer("router-port", args["router-port"], 0, 65535) ?? 4100,
+    refreshSeconds: integer("refresh", args.refresh, 1, 86400),
+    routerLimit:
+      parsedLimit === undefined || parsedLimit === null
+        ? undefined
+        : parsedLimit === "off"
+          ? false
+          : { limit: Number(parsedLimit[1]), seconds: Number(parsedLimit[2]) },
+    config: args.config,
+    seed: integer("seed", args.seed, 0, Number.MAX_SAFE_INTEGER)
+  })
 } else {
   const port = integer("port", args.port, 0, 65535) ?? 4000
   const seed = integer("seed", args.seed, 0, Number.MAX_SAFE_INTEGER)
@@ -108,7 +141,8 @@ if (args.help === true) {
       port,
       host: args.host ?? "127.0.0.1",
       ...(args.config === undefined ? {} : { config: args.config }),
-      ...(seed === undefined ? {} : { seed })
+      ...(seed === undefined ? {} : { seed }),
+      ...(args["control-open"] === true ? { controlOpen: true } : {})
     })
     yield* Effect.sync(() => process.stdout.write(banner(node)))
     return yield* Effect.never.pipe(

@@ -8,6 +8,8 @@
 /** @since 0.1.0 */
 export * as MockConfig from "./MockConfig.js"
 /** @since 0.1.0 */
+export * as MockNetwork from "./MockNetwork.js"
+/** @since 0.1.0 */
 export * as MockNode from "./MockNode.js"
 /** @since 0.1.0 */
 export * as MockNodeError from "./MockNodeError.js"
@@ -20,3 +22,10 @@ export {
   type MockNodeOptions,
   type RunningMockNode
 } from "./MockNode.js"
+
+export {
+  /** @since 0.1.0 */
+  start as startMockNetwork,
+  type MockNetworkOptions,
+  type RunningMockNetwork
+} from "./MockNetwork.js"

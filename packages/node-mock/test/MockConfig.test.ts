@@ -33,6 +33,13 @@ describe("MockConfig.decode", () => {
       delegate_signers: {},
       ignore_expiry: false,
       max_body_bytes: 16 * 1024 * 1024,
+      max_inflight_bytes: 64 * 1024 * 1024,
+      max_json_depth: 512,
+      control_open: false,
+      headers_timeout_ms: 10_000,
+      request_timeout_ms: 30_000,
+      keep_alive_timeout_ms: 5_000,
+      max_connections: 1024,
       request_log_limit: 1000,
       stream_chunking: "natural",
       fast_path: true
@@ -138,6 +145,15 @@ describe("MockConfig.decode", () => {
           }
         },
         'options: mock.rate_limit.routes["/api/jobs"]: expected a rate-limited route: "GET /health" | "GET /info" | "GET /resources" | "POST /api/jobs" | "GET /api/jobs" | "POST /api/jobs/batch" | "POST /api/jobs/stream"'
+      ],
+      [{ mock: { max_json_depth: 5000 } }, "options: mock.max_json_depth: expected a number <= 1000"],
+      [
+        { mock: { headers_timeout_ms: 5000, request_timeout_ms: 1000 } },
+        "options: mock.request_timeout_ms: expected a number >= headers_timeout_ms"
+      ],
+      [
+        { mock: { max_body_bytes: 2000, max_inflight_bytes: 1000 } },
+        "options: mock.max_inflight_bytes: expected a number >= max_body_bytes"
       ],
       [5, "options: expected a JSON object, got 5"]
     ]

@@ -3,7 +3,7 @@
 import { type ChildProcess, spawn } from "node:child_process"
 import { copyFile, mkdir, mkdtemp, writeFile } from "node:fs/promises"
 import { createServer } from "node:net"
-import { tmpdir } from "node:os"
+import { networkInterfaces, tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { assert, beforeAll, describe, it } from "@effect/vitest"
@@ -100,6 +100,25 @@ describe("infernet-node-mock", () => {
     assert.strictEqual(await run.exit, 0)
   })
 
+  it("answers the control API to loopback clients only, unless --control-open", async () => {
+    const external = Object.values(networkInterfaces())
+      .flatMap((list) => list ?? [])
+      .find((entry) => entry.family === "IPv4" && !entry.internal)?.address
+    for (const open of [false, true]) {
+      const run = start(["--port", "0", "--host", "0.0.0.0", ...(open ? ["--control-open"] : [])])
+      const [, port] = await waitFor(run.stdout, /listening on http:\/\/127\.0\.0\.1:(\d+)/)
+      await waitFor(run.stdout, /Ctrl-C/)
+      assert.include(run.stdout(), open ? "(open to every client)" : "(loopback clients only)")
+      assert.strictEqual((await get(`http://127.0.0.1:${port}`, "/__mock/jobs")).status, 200)
+      if (external !== undefined) {
+        const foreign = await get(`http://${external}:${port}`, "/__mock/jobs", { localAddress: external })
+        assert.strictEqual(foreign.status, open ? 200 : 403)
+      }
+      run.child.kill("SIGTERM")
+      assert.strictEqual(await run.exit, 0)
+    }
+  })
+
   it("fails on a bad config with one line on stderr and exit code 1, no stack trace", async () => {
     const bad = join(dir, "bad.json")
     await writeFile(bad, JSON.stringify({ containers: [{ id: "a" }, { id: "a" }] }))
@@ -146,5 +165,33 @@ describe("infernet-node-mock", () => {
       assert.strictEqual(await run.exit, 2, args.join(" "))
       assert.match(run.stderr(), /^infernet-node-mock: .*\nRun infernet-node-mock --help for usage\.\n$/)
     }
+  })
+})
+
+describe("infernet-node-mock --nodes --router", () => {
+  it("starts a network, prints each node with its containers and the router, and stops on SIGTERM", async () => {
+    const run = start(["--nodes", "3", "--router", "--port", "0", "--router-port", "0", "--router-limit", "off"])
+    await waitFor(run.stdout, /Ctrl-C/)
+    const nodes = [...run.stdout().matchAll(/node (\d)\s+(http:\/\/127\.0\.0\.1:\d+)\s+containers: (.*)\n/g)]
+    assert.deepStrictEqual(
+      nodes.map((m) => m[1]),
+      ["0", "1", "2"]
+    )
+    assert.strictEqual(nodes[1]![3], "openai-inference-0.0.1, openai-inference, hello-world")
+    const [, router] = await waitFor(run.stdout, /infernet router on (http:\/\/127\.0\.0\.1:\d+)/)
+    const ips = (await get(router!, "/api/v1/ips?container=hello-world&n=5")).json()
+    assert.deepStrictEqual(
+      ips,
+      nodes.map((m) => m[2]!.slice("http://".length))
+    )
+    run.child.kill("SIGTERM")
+    assert.strictEqual(await run.exit, 0)
+    assert.strictEqual(run.stderr(), "")
+  })
+
+  it("rejects a bad --router-limit with exit code 2", async () => {
+    const run = start(["--nodes", "2", "--router", "--router-limit", "fast"])
+    assert.strictEqual(await run.exit, 2)
+    assert.include(run.stderr(), "--router-limit expects <n>/<seconds> or off")
   })
 })

@@ -26,6 +26,21 @@ const script: ReadonlyArray<readonly [string, Step]> = [
   ["invalid JSON", (url) => post(url, "/api/jobs", "{not json")],
   ["wrong content type", (url) => post(url, "/api/jobs", "{}", { headers: { "content-type": "text/plain" } })],
   ["not a job", (url) => post(url, "/api/jobs", { containers: "echo" })],
+  [
+    "nested too deep",
+    (url) => post(url, "/api/jobs", `{"containers":["echo"],"data":${"[".repeat(600)}${"]".repeat(600)}}`)
+  ],
+  [
+    "invalid UTF-8",
+    (url) =>
+      post(url, "/api/jobs", Buffer.from([0x7b, 0x22, 0xff, 0x22, 0x3a, 0x31, 0x7d]), {
+        headers: { "content-type": "application/json" }
+      })
+  ],
+  [
+    "v0 subscription with bad inputs",
+    (url) => post(url, "/api/jobs", v0Body({ subscription: { container_id: "hello-world", inputs: "" } }))
+  ],
   ["body over the limit", (url) => post(url, "/api/jobs", { containers: ["echo"], data: { x: "x".repeat(5000) } })],
   [
     "large body on a route that reads none",
@@ -54,6 +69,7 @@ const script: ReadonlyArray<readonly [string, Step]> = [
   ["control: jobs", (url) => get(url, "/__mock/jobs")],
   ["control: set behaviour", (url) => put(url, "/__mock/containers/echo", { type: "static", output: { ok: 1 } })],
   ["control: unknown container", (url) => put(url, "/__mock/containers/nope", "echo")],
+  ["control: bad percent-encoding", (url) => put(url, "/__mock/containers/%E0%A4%A", "echo")],
   ["control: containers", (url) => get(url, "/__mock/containers")],
   ["control: subscriptions", (url) => get(url, "/__mock/subscriptions")],
   ["control: reset", (url) => post(url, "/__mock/reset", undefined)],
@@ -106,6 +122,10 @@ describe("the fast request path", () => {
       const byStep = new Map(a.answers.map((answer) => [answer.step, answer]))
       assert.strictEqual(byStep.get("info, rate limited")?.status, 429)
       assert.strictEqual(byStep.get("body over the limit")?.status, 413)
+      assert.strictEqual(byStep.get("nested too deep")?.status, 400)
+      assert.strictEqual(byStep.get("invalid UTF-8")?.status, 400)
+      assert.match(byStep.get("v0 subscription with bad inputs")!.text, /subscription\.inputs/)
+      assert.strictEqual(byStep.get("control: bad percent-encoding")?.status, 400)
       assert.strictEqual(byStep.get("large body on a route that reads none")?.status, 200)
       assert.strictEqual(byStep.get("results of another client")?.text, "[]\n")
       assert.strictEqual(byStep.get("ids after reset")?.text, "[]\n")

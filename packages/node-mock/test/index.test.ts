@@ -36,6 +36,13 @@ it("pins the public API of @infernet/node-mock", () => {
         "limitedRoutes",
         "load",
       ],
+      "MockNetwork": [
+        "MockNetwork",
+        "defaultNodeConfig",
+        "layer",
+        "make",
+        "start",
+      ],
       "MockNode": [
         "MockNode",
         "layer",
@@ -50,6 +57,7 @@ it("pins the public API of @infernet/node-mock", () => {
         "UnknownContainer",
         "isMockNodeError",
       ],
+      "startMockNetwork": "function",
       "startMockNode": "function",
     }
   `)

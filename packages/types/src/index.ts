@@ -16,3 +16,5 @@ export * as Json from "./Json.js"
 export * as NodeInfo from "./NodeInfo.js"
 /** @since 0.1.0 */
 export * as Primitives from "./Primitives.js"
+/** @since 0.1.0 */
+export * as Router from "./Router.js"

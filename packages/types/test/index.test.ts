@@ -60,6 +60,14 @@ it("pins the public API of @infernet/types", () => {
         "Uint32",
         "Uint48",
       ],
+      "Router": [
+        "Addresses",
+        "ContainerSummary",
+        "Containers",
+        "ModelSupport",
+        "NodeAddress",
+        "Resources",
+      ],
     }
   `)
 })

@@ -24,6 +24,10 @@ export interface IoService {
   readonly stdin: Input
   /** Colours on stderr: a terminal, and neither `NO_COLOR` nor `TERM=dumb` set. */
   readonly color: boolean
+  /** Bold and colours on stdout (help): a terminal, and neither `NO_COLOR` nor `TERM=dumb` set. */
+  readonly stdoutColor: boolean
+  /** The width to wrap help to: `COLUMNS`, else the terminal's width, else 80 (piped); at least 40. */
+  readonly columns: number
 }
 
 /** @internal */
@@ -63,6 +67,22 @@ const readStdin: Effect.Effect<string, Error> = Effect.async<string, Error>((res
   return Effect.sync(cleanup)
 })
 
+/** The help's width from `COLUMNS` and the terminal's: `COLUMNS` wins, 80 when piped, never under 40. @internal */
+export const columnsOf = (columnsEnv: string | undefined, terminal: number | undefined): number => {
+  const fromEnv = Number(columnsEnv)
+  const columns =
+    columnsEnv !== undefined && Number.isInteger(fromEnv) && fromEnv > 0
+      ? fromEnv
+      : terminal !== undefined && terminal > 0
+        ? terminal
+        : 80
+  return Math.max(40, columns)
+}
+
+/** Colours on a stream: only a terminal, and never with `NO_COLOR` (set and not empty) or `TERM=dumb`. @internal */
+export const useColor = (isTTY: boolean | undefined, env: Readonly<Record<string, string | undefined>>): boolean =>
+  isTTY === true && (env.NO_COLOR === undefined || env.NO_COLOR === "") && env.TERM !== "dumb"
+
 /** @internal */
 export const node: Layer.Layer<Io> = Layer.sync(Io, () => {
   const env = process.env
@@ -70,6 +90,8 @@ export const node: Layer.Layer<Io> = Layer.sync(Io, () => {
     stdout: nodeOutput(process.stdout),
     stderr: nodeOutput(process.stderr),
     stdin: { isTTY: process.stdin.isTTY === true, readAll: readStdin },
-    color: process.stderr.isTTY === true && env.NO_COLOR === undefined && env.TERM !== "dumb"
+    color: useColor(process.stderr.isTTY, env),
+    stdoutColor: useColor(process.stdout.isTTY, env),
+    columns: columnsOf(env.COLUMNS, process.stdout.isTTY === true ? process.stdout.columns : undefined)
   }
 })

@@ -1,5 +1,7 @@
-// The command tree of `infernet-client`: one @effect/cli Command per reference command, plus `batch`.
-import { Command, HelpDoc, Options } from "@effect/cli"
+// The command table of `infernet-client`: one `define({...})` entry per command (descriptor, flags, examples and
+// handler), listed in COMMANDS. Help, the README's command reference and the parser are all built from it: adding a
+// command is one entry plus its handler.
+import { Command } from "@effect/cli"
 import type { FileSystem, HttpClient } from "@effect/platform"
 import { NodeClient, NodeClientError } from "@infernet/client"
 import { Job, Json, Primitives } from "@infernet/types"
@@ -11,6 +13,8 @@ import * as Input from "./input.js"
 import { Io } from "./Io.js"
 import * as Output from "./output.js"
 import { withProgress } from "./progress.js"
+import * as Router from "./router.js"
+import * as Spec from "./spec.js"
 import * as Sub from "./sub.js"
 import { VERSION } from "./version.js"
 
@@ -21,30 +25,30 @@ export const NAME = "infernet-client"
 export type Env = Io | FileSystem.FileSystem | HttpClient.HttpClient
 
 /** The root command: the global flags given before the command name. @internal */
-export const root = Command.make(NAME, Flags.global)
+export const root = Command.make(NAME, Flags.globalOptions)
 
-const describe = (summary: string, examples: ReadonlyArray<string>, notes: ReadonlyArray<string> = []) =>
-  HelpDoc.blocks([
-    HelpDoc.p(summary),
-    ...notes.map((note) => HelpDoc.p(note)),
-    HelpDoc.p(examples.length > 1 ? "Examples:" : "Example:"),
-    ...examples.map((example) => HelpDoc.p(`  $ ${example}`))
-  ])
+/** Defines a command: every command also takes the global flags. @internal */
+export const define = Spec.define(Flags.global)
 
 /**
- * Runs `body` with the merged global flags and a `NodeClient` for the node at `--url`, mapping client failures to
- * `CliError`s.
+ * Runs `body` with the merged global flags and a `NodeClient` for the node at `--url` (or `node`, when given),
+ * mapping client failures to `CliError`s.
  */
 const withNode = <A extends Flags.GlobalFlags, R>(
   flags: A,
   body: (
     client: NodeClient.Service,
     globals: Flags.Globals
-  ) => Effect.Effect<void, CliError.CliError | NodeClientError.NodeClientError, R>
+  ) => Effect.Effect<void, CliError.CliError | NodeClientError.NodeClientError, R>,
+  node?: string
 ) =>
   Effect.gen(function* () {
     const rootFlags = yield* root
-    const globals = yield* Flags.resolveGlobals(rootFlags, flags)
+    const resolved = yield* Flags.resolveGlobals(rootFlags, flags)
+    const globals = node === undefined ? resolved : { ...resolved, url: node }
+    // An unusable -o is reported before anything is sent: a job created whose id cannot be written is lost.
+    const output = (flags as { readonly output?: Option.Option<string> }).output
+    if (output !== undefined && Option.isSome(output)) yield* Output.checkWritable(output.value)
     const client = yield* NodeClient.make({
       baseUrl: globals.url,
       timeout: Duration.seconds(globals.timeoutSeconds),
@@ -60,101 +64,189 @@ const withNode = <A extends Flags.GlobalFlags, R>(
 const readData = (source: Option.Option<string>) =>
   Input.readJson(source, Json.JsonObject, "the job's data (a JSON object)")
 
-// --- health ----------------------------------------------------------------------------------------------------------
-
-const health = Command.make("health", { ...Flags.global }, (flags) =>
-  withNode(flags, (client, globals) =>
-    Effect.gen(function* () {
-      const healthy = yield* client.health()
-      yield* Output.json(Flags.outputOptions(globals, Option.none()), { healthy })
-      if (!healthy) {
-        return yield* new CliError.CliError({ reason: new CliError.NodeUnhealthy({ url: globals.url }) })
-      }
-    })
-  )
-).pipe(
-  Command.withDescription(
-    describe("Checks the node's health (GET /health). Exit code 0 when healthy, 1 when not, 3 when unreachable.", [
-      `${NAME} health --url http://localhost:4000`
-    ])
-  )
-)
-
-// --- info ------------------------------------------------------------------------------------------------------------
-
-const info = Command.make("info", { ...Flags.global, output: Flags.output }, (flags) =>
-  withNode(flags, (client, globals) =>
-    Effect.flatMap(client.info(), (answer) => Output.json(Flags.outputOptions(globals, flags.output), answer))
-  )
-).pipe(
-  Command.withDescription(
-    describe("Prints the node's version, running containers, pending job counts and chain status (GET /info).", [
-      "export SERVER_URL=http://localhost:4000",
-      `${NAME} info`
-    ])
-  )
-)
-
-// --- resources -------------------------------------------------------------------------------------------------------
-
-const resources = Command.make(
-  "resources",
-  {
-    ...Flags.global,
-    modelId: Options.text("model-id").pipe(
-      Options.withAlias("model_id"),
-      Options.withPseudoName("MODEL"),
-      Options.withDescription("Instead of the resources, ask each container whether it supports this model."),
-      Options.optional
-    ),
-    output: Flags.output
-  },
-  (flags) =>
-    withNode(flags, (client, globals) =>
-      Effect.flatMap(
-        Option.match(flags.modelId, {
-          onNone: () => client.resources(),
-          onSome: (model) => client.checkModelSupport(model)
-        }),
-        (answer) => Output.json(Flags.outputOptions(globals, flags.output), answer)
-      )
-    )
-).pipe(
-  Command.withDescription(
-    describe("Prints each container's resources, or with --model-id whether it supports a model (GET /resources).", [
-      `${NAME} resources`,
-      `${NAME} resources --model-id gpt-3.5-turbo-16k`
-    ])
-  )
-)
-
-// --- job -------------------------------------------------------------------------------------------------------------
-
 const interruptedHint = (io: Io["Type"], id: string) =>
   io.stderr.write(
     `Interrupted. Job ${id} keeps running on the node; fetch its result with: ${NAME} results --id ${id}\n`
   )
 
-const job = Command.make(
-  "job",
-  {
-    ...Flags.global,
-    containers: Flags.containers,
-    input: Flags.input("the job's data (a JSON object)"),
-    sync: Options.boolean("sync").pipe(
-      Options.withDescription("Wait for the job to finish and print its output; exit code 1 if it failed.")
-    ),
-    retries: Options.integer("retries").pipe(
-      Options.withPseudoName("N"),
-      Options.withDescription("With --sync: how many times to check for the result before giving up (exit code 7)."),
-      Options.optional
-    ),
-    requiresProof: Options.boolean("requires-proof").pipe(
-      Options.withDescription("Ask for a proof: the last container must generate proofs.")
-    ),
+const jobId = (value: string) =>
+  Schema.decodeUnknown(Primitives.JobId)(value).pipe(
+    Effect.mapError(() => Errors.usage(`--id: expected a job id (a UUID), got ${JSON.stringify(value)}`))
+  )
+
+// --- Node ------------------------------------------------------------------------------------------------------------
+
+const health = define({
+  name: "health",
+  group: "Node",
+  summary: "Check the node's health (exit code 1 when not healthy)",
+  description: [
+    'GET /health. Prints {"healthy": true} and exits with 0 when healthy, 1 when not, 3 when the node cannot be ' +
+      "reached, so `infernet-client health || restart-node` works."
+  ],
+  flags: {},
+  examples: [`${NAME} health --url http://localhost:4000`],
+  run: (flags) =>
+    withNode(flags, (client, globals) =>
+      Effect.gen(function* () {
+        const healthy = yield* client.health()
+        yield* Output.json(Flags.outputOptions(globals, Option.none()), { healthy })
+        if (!healthy) {
+          return yield* new CliError.CliError({ reason: new CliError.NodeUnhealthy({ url: globals.url }) })
+        }
+      })
+    )
+})
+
+const info = define({
+  name: "info",
+  group: "Node",
+  summary: "Print the node's version, containers, pending jobs, chain",
+  description: ["GET /info."],
+  flags: { output: Flags.output },
+  examples: ["export SERVER_URL=http://localhost:4000", `${NAME} info`],
+  run: (flags) =>
+    withNode(flags, (client, globals) =>
+      Effect.flatMap(client.info(), (answer) => Output.json(Flags.outputOptions(globals, flags.output), answer))
+    )
+})
+
+const nodeFlag = Spec.text({
+  name: "node",
+  short: "n",
+  arg: "NODE",
+  summary: "Ask this node (host:port or URL), not the router"
+})
+
+const isNotFound = (error: NodeClientError.NodeClientError) =>
+  (error.reason._tag === "ApiError" || error.reason._tag === "UnexpectedResponse") && error.reason.status === 404
+
+/**
+ * `resources` and `check-model`: ask one node (`--node`, `--url`, `SERVER_URL`) or the router (`ROUTER_URL`, or the
+ * public router). A `--url` is asked as a node first, then as a router when it has no /resources, so both ours
+ * (`--url NODE`) and Python 1.4's (`--url ROUTER`) work.
+ */
+const askResources = (
+  flags: Flags.GlobalFlags & { readonly node: Option.Option<string>; readonly output: Option.Option<string> },
+  modelId: Option.Option<string>
+) =>
+  Effect.gen(function* () {
+    const rootFlags = yield* root
+    const explicitUrl = Option.orElse(flags.url, () => rootFlags.url)
+    const routerEnv = yield* Flags.env("ROUTER_URL")
+    const serverEnv = yield* Flags.env("SERVER_URL")
+    const ask = (client: NodeClient.Service) =>
+      Option.match(modelId, {
+        onNone: () => client.resources() as Effect.Effect<unknown, NodeClientError.NodeClientError>,
+        onSome: (model) => client.checkModelSupport(model)
+      })
+    const print = (globals: Flags.Globals, answer: unknown) =>
+      Output.json(Flags.outputOptions(globals, flags.output), answer)
+    if (Option.isSome(flags.node)) {
+      const node = yield* Flags.nodeUrl(flags.node.value, "--node")
+      return yield* withNode(flags, (client, globals) => Effect.flatMap(ask(client), (a) => print(globals, a)), node)
+    }
+    if (Option.isSome(explicitUrl) || (Option.isNone(routerEnv) && Option.isSome(serverEnv))) {
+      return yield* withNode(flags, (client, globals) =>
+        ask(client).pipe(
+          Effect.catchIf(
+            (error) => Option.isSome(explicitUrl) && isNotFound(error),
+            () => Router.resources(globals.url, modelId, Duration.seconds(globals.timeoutSeconds))
+          ),
+          Effect.flatMap((answer) => print(globals, answer))
+        )
+      )
+    }
+    const globals = yield* Flags.resolveGlobals(rootFlags, flags)
+    const router = Option.getOrElse(routerEnv, () => Router.DEFAULT_ROUTER_URL)
+    yield* Flags.validateUrl(router, "ROUTER_URL")
+    if (Option.isSome(flags.output)) yield* Output.checkWritable(flags.output.value)
+    yield* print(globals, yield* Router.resources(router, modelId, Duration.seconds(globals.timeoutSeconds)))
+  })
+
+const resourcesDescription = [
+  "Node form: with -n/--node, --url or SERVER_URL, one node answers (GET /resources): container id -> resources.",
+  "Router form (Python 1.4): otherwise the router at ROUTER_URL (default " +
+    `${Router.DEFAULT_ROUTER_URL}) answers for every node (GET /api/v1/resources): node -> container id -> ` +
+    "resources. A --url that is not a node is asked as a router."
+]
+
+const resources = define({
+  name: "resources",
+  group: "Node",
+  summary: "Print container resources or model support (node or router)",
+  description: resourcesDescription,
+  flags: {
+    modelId: Spec.text({
+      name: "model-id",
+      short: "m",
+      aliases: ["model_id"],
+      arg: "MODEL",
+      summary: "Instead, whether each container supports MODEL"
+    }),
+    node: nodeFlag,
     output: Flags.output
   },
-  (flags) =>
+  examples: [
+    `${NAME} resources --url http://localhost:4000`,
+    `${NAME} resources -n my-node:4000 --model-id gpt-3.5-turbo-16k`,
+    `ROUTER_URL=http://my-router:4000 ${NAME} resources`
+  ],
+  run: (flags) => askResources(flags, flags.modelId)
+})
+
+const checkModel = define({
+  name: "check-model",
+  group: "Node",
+  summary: "Check which containers support a model (node or router)",
+  description: ["The same as `resources --model-id MODEL` (GET /resources?model_id=MODEL).", ...resourcesDescription],
+  flags: {
+    modelId: Spec.requiredText({
+      name: "model-id",
+      short: "m",
+      aliases: ["model_id"],
+      arg: "MODEL",
+      summary: "The model to look for"
+    }),
+    node: nodeFlag,
+    output: Flags.output
+  },
+  examples: [`${NAME} check-model -m gpt-3.5-turbo-16k --url http://localhost:4000`, `${NAME} check-model -m gpt-4o`],
+  run: (flags) => askResources(flags, Option.some(flags.modelId))
+})
+
+// --- Jobs ------------------------------------------------------------------------------------------------------------
+
+const job = define({
+  name: "job",
+  group: "Jobs",
+  summary: "Create a job; print its id, or with --sync its output",
+  description: [
+    "POST /api/jobs. The input is the job's data: a JSON object, passed to the first container; -i - or no -i " +
+      "reads stdin. With --sync, a failed job exits with 1 and a job still running after the last check with 7."
+  ],
+  flags: {
+    containers: Flags.containers,
+    input: Flags.input("the job's data"),
+    sync: Spec.boolean({ name: "sync", summary: "Wait for the job, then print its output" }),
+    retries: Spec.integer({
+      name: "retries",
+      arg: "N",
+      summary: "With --sync: checks before giving up",
+      default: "60 s"
+    }),
+    requiresProof: Spec.boolean({
+      name: "requires-proof",
+      summary: "Ask for a proof (the last container must make one)"
+    }),
+    output: Flags.output
+  },
+  examples: [
+    `${NAME} job -c openai-inference-0.0.1 -i input-data.json`,
+    `${NAME} job -c openai-inference-0.0.1 -i input-data.json --sync --retries 20`,
+    `echo '{"prompt": "hi"}' | ${NAME} job -c hello-world --sync`
+  ],
+  run: (flags) =>
     withNode(flags, (client, globals) =>
       Effect.gen(function* () {
         const io = yield* Io
@@ -185,28 +277,22 @@ const job = Command.make(
         return yield* Output.json(output, outcome === null ? null : outcome.output)
       })
     )
-).pipe(
-  Command.withDescription(
-    describe(
-      "Creates a job (POST /api/jobs) and prints its id; with --sync, waits and prints the job's output.",
-      [
-        `${NAME} job -c openai-inference-0.0.1 -i input-data.json`,
-        `${NAME} job -c openai-inference-0.0.1 -i input-data.json --sync --retries 20`,
-        `echo '{"prompt": "hi"}' | ${NAME} job -c hello-world --sync`
-      ],
-      ["The input file holds the job's data: a JSON object, passed to the first container."]
-    )
-  )
-)
-
-// --- batch -----------------------------------------------------------------------------------------------------------
+})
 
 const BatchRequests = Schema.Array(Job.JobRequest)
 
-const batch = Command.make(
-  "batch",
-  { ...Flags.global, input: Flags.input("an array of job requests ({containers, data})"), output: Flags.output },
-  (flags) =>
+const batch = define({
+  name: "batch",
+  group: "Jobs",
+  summary: "Create several jobs in one request",
+  description: [
+    'POST /api/jobs/batch. The input is an array of job requests ({"containers", "data"}); the answers come in ' +
+      'the same order: {"id"} for a created job, {"error", "params"} for a rejected one. Exit code 4 when any ' +
+      "request was rejected."
+  ],
+  flags: { input: Flags.input("an array of job requests"), output: Flags.output },
+  examples: [`${NAME} batch -i requests.json`],
+  run: (flags) =>
     withNode(flags, (client, globals) =>
       Effect.gen(function* () {
         const requests = yield* Input.readJson(flags.input, BatchRequests, "an array of job requests")
@@ -224,39 +310,23 @@ const batch = Command.make(
         }
       })
     )
-).pipe(
-  Command.withDescription(
-    describe(
-      'Creates several jobs in one request (POST /api/jobs/batch) and prints the answers in input order: {"id"} for a ' +
-        'created job, {"error", "params"} for a rejected one. Exit code 4 when any request was rejected.',
-      [`${NAME} batch -i requests.json`],
-      ['requests.json: [{"containers": ["openai-inference-0.0.1"], "data": {...}}, ...]']
-    )
-  )
-)
+})
 
-// --- results ---------------------------------------------------------------------------------------------------------
-
-const jobId = (value: string) =>
-  Schema.decodeUnknown(Primitives.JobId)(value).pipe(
-    Effect.mapError(() => Errors.usage(`--id: expected a job id (a UUID), got ${JSON.stringify(value)}`))
-  )
-
-const results = Command.make(
-  "results",
-  {
-    ...Flags.global,
-    id: Options.text("id").pipe(
-      Options.withPseudoName("ID"),
-      Options.withDescription("A job id; repeat for several jobs."),
-      Options.atLeast(1)
-    ),
-    intermediate: Options.boolean("intermediate").pipe(
-      Options.withDescription("Include the outputs of the earlier containers (intermediate_results).")
-    ),
+const results = define({
+  name: "results",
+  group: "Jobs",
+  summary: "Print the results of jobs",
+  description: ["GET /api/jobs?id=... Ids the node does not know (or created from another address) exit with code 4."],
+  flags: {
+    id: Spec.repeatedText({ name: "id", arg: "ID", summary: "A job id; repeat for several" }),
+    intermediate: Spec.boolean({
+      name: "intermediate",
+      summary: "Include the earlier containers' outputs too"
+    }),
     output: Flags.output
   },
-  (flags) =>
+  examples: [`${NAME} results --id b7a7f9a7-8f80-4905-96a9-c9c7d3ef83b8 --id 4ac0b5a5-eedb-4688-bb96-75afca891a47`],
+  run: (flags) =>
     withNode(flags, (client, globals) =>
       Effect.gen(function* () {
         const ids = yield* Effect.forEach(flags.id, jobId)
@@ -275,29 +345,19 @@ const results = Command.make(
         }
       })
     )
-).pipe(
-  Command.withDescription(
-    describe(
-      "Prints the results of jobs (GET /api/jobs?id=...). Exit code 4 when the node does not know one of the ids.",
-      [`${NAME} results --id b7a7f9a7-8f80-4905-96a9-c9c7d3ef83b8 --id 4ac0b5a5-eedb-4688-bb96-75afca891a47`]
-    )
-  )
-)
+})
 
 /** How many times `stream` checks the stored result after the stream ended. */
 const STREAM_RESULT_POLLS = 10
 
-// --- stream ----------------------------------------------------------------------------------------------------------
-
-const stream = Command.make(
-  "stream",
-  {
-    ...Flags.global,
-    containers: Flags.containers,
-    input: Flags.input("the job's data (a JSON object)"),
-    output: Flags.output
-  },
-  (flags) =>
+const stream = define({
+  name: "stream",
+  group: "Jobs",
+  summary: "Create a job and stream its output as it arrives",
+  description: ["POST /api/jobs/stream: 'Job ID: <id>' on stderr, the text on stdout. Exit code 1 if the job failed."],
+  flags: { containers: Flags.containers, input: Flags.input("the job's data"), output: Flags.output },
+  examples: [`${NAME} stream -c openai-inference-streaming-0.0.1 -i input-data.json`],
+  run: (flags) =>
     withNode(flags, (client) =>
       Effect.gen(function* () {
         const io = yield* Io
@@ -332,57 +392,49 @@ const stream = Command.make(
         )
       })
     )
-).pipe(
-  Command.withDescription(
-    describe(
-      "Creates a job and streams its output (POST /api/jobs/stream): 'Job ID: <id>' on stderr, the text on stdout " +
-        "as it arrives. Exit code 1 if the job failed.",
-      [`${NAME} stream -c openai-inference-streaming-0.0.1 -i input-data.json`]
-    )
-  )
-)
+})
 
-// --- ids -------------------------------------------------------------------------------------------------------------
-
-const ids = Command.make(
-  "ids",
-  {
-    ...Flags.global,
-    status: Options.choice("status", ["all", "pending", "completed"]).pipe(
-      Options.withDescription("Which jobs: all (default), pending (running) or completed (finished)."),
-      Options.withDefault("all" as const)
+const ids = define({
+  name: "ids",
+  group: "Jobs",
+  summary: "List the ids of the jobs this client created",
+  description: ["GET /api/jobs (the node tells clients apart by address)."],
+  flags: {
+    status: Spec.choiceWithDefault(
+      { name: "status", arg: "STATUS", summary: "all, pending (running) or completed" },
+      ["all", "pending", "completed"],
+      "all"
     ),
     output: Flags.output
   },
-  (flags) =>
+  examples: [`${NAME} ids`, `${NAME} ids --status completed`, `${NAME} ids --status pending`],
+  run: (flags) =>
     withNode(flags, (client, globals) =>
       Effect.flatMap(client.getJobs(flags.status === "all" ? {} : { pending: flags.status === "pending" }), (answer) =>
         Output.json(Flags.outputOptions(globals, flags.output), answer)
       )
     )
-).pipe(
-  Command.withDescription(
-    describe("Prints the ids of the jobs this client created (GET /api/jobs).", [
-      `${NAME} ids`,
-      `${NAME} ids --status completed`,
-      `${NAME} ids --status pending`
-    ])
-  )
-)
+})
 
-// --- status ----------------------------------------------------------------------------------------------------------
-
-const status = Command.make(
-  "status",
-  {
-    ...Flags.global,
-    id: Options.text("id").pipe(Options.withPseudoName("ID"), Options.withDescription("The job id.")),
-    status: Options.choice("status", ["running", "success", "failed"]).pipe(
-      Options.withDescription("The status to record.")
-    ),
+const status = define({
+  name: "status",
+  group: "Jobs",
+  summary: "Record a job's status by hand (from the node's host only)",
+  description: ["PUT /api/status. Do not use this unless you know why."],
+  flags: {
+    id: Spec.requiredText({ name: "id", arg: "ID", summary: "The job id" }),
+    status: Spec.requiredChoice({ name: "status", arg: "STATUS", summary: "running, success or failed" }, [
+      "running",
+      "success",
+      "failed"
+    ]),
     containers: Flags.containers
   },
-  (flags) =>
+  examples: [
+    `${NAME} status --id d77215c8-dd25-4843-89c4-788eef9ed324 --status running -c openai-inference`,
+    `${NAME} status --id d77215c8-dd25-4843-89c4-788eef9ed324 --status success -c openai-inference`
+  ],
+  run: (flags) =>
     withNode(flags, (client) =>
       Effect.gen(function* () {
         const id = yield* jobId(flags.id)
@@ -391,74 +443,75 @@ const status = Command.make(
         yield* Output.text(Output.stdoutOnly, "Success: Job status recorded.")
       })
     )
-).pipe(
-  Command.withDescription(
-    describe(
-      "Records a job's status by hand (PUT /api/status); the node accepts it only from its own host. " +
-        "Do not use this unless you know why.",
-      [
-        `${NAME} status --id d77215c8-dd25-4843-89c4-788eef9ed324 --status running -c openai-inference`,
-        `${NAME} status --id d77215c8-dd25-4843-89c4-788eef9ed324 --status success -c openai-inference`
-      ]
-    )
-  )
-)
+})
 
-// --- sub -----------------------------------------------------------------------------------------------------------
+// --- Subscriptions ---------------------------------------------------------------------------------------------------
 
-const sub = Command.make(
-  "sub",
-  {
-    ...Flags.global,
-    params: Options.file("params").pipe(
-      Options.withAlias("p"),
-      Options.withPseudoName("FILE"),
-      Options.withDescription(
-        "JSON file with the subscription fields, snake_case as in the Python client: owner, active_at, period, " +
-          "frequency, redundancy, max_gas_price, max_gas_limit, container_id, inputs (v0); or owner, active_at, " +
-          "period, frequency, redundancy, containers, lazy, verifier, payment_amount, payment_token, wallet (v1)."
-      )
-    ),
-    input: Flags.input("the subscription's container input (a JSON object)"),
-    expiry: Options.integer("expiry").pipe(
-      Options.withPseudoName("UNIX_SECONDS"),
-      Options.withDescription("When the signature expires (unix time in seconds); must be in the future.")
-    ),
-    address: Options.text("address").pipe(
-      Options.withPseudoName("COORDINATOR"),
-      Options.withDescription("The Coordinator contract's address. Env: ADDRESS."),
-      Options.optional
-    ),
-    rpcUrl: Options.text("rpc-url").pipe(
-      Options.withAlias("rpc_url"),
-      Options.withPseudoName("URL"),
-      Options.withDescription("The chain's JSON-RPC URL (read: chain id, next nonce). Env: RPC_URL."),
-      Options.optional
-    ),
-    key: Options.file("key").pipe(
-      Options.withPseudoName("FILE"),
-      Options.withDescription("File holding the signer's private key (hex). Env: PRIVATE_KEY (the key itself)."),
-      Options.optional
-    ),
-    nonce: Options.integer("nonce").pipe(
-      Options.withDescription("The signature's nonce. Default: the Coordinator's maxSubscriberNonce(owner) + 1."),
-      Options.optional
-    ),
-    skipSimulation: Options.boolean("skip-simulation").pipe(
-      Options.withDescription(
-        "Do not dry-run createSubscriptionDelegatee (eth_call) before sending. By default a subscription the " +
-          "Coordinator would reject (expired, wrong signer) or ignore (nonce already used) is not sent."
-      )
-    ),
-    generation: Options.choice("generation", ["v0", "v1"]).pipe(
-      Options.withDescription(
-        "The Coordinator generation: v0 (infernet-sdk 0.1, the reference's) or v1 (infernet-sdk 1.x). " +
-          "Default: v1 when the params file has a v1-only field (containers, lazy, ...), else v0."
-      ),
-      Options.optional
+const sub = define({
+  name: "sub",
+  group: "Subscriptions",
+  summary: "Sign a delegated subscription and send it to the node",
+  description: [
+    "Signs with EIP-712 (the key of the owner contract's delegated signer), dry-runs createSubscriptionDelegatee " +
+      "(eth_call), then sends it (POST /api/jobs). PRIVATE_KEY holds the key itself, --key a file with it (hex); " +
+      "keys are never printed. The default nonce is the Coordinator's maxSubscriberNonce(owner) + 1: Python 1.4's " +
+      "default, 0, reuses a nonce, which the Coordinator silently ignores.",
+    "params.json holds the subscription, snake_case as in the Python client: owner, active_at, period, frequency, " +
+      "redundancy, max_gas_price, max_gas_limit, container_id, inputs (v0); or containers, lazy, verifier, " +
+      "payment_amount, payment_token, wallet instead of the last four (v1)."
+  ],
+  flags: {
+    params: Spec.requiredText({
+      name: "params",
+      short: "p",
+      arg: "FILE",
+      summary: "JSON file with the subscription"
+    }),
+    input: Flags.input("the input data"),
+    expiry: Spec.requiredInteger({
+      name: "expiry",
+      arg: "UNIX_SECONDS",
+      summary: "When the signature expires"
+    }),
+    address: Spec.text({ name: "address", arg: "COORDINATOR", summary: "The Coordinator's address", env: "ADDRESS" }),
+    rpcUrl: Spec.text({
+      name: "rpc-url",
+      aliases: ["rpc_url"],
+      arg: "URL",
+      summary: "Chain JSON-RPC URL (or --rpc_url)",
+      env: "RPC_URL"
+    }),
+    key: Spec.text({
+      name: "key",
+      arg: "FILE",
+      summary: "File with the signer's key",
+      env: "PRIVATE_KEY"
+    }),
+    nonce: Spec.integer({
+      name: "nonce",
+      arg: "N",
+      summary: "The nonce",
+      default: "next unused, not 1.4's 0"
+    }),
+    skipSimulation: Spec.boolean({
+      name: "skip-simulation",
+      summary: "Send even if a dry run says it would revert"
+    }),
+    generation: Spec.choice(
+      {
+        name: "generation",
+        arg: "v0|v1",
+        summary: "Coordinator generation",
+        default: "from params"
+      },
+      ["v0", "v1"]
     )
   },
-  (flags) =>
+  examples: [
+    `${NAME} sub --expiry 1713376164 --address 0x1FbDB2315678afecb369f032d93F642f64140aa3 ` +
+      "--rpc_url http://some-rpc-url.com --key key-file.txt --params params.json --input input.json"
+  ],
+  run: (flags) =>
     withNode(flags, (client, globals) =>
       Effect.gen(function* () {
         const prepared = yield* Sub.prepare(flags)
@@ -489,57 +542,41 @@ const sub = Command.make(
         yield* Output.text(Output.stdoutOnly, "Success: Subscription created.")
       })
     )
-).pipe(
-  Command.withDescription(
-    describe(
-      "Signs a delegated subscription (EIP-712, with the key of the owner contract's delegated signer) and sends " +
-        "it to the node (POST /api/jobs). Keys are never printed.",
-      [
-        `${NAME} sub --expiry 1713376164 --address 0x1FbDB2315678afecb369f032d93F642f64140aa3 ` +
-          "--rpc_url http://some-rpc-url.com --key key-file.txt --params params.json --input input.json"
-      ],
-      [
-        'params.json: {"owner": "0x5FbDB2315678afecb367f032d93F642f64180aa3", "active_at": 0, "period": 3, ' +
-          '"frequency": 2, "redundancy": 2, "max_gas_price": 1000000000000, "max_gas_limit": 3000000, ' +
-          '"container_id": "openai-inference", "inputs": ""}'
-      ]
-    )
-  )
-)
+})
 
-// --- the tree --------------------------------------------------------------------------------------------------------
+// --- the table -------------------------------------------------------------------------------------------------------
 
-const subcommands = [health, info, resources, job, batch, results, stream, ids, status, sub] as const
+/**
+ * Every command, in the order of the root help within each group. Adding a command: a `define({...})` entry (here or
+ * in its own internal module) and its name in this list. The Network and Wallet groups are reserved for the router
+ * (`containers`, `find`) and wallet (`create-wallet`, `approve`, `fund`, `withdraw`, `balance`) commands.
+ *
+ * @internal
+ */
+export const COMMANDS: ReadonlyArray<Spec.CommandSpec> = [
+  health,
+  info,
+  resources,
+  checkModel,
+  job,
+  batch,
+  results,
+  stream,
+  ids,
+  status,
+  sub
+]
 
 /** The names of the commands. @internal */
-export const SUBCOMMANDS: ReadonlyArray<string> = [
-  "health",
-  "info",
-  "resources",
-  "job",
-  "batch",
-  "results",
-  "stream",
-  "ids",
-  "status",
-  "sub"
-]
+export const SUBCOMMANDS: ReadonlyArray<string> = COMMANDS.map((spec) => spec.name)
 
 /** @internal */
 export const command = root.pipe(
   Command.withHandler(() =>
     Effect.fail(Errors.usage(`missing command: one of ${SUBCOMMANDS.join(", ")} (see: ${NAME} --help)`))
   ),
-  Command.withDescription(
-    HelpDoc.blocks([
-      HelpDoc.p("The command line for Infernet nodes: create jobs, fetch results, stream output, sign subscriptions."),
-      HelpDoc.p("Output is JSON on stdout: indented on a terminal, compact when piped or with --json."),
-      HelpDoc.p(
-        "Exit codes: 0 ok, 1 job failed or node unhealthy, 2 usage error, 3 node unreachable or timed out, " +
-          "4 rejected by the node, 5 bad input or output file, 6 signing or RPC error, 7 job still running, " +
-          "130 interrupted."
-      )
-    ])
-  ),
-  Command.withSubcommands(subcommands)
+  Command.withDescription("The command line for Infernet nodes"),
+  Command.withSubcommands(
+    COMMANDS.map((spec) => spec.command) as unknown as [Command.Command<string, Env, CliError.CliError, any>]
+  )
 )

@@ -1,9 +1,9 @@
 // The flags shared by several commands. Global flags (`--url`, `--json`, ...) are accepted both before the command
 // name (`infernet-client --url U info`) and after it (`infernet-client info --url U`); the latter wins.
-import { Options } from "@effect/cli"
 import { Config, Effect, Option } from "effect"
 import * as CliError from "../CliError.js"
 import type { OutputOptions } from "./output.js"
+import * as Spec from "./spec.js"
 
 /** The node URL used when neither `--url` nor `SERVER_URL` is set. @internal */
 export const DEFAULT_URL = "http://localhost:4000"
@@ -11,24 +11,28 @@ export const DEFAULT_URL = "http://localhost:4000"
 /** The per-request timeout used when `--timeout` is not given, in seconds. @internal */
 export const DEFAULT_TIMEOUT_SECONDS = 30
 
-/** @internal */
+/** The global flags: accepted before and after the command name. @internal */
 export const global = {
-  url: Options.text("url").pipe(
-    Options.withPseudoName("URL"),
-    Options.withDescription(`The node's URL. Env: SERVER_URL. Default: ${DEFAULT_URL}.`),
-    Options.optional
-  ),
-  json: Options.boolean("json").pipe(Options.withDescription("Compact JSON output (one line), even on a terminal.")),
-  pretty: Options.boolean("pretty").pipe(
-    Options.withDescription("Indented JSON output, even when piped or written to a file.")
-  ),
-  timeout: Options.integer("timeout").pipe(
-    Options.withPseudoName("SECONDS"),
-    Options.withDescription(`Timeout of each request to the node. Default: ${DEFAULT_TIMEOUT_SECONDS}.`),
-    Options.optional
-  ),
-  verbose: Options.boolean("verbose").pipe(Options.withDescription("On failure, print the full error and its cause."))
+  url: Spec.text({
+    name: "url",
+    arg: "URL",
+    summary: "The node",
+    env: "SERVER_URL",
+    default: DEFAULT_URL
+  }),
+  timeout: Spec.integer({
+    name: "timeout",
+    arg: "SECONDS",
+    summary: "Timeout of each request, in seconds",
+    default: String(DEFAULT_TIMEOUT_SECONDS)
+  }),
+  json: Spec.boolean({ name: "json", summary: "Compact JSON (one line), even on a terminal" }),
+  pretty: Spec.boolean({ name: "pretty", summary: "Indented JSON, even when piped" }),
+  verbose: Spec.boolean({ name: "verbose", summary: "On failure, also print the cause and its stack" })
 }
+
+/** The global flags' @effect/cli options (for the root command). @internal */
+export const globalOptions = Spec.optionsOf(global)
 
 /** @internal */
 export type GlobalFlags = {
@@ -78,6 +82,25 @@ export const resolveGlobals = (root: GlobalFlags, command: GlobalFlags): Effect.
     }
   })
 
+/** A non-empty environment variable. @internal */
+export const env = (name: string): Effect.Effect<Option.Option<string>> =>
+  Config.option(Config.string(name)).pipe(
+    Effect.map(Option.map((value) => value.trim())),
+    Effect.map(Option.filter((value) => value !== "")),
+    Effect.orElseSucceed(() => Option.none<string>())
+  )
+
+/**
+ * A node address as the router gives it (`host:port`, no scheme) or a URL, as a URL without a trailing slash.
+ *
+ * @internal
+ */
+export const nodeUrl = (value: string, source: string): Effect.Effect<string, CliError.CliError> => {
+  const trimmed = value.trim()
+  const url = /^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed) ? trimmed : `http://${trimmed}`
+  return Effect.as(validateUrl(url, source), url.replace(/\/+$/, ""))
+}
+
 /**
  * Checks an http(s) URL.
  *
@@ -97,12 +120,13 @@ export const validateUrl = (url: string, source: string): Effect.Effect<void, Cl
 }
 
 /** `-o/--output FILE`. @internal */
-export const output = Options.file("output").pipe(
-  Options.withAlias("o"),
-  Options.withPseudoName("FILE"),
-  Options.withDescription("Write the result to FILE instead of stdout."),
-  Options.optional
-)
+export const output = Spec.text({
+  name: "output",
+  short: "o",
+  arg: "FILE",
+  summary: "Write the result to FILE",
+  default: "stdout"
+})
 
 /** @internal */
 export const outputOptions = (globals: Globals, file: Option.Option<string>): OutputOptions => ({
@@ -113,20 +137,15 @@ export const outputOptions = (globals: Globals, file: Option.Option<string>): Ou
 
 /** `-i/--input FILE` (`-` or no flag: stdin). @internal */
 export const input = (what: string) =>
-  Options.file("input").pipe(
-    Options.withAlias("i"),
-    Options.withPseudoName("FILE"),
-    Options.withDescription(`JSON file with ${what}; '-' or no flag reads stdin.`),
-    Options.optional
-  )
+  Spec.text({ name: "input", short: "i", arg: "FILE", summary: `JSON file with ${what}`, default: "stdin" })
 
 /** `-c/--containers a,b` (repeatable; comma-separated lists are split). @internal */
-export const containers = Options.text("containers").pipe(
-  Options.withAlias("c"),
-  Options.withPseudoName("IDS"),
-  Options.withDescription("Container ids, comma-separated (a,b) or repeated (-c a -c b); they run in order."),
-  Options.atLeast(1)
-)
+export const containers = Spec.repeatedText({
+  name: "containers",
+  short: "c",
+  arg: "IDS",
+  summary: "Containers to run, in order: a,b or -c a -c b"
+})
 
 /**
  * Splits `-c a,b -c c` into `["a", "b", "c"]`, refusing empty ids.

@@ -47,6 +47,26 @@ const writeFile = (path: string, text: string) =>
   )
 
 /**
+ * Fails with a `FileError` when `path` cannot be an output file (it is a directory), so a command can refuse it before
+ * doing anything. Other problems (permissions, a missing directory) are reported when writing.
+ *
+ * @internal
+ */
+export const checkWritable = (path: string): Effect.Effect<void, CliError.CliError, FileSystem.FileSystem> =>
+  Effect.flatMap(FileSystem.FileSystem, (fs) => fs.stat(path)).pipe(
+    Effect.option,
+    Effect.flatMap((info) =>
+      Option.isSome(info) && info.value.type === "Directory"
+        ? Effect.fail(
+            new CliError.CliError({
+              reason: new CliError.FileError({ path, detail: "cannot write: is a directory" })
+            })
+          )
+        : Effect.void
+    )
+  )
+
+/**
  * Writes text (a newline is added when missing) to the output file or stdout.
  *
  * @internal

@@ -4,8 +4,11 @@ import { Command, ValidationError } from "@effect/cli"
 import type { CliApp } from "@effect/cli"
 import { Cause, Console, Effect, Exit, Option } from "effect"
 import * as CliError from "../CliError.js"
-import { command, NAME, SUBCOMMANDS, type Env } from "./commands.js"
-import { Io } from "./Io.js"
+import { COMMANDS, command, NAME, SUBCOMMANDS, type Env } from "./commands.js"
+import * as Flags from "./flags.js"
+import * as Help from "./help.js"
+import { Io, type IoService } from "./Io.js"
+import * as Redact from "./redact.js"
 import * as Render from "./render.js"
 import { VERSION } from "./version.js"
 
@@ -26,12 +29,26 @@ export const commandName = (args: ReadonlyArray<string>): string => {
 
 const cli = Command.run(command, { name: NAME, version: VERSION, executable: NAME })
 
-/** The shell of a `--completions bash` / `--completions=sh` request. @internal */
-export const bashCompletionsRequested = (args: ReadonlyArray<string>): boolean => {
+/** The shell of a `--completions bash` / `--completions=zsh` request, when there is one. @internal */
+export const completionsRequested = (args: ReadonlyArray<string>): "bash" | "zsh" | "fish" | undefined => {
   const i = args.indexOf("--completions")
   const shell = i >= 0 ? args[i + 1] : args.find((a) => a.startsWith("--completions="))?.slice("--completions=".length)
-  return shell === "bash" || shell === "sh"
+  if (shell === "bash" || shell === "sh") return "bash"
+  return shell === "zsh" || shell === "fish" ? shell : undefined
 }
+
+/**
+ * Removes @effect/cli's built-in `--wizard` and `--log-level` from a completion script: infernet-client refuses them
+ * (nothing uses them), so no shell should offer them.
+ *
+ * @internal
+ */
+export const dropUnusedBuiltins = (script: string): string =>
+  script
+    .split("\n")
+    .filter((line) => !/'--(log-level|wizard)\[|-l (log-level|wizard) /.test(line))
+    .join("\n")
+    .replace(/ --(log-level|wizard)(?=[ "])/g, "")
 
 /**
  * Repairs two slips of @effect/cli 0.77's bash script: it names the root command `infernet-client` in one place and
@@ -58,7 +75,25 @@ export const program = (
   args: ReadonlyArray<string>
 ): Effect.Effect<CliError.ExitCode, never, Env | CliApp.CliApp.Environment> =>
   Effect.gen(function* () {
-    const io = yield* Io
+    Redact.registerFromCommandLine(args, process.env)
+    const io = scrubbed(yield* Io)
+    return yield* run(args, io).pipe(Effect.provideService(Io, io))
+  })
+
+/** `io` with every registered secret scrubbed from what is written as text. */
+const scrubbed = (io: IoService): IoService => {
+  const wrap = (output: IoService["stdout"]): IoService["stdout"] => ({
+    isTTY: output.isTTY,
+    write: (chunk) => output.write(typeof chunk === "string" ? Redact.scrub(chunk) : chunk)
+  })
+  return { ...io, stdout: wrap(io.stdout), stderr: wrap(io.stderr) }
+}
+
+const run = (
+  args: ReadonlyArray<string>,
+  io: IoService
+): Effect.Effect<CliError.ExitCode, never, Env | CliApp.CliApp.Environment> =>
+  Effect.gen(function* () {
     const base = yield* Console.consoleWith(Effect.succeed)
     // @effect/cli prints help, --version and completions with Console.log: send them to our stdout (without ANSI
     // colours when it is not a terminal). It prints parse errors with Console.error before failing: those are
@@ -71,9 +106,34 @@ export const program = (
       },
       error: () => Effect.void
     }
-    if (bashCompletionsRequested(args)) {
-      const lines = yield* Command.getBashCompletions(command, NAME)
-      yield* io.stdout.write(`${fixBashCompletions(lines.join("\n"), NAME)}\n`)
+    const globalDocs = Object.values(Flags.global).map((flag) => flag.doc)
+    const checked = Help.check(NAME, args, COMMANDS, globalDocs)
+    switch (checked._tag) {
+      case "Help": {
+        const options = { width: io.columns, color: io.stdoutColor }
+        yield* io.stdout.write(
+          checked.command === undefined
+            ? Help.root(NAME, VERSION, COMMANDS, globalDocs, options)
+            : Help.command(NAME, checked.command, globalDocs, options)
+        )
+        return CliError.ExitCode.Success
+      }
+      case "Version":
+        yield* io.stdout.write(`${VERSION}\n`)
+        return CliError.ExitCode.Success
+      case "Invalid":
+        yield* io.stderr.write(Render.renderError(checked.error, { color: io.color, verbose: false }))
+        return checked.error.exitCode
+    }
+    const shell = completionsRequested(args)
+    if (shell !== undefined) {
+      const lines = yield* shell === "bash"
+        ? Command.getBashCompletions(command, NAME)
+        : shell === "zsh"
+          ? Command.getZshCompletions(command, NAME)
+          : Command.getFishCompletions(command, NAME)
+      const script = dropUnusedBuiltins(lines.join("\n"))
+      yield* io.stdout.write(`${shell === "bash" ? fixBashCompletions(script, NAME) : script}\n`)
       return CliError.ExitCode.Success
     }
     const exit = yield* cli(["node", NAME, ...args]).pipe(Effect.withConsole(console), Effect.exit)

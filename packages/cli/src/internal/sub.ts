@@ -12,6 +12,7 @@ import * as Errors from "./errors.js"
 import * as Flags from "./flags.js"
 import * as Input from "./input.js"
 import type { Io } from "./Io.js"
+import * as Redact from "./redact.js"
 import * as Params from "./subscriptionParams.js"
 
 /** The parsed flags of `sub`. @internal */
@@ -26,17 +27,11 @@ export interface SubFlags {
   readonly generation: Option.Option<Params.Generation>
 }
 
-const fromEnv = (name: string) =>
-  Config.option(Config.string(name)).pipe(
-    Effect.map(Option.filter((value) => value.trim() !== "")),
-    Effect.orElseSucceed(() => Option.none<string>())
-  )
-
 const required = (flag: Option.Option<string>, env: string, detail: string) =>
   Effect.gen(function* () {
     if (Option.isSome(flag)) return flag.value
-    const value = yield* fromEnv(env)
-    if (Option.isSome(value)) return value.value.trim()
+    const value = yield* Flags.env(env)
+    if (Option.isSome(value)) return value.value
     return yield* Errors.usage(`missing ${detail}`)
   })
 
@@ -46,29 +41,43 @@ const normaliseKey = (text: string): Redacted.Redacted<string> => {
   return Redacted.make(/^[0-9a-fA-F]{64}$/.test(trimmed) ? `0x${trimmed}` : trimmed)
 }
 
-/** Reads the signing key from `--key FILE`, else from `PRIVATE_KEY`. @internal */
+/** How the key file is named in messages: never by its path, which is whatever was given to `--key`. */
+const KEY_FILE = "the key file (--key)"
+
+/**
+ * Reads the signing key from `--key FILE`, else from `PRIVATE_KEY`. Nothing given to `--key` or `PRIVATE_KEY` is ever
+ * put in a message: a `--key` value that is a key itself is refused without being echoed, the key file is named
+ * "the key file (--key)", and its contents are registered for scrubbing before anything else happens.
+ *
+ * @internal
+ */
 export const readKey = (
   file: Option.Option<string>
 ): Effect.Effect<Redacted.Redacted<string>, CliError.CliError, FileSystem.FileSystem> =>
   Effect.gen(function* () {
     if (Option.isSome(file)) {
+      if (Redact.looksLikeKey(file.value)) {
+        return yield* Errors.usage(`--key: looks like a private key: pass a file path or ${Redact.KEY_ENV}`)
+      }
       const fs = yield* FileSystem.FileSystem
       const text = yield* fs
         .readFileString(file.value)
         .pipe(
-          Effect.mapError((cause) => Errors.fileError(file.value, `cannot read: ${Input.describeSystemError(cause)}`))
+          Effect.mapError((cause) => Errors.fileError(KEY_FILE, `cannot read: ${Input.describeSystemError(cause)}`))
         )
-      if (text.trim() === "") return yield* Errors.fileError(file.value, "is empty: expected a private key")
+      Redact.register(text)
+      if (text.trim() === "") return yield* Errors.fileError(KEY_FILE, "is empty: expected a private key")
       return normaliseKey(text)
     }
-    const env = yield* Config.option(Config.redacted("PRIVATE_KEY")).pipe(
+    const env = yield* Config.option(Config.redacted(Redact.KEY_ENV)).pipe(
       Effect.orElseSucceed(() => Option.none<Redacted.Redacted<string>>())
     )
     if (Option.isSome(env) && Redacted.value(env.value).trim() !== "") {
+      Redact.register(env.value)
       return normaliseKey(Redacted.value(env.value))
     }
     return yield* Errors.usage(
-      "missing signing key: pass --key FILE (a file holding the private key) or set PRIVATE_KEY"
+      `missing signing key: pass --key FILE (a file holding the private key) or set ${Redact.KEY_ENV}`
     )
   })
 

@@ -1,4 +1,5 @@
 import { MockConfig, type MockNodeOptions, startMockNode } from "@infernet/node-mock"
+import { createServer as createHttpServer } from "node:http"
 import { createServer, type Server } from "node:net"
 
 /** The usage page's containers, plus a few for the failure cases. */
@@ -35,14 +36,12 @@ export const closedPort = (): Promise<number> =>
     })
   })
 
-/** A loopback server that accepts connections and never answers: for timeouts. */
-export const silentServer = (): Promise<{ readonly url: string; readonly close: () => Promise<void> }> =>
+/** Listens on a free loopback port; resolves to the server's URL and a close that runs `beforeClose` first. */
+const listen = (
+  server: Server | import("node:http").Server,
+  beforeClose: () => void = () => {}
+): Promise<{ readonly url: string; readonly close: () => Promise<void> }> =>
   new Promise((resolve, reject) => {
-    const sockets = new Set<import("node:net").Socket>()
-    const server: Server = createServer((socket) => {
-      sockets.add(socket)
-      socket.on("close", () => sockets.delete(socket))
-    })
     server.once("error", reject)
     server.listen(0, "127.0.0.1", () => {
       const address = server.address()
@@ -51,9 +50,39 @@ export const silentServer = (): Promise<{ readonly url: string; readonly close: 
         url: `http://127.0.0.1:${port}`,
         close: () =>
           new Promise((done) => {
-            for (const socket of sockets) socket.destroy()
+            beforeClose()
             server.close(() => done())
           })
       })
     })
   })
+
+/** A loopback server that accepts connections and never answers: for timeouts. */
+export const silentServer = (): Promise<{ readonly url: string; readonly close: () => Promise<void> }> => {
+  const sockets = new Set<import("node:net").Socket>()
+  const server: Server = createServer((socket) => {
+    sockets.add(socket)
+    socket.on("close", () => sockets.delete(socket))
+  })
+  return listen(server, () => {
+    for (const socket of sockets) socket.destroy()
+  })
+}
+
+/** A loopback HTTP server answering with `handler`: a hostile or partial node, or a router. */
+export const serve = (
+  handler: (request: import("node:http").IncomingMessage, response: import("node:http").ServerResponse) => void
+): Promise<{ readonly url: string; readonly close: () => Promise<void> }> => listen(createHttpServer(handler))
+
+/** The usage page's v0 subscription (`params.json`), for `owner`. */
+export const usagePageParams = (owner: string) => ({
+  owner,
+  active_at: 0,
+  period: 3,
+  frequency: 2,
+  redundancy: 2,
+  max_gas_price: 1000000000000,
+  max_gas_limit: 3000000,
+  container_id: "openai-inference",
+  inputs: ""
+})

@@ -43,9 +43,9 @@ type Untraced = <Eff extends YieldWrap<Effect.Effect<any, any, any>>, AEff, Args
 
 /** Like {@link fn} for a method written as a function returning an Effect. */
 export const withSpan =
-  (name: string) =>
+  (name: string, options?: Tracer.SpanOptions) =>
   <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
-    Effect.withFiberRuntime((fiber) => (tracing(fiber) === "traced" ? Effect.withSpan(effect, name) : effect))
+    Effect.withFiberRuntime((fiber) => (tracing(fiber) === "traced" ? Effect.withSpan(effect, name, options) : effect))
 
 // The class of the live clock (`Clock.make()` builds one): its `sleep` is a plain `setTimeout`. Any other clock
 // (`TestClock`, a custom one) takes Effect's own `timeoutFail`, so tests drive timeouts through it as before.

@@ -4,10 +4,10 @@ import type { IncomingMessage } from "node:http"
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import * as NodeHttpServerRequest from "@effect/platform-node/NodeHttpServerRequest"
-import { Cause, Effect, Either, Schema, Stream } from "effect"
+import { Cause, Effect, Either, type ParseResult, Schema, Stream } from "effect"
 import { DelegatedSubscription, Job, Json } from "@infernet/types"
 import * as MockConfig from "../MockConfig.js"
-import { parseJson, type Received, receiveBody, TOO_LARGE } from "./body.js"
+import { INVALID_UTF8, nestsDeeperThan, parseJson, type Received, TOO_LARGE, withBody } from "./body.js"
 import { describeParseError } from "./configError.js"
 import { makeContainerLookup } from "./containerLookup.js"
 import { checkJob, checkSubscription, type SubscriptionContainers } from "./guardian.js"
@@ -53,7 +53,10 @@ interface Route {
   /** `"METHOD /path"`: the rate-limit key and `mock.rate_limit.routes` key. */
   readonly key: string
   readonly limited: boolean
-  /** Reads the body: a body over `mock.max_body_bytes` is answered 413 before the handler runs. */
+  /**
+   * Reads the body: a body over `mock.max_body_bytes` (413), beyond `mock.max_inflight_bytes` (503), not UTF-8 or
+   * nested deeper than `mock.max_json_depth` (400) is answered before the handler runs.
+   */
   readonly readsBody: boolean
   readonly handler: Handler
 }
@@ -89,9 +92,9 @@ const isJsonContentType = (incoming: IncomingMessage): boolean => {
   return mimetype === "application/json" || mimetype.endsWith("+json")
 }
 
-/** The body text of a route that reads it (`dispatch` answers 413 for a body over the limit first). */
+/** The body text of a route that reads it (`dispatch` answers bodies it cannot use first). */
 const body = (ctx: Ctx): string => {
-  const text = ctx.received === TOO_LARGE ? "" : ctx.received
+  const text = typeof ctx.received === "string" ? ctx.received : ""
   ctx.body = text
   return text
 }
@@ -113,10 +116,40 @@ type Submission =
       readonly raw: Json.JsonObject
     }
 
-const decodeJob = Schema.decodeUnknownEither(Job.JobRequest, { errors: "all" })
-const decodeSubscription = Schema.decodeUnknownEither(DelegatedSubscription.DelegatedSubscriptionRequest, {
+// Decoded through @infernet/types' schemas (their Json schemas check `data`), stopping at the first issue; a body
+// that fails is decoded again with every issue, so the refusal can name the most specific one.
+const decodeJob = Schema.decodeUnknownEither(Job.JobRequest)
+const decodeJobAll = Schema.decodeUnknownEither(Job.JobRequest, { errors: "all" })
+const decodeSubscription = Schema.decodeUnknownEither(DelegatedSubscription.DelegatedSubscriptionRequest)
+const decodeSubscriptionAll = Schema.decodeUnknownEither(DelegatedSubscription.DelegatedSubscriptionRequest, {
   errors: "all"
 })
+
+/** The one-line description of why `decodeAll` refuses `value`. */
+const describeRefusal = (decodeAll: (u: unknown) => Either.Either<unknown, ParseResult.ParseError>, value: unknown) => {
+  const all = decodeAll(value)
+  return Either.isLeft(all) ? describeParseError(all.left) : "not accepted"
+}
+
+// Only to word a refusal: the union of both subscription generations reports the other generation's missing fields
+// (a v0 body with bad `inputs` would read "subscription.containers: is missing"). The generation a body meant is the
+// one whose key naming its containers it has.
+const requestOf = (subscription: Schema.Schema<any, any>) =>
+  Schema.decodeUnknownEither(
+    Schema.Struct({ ...DelegatedSubscription.DelegatedSubscriptionRequest.fields, subscription }),
+    { errors: "all" }
+  )
+const decodeSubscriptionV0 = requestOf(DelegatedSubscription.SubscriptionV0)
+const decodeSubscriptionV1 = requestOf(DelegatedSubscription.SubscriptionV1)
+
+const describeSubscriptionError = (value: Record<string, unknown>): string => {
+  const sub = value.subscription
+  if (isPlainObject(sub) && "container_id" in sub !== "containers" in sub) {
+    const meant = ("container_id" in sub ? decodeSubscriptionV0 : decodeSubscriptionV1)(value)
+    if (Either.isLeft(meant)) return describeParseError(meant.left)
+  }
+  return describeRefusal(decodeSubscriptionAll, value)
+}
 
 const SHAPES = `a job {"containers": [...], "data": {...}} or a delegated subscription {"subscription", "signature", "data"}`
 
@@ -124,26 +157,13 @@ const decodeSubmission = (value: unknown): Either.Either<Submission, string> => 
   if (!isPlainObject(value)) return Either.left(`expected a JSON object: ${SHAPES}`)
   if ("subscription" in value || "signature" in value) {
     return Either.match(decodeSubscription(value), {
-      onLeft: (error) => Either.left(`not a valid delegated subscription: ${describeParseError(error)}`),
+      onLeft: () => Either.left(`not a valid delegated subscription: ${describeSubscriptionError(value)}`),
       onRight: (request) => Either.right({ _tag: "Subscription" as const, request, raw: value as Json.JsonObject })
     })
   }
-  // The common case checked by hand: Json.parse already guarantees the values inside `data` are JSON. Anything
-  // else goes through the schema, which also words the error.
-  const { containers, data, requires_proof } = value
-  if (
-    Array.isArray(containers) &&
-    containers.every((c) => typeof c === "string" && c !== "") &&
-    isPlainObject(data) &&
-    (requires_proof === undefined || typeof requires_proof === "boolean")
-  ) {
-    const request = (
-      requires_proof === undefined ? { containers, data } : { containers, data, requires_proof }
-    ) as Job.JobRequest
-    return Either.right({ _tag: "Job", request })
-  }
+  // Through @infernet/types' schema (its Json schemas check `data`); the depth of the body was checked before.
   return Either.match(decodeJob(value), {
-    onLeft: (error) => Either.left(`not a valid job request: ${describeParseError(error)}`),
+    onLeft: () => Either.left(`not a valid job request: ${describeRefusal(decodeJobAll, value)}`),
     onRight: (request) => Either.right({ _tag: "Job" as const, request })
   })
 }
@@ -191,8 +211,31 @@ const startJob = (ctx: Ctx, request: Job.JobRequest): string => {
   const id = crypto.randomUUID()
   const containers = [...request.containers]
   state.store.setRunning(client, id, containers, state.now())
-  const rest = runChain(state, client, id, containers, request, 0, request.data, [])
-  if (rest !== undefined) state.runJob(rest)
+  const results: Array<ContainerResult> = []
+  // A container that throws (a defect in the mock) fails its job with a message, logged, instead of leaving it
+  // `running` until the pending TTL.
+  const crashed = (defect: unknown) => {
+    const container = containers[Math.min(results.length, containers.length - 1)]!
+    const message = defect instanceof Error ? defect.message : String(defect)
+    results.push({ container, error: `node-mock: the container crashed: ${message}` } as ContainerResult)
+    state.store.setFinished(client, id, "failed", containers, results, state.now())
+    state.runJob(Effect.logError(`node-mock: job ${id} failed: container ${container} crashed`, Cause.die(defect)))
+  }
+  let rest: Effect.Effect<void> | undefined
+  try {
+    rest = runChain(state, client, id, containers, request, 0, request.data, results)
+  } catch (defect) {
+    crashed(defect)
+    return id
+  }
+  if (rest !== undefined) {
+    state.runJob(
+      Effect.catchAllDefect(
+        Effect.suspend(() => rest),
+        (defect) => Effect.sync(() => crashed(defect))
+      )
+    )
+  }
   return id
 }
 
@@ -564,6 +607,9 @@ const controlSetContainer =
     return json(200, { id, behavior: encodeBehavior(result.right) })
   }
 
+const badContainerPath: Handler = () =>
+  json(400, { error: "Bad request: the container id in the path is not valid percent-encoding" })
+
 // ---------------------------------------------------------------------------------------------------------------
 // Routing
 
@@ -611,7 +657,12 @@ const routesFor = (path: string): ReadonlyArray<Route> | undefined => {
   const found = routes.get(path)
   if (found !== undefined) return found
   if (path.startsWith(CONTAINER_PREFIX) && path.length > CONTAINER_PREFIX.length) {
-    const id = decodeURIComponent(path.slice(CONTAINER_PREFIX.length))
+    let id: string
+    try {
+      id = decodeURIComponent(path.slice(CONTAINER_PREFIX.length))
+    } catch {
+      return [route("PUT", "/__mock/containers/:id", false, badContainerPath)]
+    }
     return [route("PUT", "/__mock/containers/:id", false, controlSetContainer(id))]
   }
   return undefined
@@ -633,7 +684,41 @@ const rateLimitRule = (state: NodeState, key: string) => {
   return { limit: rule.limit, periodMs: rule.period_seconds * 1000 }
 }
 
+/** The answer to a body the handlers cannot use, before any handler runs; `undefined` when it is fine. */
+const refuseBody = (ctx: Ctx): Response | undefined => {
+  const received = ctx.received
+  if (typeof received === "string") {
+    const max = ctx.state.config.mock.max_json_depth
+    if (!nestsDeeperThan(received, max)) return undefined
+    // Recorded (its first 64 KiB) in the request log, as what was refused.
+    ctx.body = received
+    return json(400, { error: `Bad request: JSON nested deeper than ${max} levels` })
+  }
+  if (received === TOO_LARGE) return html(413, Html.REQUEST_TOO_LARGE, { connection: "close" })
+  if (received === INVALID_UTF8) return json(400, { error: "Bad request: the body is not valid UTF-8" })
+  // BUSY
+  return json(
+    503,
+    {
+      error: `Server busy: request bodies in flight exceed mock.max_inflight_bytes (${ctx.state.config.mock.max_inflight_bytes} bytes); retry later`
+    },
+    { "retry-after": "1", connection: "close" }
+  )
+}
+
+const FORBIDDEN_CONTROL = {
+  error:
+    "Unauthorized: the control API answers loopback clients only (start the mock with --control-open, or set mock.control_open, to open it)"
+}
+
 const dispatch = (ctx: Ctx): Effect.Effect<Response> => {
+  if (
+    ctx.path.startsWith(CONTROL_PREFIX) &&
+    !ctx.state.config.mock.control_open &&
+    !ctx.state.loopback.contains(ctx.client)
+  ) {
+    return json(403, FORBIDDEN_CONTROL)
+  }
   const candidates = routesFor(ctx.path)
   if (candidates === undefined) return html(404, Html.NOT_FOUND)
   const method = ctx.method === "HEAD" ? "GET" : ctx.method
@@ -650,15 +735,19 @@ const dispatch = (ctx: Ctx): Effect.Effect<Response> => {
     if (!decision.allowed) return html(429, Html.TOO_MANY_REQUESTS, { ...decision.headers })
     limitHeaders = decision.headers
   }
-  const response =
-    matched.readsBody && ctx.received === TOO_LARGE
-      ? html(413, Html.REQUEST_TOO_LARGE, { connection: "close" })
-      : matched.handler(ctx)
+  const response = (matched.readsBody ? refuseBody(ctx) : undefined) ?? matched.handler(ctx)
   if (limitHeaders === undefined) return response
   return HttpServerResponse.isServerResponse(response)
     ? HttpServerResponse.setHeaders(response, limitHeaders)
     : Effect.map(response, (r) => HttpServerResponse.setHeaders(r, limitHeaders))
 }
+
+/**
+ * The first `length` characters of `text` as a string of their own: V8's `slice` would keep a reference to the whole
+ * body (up to `mock.max_body_bytes`) alive for as long as the request log keeps the entry.
+ */
+const detachedPrefix = (text: string, length: number): string =>
+  Buffer.from(text.slice(0, length), "utf16le").toString("utf16le")
 
 const record = (ctx: Ctx, status: number): void => {
   const { state } = ctx
@@ -671,7 +760,7 @@ const record = (ctx: Ctx, status: number): void => {
     client: ctx.client,
     status,
     content_type: ctx.incoming.headers["content-type"] ?? null,
-    body: text === null ? null : text.length > LOG_BODY_LIMIT ? text.slice(0, LOG_BODY_LIMIT) : text,
+    body: text === null ? null : text.length > LOG_BODY_LIMIT ? detachedPrefix(text, LOG_BODY_LIMIT) : text,
     ...(ctx.tolerated ? { tolerated: "trailing_commas" as const } : {})
   }
   pushBounded(state.requests, entry, state.config.mock.request_log_limit)
@@ -740,7 +829,12 @@ export const handle = (ctx: Ctx): Effect.Effect<Response> => {
 export const makeApp = (state: NodeState): Effect.Effect<Response, never, HttpServerRequest.HttpServerRequest> =>
   Effect.flatMap(HttpServerRequest.HttpServerRequest, (request) => {
     const incoming = NodeHttpServerRequest.toIncomingMessage(request)
-    return Effect.flatMap(receiveBody(incoming, state.config.mock.max_body_bytes), (received) =>
-      handle(makeContext(state, incoming, request.method, request.url, received))
+    // A request whose client hung up mid-body is not processed; there is no one to answer.
+    return withBody(
+      incoming,
+      state.config.mock.max_body_bytes,
+      state.budget,
+      (received) => handle(makeContext(state, incoming, request.method, request.url, received)),
+      Effect.succeed(HttpServerResponse.empty({ status: 400 }))
     )
   })

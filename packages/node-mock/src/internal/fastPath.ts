@@ -8,7 +8,7 @@ import type { IncomingMessage, ServerResponse } from "node:http"
 import { Cause, Effect, Exit, FiberId, Runtime } from "effect"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import { handle, makeContext, pathOf, STREAM_PATH } from "./app.js"
-import { collectBody, hasNoBody, type Received, TOO_LARGE } from "./body.js"
+import { ABORTED, collectBody, hasNoBody, type Received } from "./body.js"
 import * as Html from "./html.js"
 import type { NodeState } from "./state.js"
 
@@ -58,14 +58,25 @@ export const makeListener = (state: NodeState, runtime: Runtime.Runtime<never>, 
   const logError = (cause: Cause.Cause<unknown>) => {
     runFork(Effect.logError("node-mock: unexpected failure", cause))
   }
-  const run = (request: IncomingMessage, response: ServerResponse, url: string, received: Received) => {
+  const budget = state.budget
+  const run = (request: IncomingMessage, response: ServerResponse, url: string, received: Received, held: number) => {
     const method = request.method ?? "GET"
     const answer = handle(makeContext(state, request, method, url, received))
-    if (HttpServerResponse.isServerResponse(answer)) return write(response, method, Exit.succeed(answer), logError)
+    // A handler that answers at once is done with the body; one that waits holds it until its fiber ends.
+    if (HttpServerResponse.isServerResponse(answer)) {
+      budget.release(held)
+      return write(response, method, Exit.succeed(answer), logError)
+    }
     const fiber = runFork(answer)
     const exit = fiber.unsafePoll()
-    if (exit !== null) return write(response, method, exit, logError)
-    fiber.addObserver((exit) => write(response, method, exit, logError))
+    if (exit !== null) {
+      budget.release(held)
+      return write(response, method, exit, logError)
+    }
+    fiber.addObserver((exit) => {
+      budget.release(held)
+      write(response, method, exit, logError)
+    })
     response.on("close", () => {
       if (!response.writableEnded) fiber.unsafeInterruptAsFork(FiberId.none)
     })
@@ -73,7 +84,10 @@ export const makeListener = (state: NodeState, runtime: Runtime.Runtime<never>, 
   return (request, response) => {
     const url = request.url ?? "/"
     if (pathOf(url) === STREAM_PATH) return platform(request, response)
-    if (hasNoBody(request)) return run(request, response, url, "")
-    collectBody(request, limit, (text) => run(request, response, url, text ?? TOO_LARGE))
+    if (hasNoBody(request)) return run(request, response, url, "", 0)
+    // A request whose client hung up mid-body is not processed: no job, no record, no answer.
+    collectBody(request, limit, budget, (collected, held) => {
+      if (collected !== ABORTED) run(request, response, url, collected, held)
+    })
   }
 }

@@ -2,6 +2,7 @@
 import type { Clock, Effect } from "effect"
 import type { Json } from "@infernet/types"
 import type * as MockConfig from "../MockConfig.js"
+import { InflightBudget } from "./body.js"
 import type { ContainerLookup } from "./containerLookup.js"
 import { type AddressMatcher, makeMatcher } from "./ip.js"
 import { fromSeed, pick } from "./random.js"
@@ -58,6 +59,10 @@ export interface NodeState {
   readonly requests: Array<RecordedRequest>
   readonly subscriptions: Array<RecordedSubscription>
   readonly local: AddressMatcher
+  /** Loopback addresses: who may use the control API unless `mock.control_open`. */
+  readonly loopback: AddressMatcher
+  /** Request-body bytes held at once, at most `mock.max_inflight_bytes`. */
+  readonly budget: InflightBudget
   readonly allowedIps: ReadonlyMap<string, AddressMatcher>
   /** Owner (lowercase) -> signer. */
   readonly signers: ReadonlyMap<string, string>
@@ -83,6 +88,8 @@ export const makeState = (
   requests: [],
   subscriptions: [],
   local: makeMatcher(config.mock.local_addresses),
+  loopback: makeMatcher(["127.0.0.0/8", "::1"]),
+  budget: new InflightBudget(config.mock.max_inflight_bytes),
   allowedIps: new Map(config.containers.map((c) => [c.id, makeMatcher(c.allowed_ips)])),
   signers: new Map(
     Object.entries(config.mock.delegate_signers).map(([owner, signer]) => [owner.toLowerCase(), signer])

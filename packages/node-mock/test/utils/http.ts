@@ -16,7 +16,7 @@ export interface RawResponse {
 export interface RequestOptions {
   readonly method?: string
   readonly headers?: Record<string, string>
-  /** A string is sent as is; anything else as JSON (with `Content-Type: application/json` unless given). */
+  /** A string or bytes are sent as is; anything else as JSON (with `Content-Type: application/json` unless given). */
   readonly body?: unknown
   /** Source address of the client socket, e.g. `127.0.0.2` to be another client. */
   readonly localAddress?: string
@@ -27,9 +27,9 @@ export const request = (base: string, path: string, options: RequestOptions = {}
   new Promise((resolve, reject) => {
     const url = new URL(path, base)
     const headers: Record<string, string> = { ...options.headers }
-    let payload: string | undefined
+    let payload: string | Uint8Array | undefined
     if (options.body !== undefined) {
-      if (typeof options.body === "string") payload = options.body
+      if (typeof options.body === "string" || options.body instanceof Uint8Array) payload = options.body
       else {
         payload = Json.stringify(options.body)
         headers["content-type"] ??= "application/json"
@@ -37,7 +37,7 @@ export const request = (base: string, path: string, options: RequestOptions = {}
     }
     const req = httpRequest(
       {
-        host: url.hostname,
+        host: url.hostname.replace(/^\[(.*)\]$/, "$1"),
         port: url.port,
         path: `${url.pathname}${url.search}`,
         method: options.method ?? (payload === undefined ? "GET" : "POST"),

@@ -1,5 +1,13 @@
 // Starts a mock node for a test and always closes it.
-import { MockConfig, type MockNodeOptions, type RunningMockNode, startMockNode } from "../../src/index.js"
+import {
+  MockConfig,
+  type MockNetwork,
+  type MockNodeOptions,
+  type RunningMockNetwork,
+  type RunningMockNode,
+  startMockNetwork,
+  startMockNode
+} from "../../src/index.js"
 
 export const withNode = async <A>(
   options: MockNodeOptions | undefined,
@@ -10,6 +18,19 @@ export const withNode = async <A>(
     return await f(node)
   } finally {
     await node.close()
+  }
+}
+
+/** Starts a mock network for a test and always closes it. */
+export const withNetwork = async <A>(
+  options: MockNetwork.MockNetworkOptions,
+  f: (network: RunningMockNetwork) => Promise<A>
+): Promise<A> => {
+  const network = await startMockNetwork(options)
+  try {
+    return await f(network)
+  } finally {
+    await network.close()
   }
 }
 

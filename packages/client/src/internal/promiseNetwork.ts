@@ -1,0 +1,300 @@
+/**
+ * The Promise API of `RouterClient` and `NodePool` (`createRouterClient`, `createNodePool`), re-exported by
+ * `promise.ts`: one `ManagedRuntime` per client over the Effect implementation, an `AbortSignal` on every call.
+ */
+import { FetchHttpClient, type HttpClient } from "@effect/platform"
+import type { Job, NodeInfo, Primitives, Router } from "@infernet/types"
+import { Cause, Effect, Exit, Layer, ManagedRuntime, Option, Scope, Stream } from "effect"
+import type * as NodeClient from "../NodeClient.js"
+import type { NodeClientError } from "../NodeClientError.js"
+import * as NodePool from "../NodePool.js"
+import * as RouterClient from "../RouterClient.js"
+
+/** How the Promise clients reach HTTP: `fetch` (default, or the one given), or another `HttpClient` layer. */
+export interface HttpOptions {
+  /** The `fetch` implementation; default `globalThis.fetch`. */
+  readonly fetch?: typeof globalThis.fetch | undefined
+  /** Extra `RequestInit` for every request (e.g. an undici `dispatcher`). */
+  readonly requestInit?: RequestInit | undefined
+  /** Another HTTP client instead of `fetch`, e.g. `NodeHttpClient.layerUndici`. Not with `fetch` / `requestInit`. */
+  readonly httpClient?: Layer.Layer<HttpClient.HttpClient> | undefined
+}
+
+/** Per-call options: an `AbortSignal`. */
+export interface Signal {
+  readonly signal?: AbortSignal | undefined
+}
+
+const httpLayer = (name: string, options: HttpOptions): Layer.Layer<HttpClient.HttpClient> => {
+  if (options.httpClient !== undefined && (options.fetch !== undefined || options.requestInit !== undefined)) {
+    throw new TypeError(`${name}: pass httpClient, or fetch and requestInit, not both`)
+  }
+  let http = options.httpClient ?? FetchHttpClient.layer
+  if (options.fetch !== undefined) http = Layer.provide(http, Layer.succeed(FetchHttpClient.Fetch, options.fetch))
+  if (options.requestInit !== undefined) {
+    http = Layer.provide(http, Layer.succeed(FetchHttpClient.RequestInit, options.requestInit))
+  }
+  return http
+}
+
+const abortReason = (signal: AbortSignal): unknown =>
+  signal.reason ?? new DOMException("This operation was aborted", "AbortError")
+
+const split = <O extends Signal>(options: O | undefined): [Omit<O, "signal"> | undefined, AbortSignal | undefined] => {
+  if (options === undefined) return [undefined, undefined]
+  const { signal, ...rest } = options
+  return [rest, signal]
+}
+
+/** Runs effects on a runtime, with an `AbortSignal`, rejecting with the typed failure. */
+const runner =
+  <R>(name: string, runtime: ManagedRuntime.ManagedRuntime<R, never>, isClosed: () => boolean) =>
+  async <A>(effect: Effect.Effect<A, NodeClientError, R>, signal: AbortSignal | undefined): Promise<A> => {
+    if (isClosed()) throw new Error(`${name}: the client is closed`)
+    if (signal?.aborted) throw abortReason(signal)
+    const exit = await runtime.runPromiseExit(effect, signal === undefined ? undefined : { signal })
+    if (Exit.isSuccess(exit)) return exit.value
+    const failure = Cause.failureOption(exit.cause)
+    if (Option.isSome(failure)) throw failure.value
+    if (signal?.aborted && Cause.isInterruptedOnly(exit.cause)) throw abortReason(signal)
+    throw Cause.squash(exit.cause)
+  }
+
+// Node 20.4+, Bun, Deno and current browsers define it; elsewhere fall back to the well-known registry symbol.
+const asyncDispose: typeof Symbol.asyncDispose =
+  (Symbol as { asyncDispose?: typeof Symbol.asyncDispose }).asyncDispose ??
+  (Symbol.for("Symbol.asyncDispose") as typeof Symbol.asyncDispose)
+
+// -------------------------------------------------------------------------------------------------------------------
+// RouterClient
+
+export interface CreateRouterClientOptions extends Omit<RouterClient.Options, "transformClient">, HttpOptions {}
+
+export interface PromiseRouterClient {
+  /** The router's URL. */
+  readonly url: string
+  /** `GET /api/v1/containers`. */
+  readonly containers: (options?: NodeClient.CallOptions & Signal) => Promise<Router.Containers>
+  /** `GET /api/v1/ips`: URLs of nodes running all the containers, least busy first. */
+  readonly findNodes: (
+    containers: ReadonlyArray<string>,
+    options?: RouterClient.FindNodesOptions & Signal
+  ) => Promise<ReadonlyArray<string>>
+  /** Like `findNodes`, with the router's raw `host:port` addresses. */
+  readonly findAddresses: (
+    containers: ReadonlyArray<string>,
+    options?: RouterClient.FindNodesOptions & Signal
+  ) => Promise<Router.Addresses>
+  /** `GET /api/v1/resources`; rejects with a `NotSupported` reason where the router has none. */
+  readonly resources: (options?: NodeClient.CallOptions & Signal) => Promise<Router.Resources>
+  /** `GET /api/v1/resources?model_id=`; `NotSupported` as above. */
+  readonly checkModelSupport: (
+    modelId: string,
+    options?: NodeClient.CallOptions & Signal
+  ) => Promise<Router.ModelSupport>
+  readonly close: () => Promise<void>
+  readonly [Symbol.asyncDispose]: () => Promise<void>
+}
+
+export const createRouterClient = (options: CreateRouterClientOptions = {}): PromiseRouterClient => {
+  const { fetch, requestInit, httpClient, ...routerOptions } = options
+  const url = RouterClient.normalizeUrl(routerOptions.url ?? RouterClient.DEFAULT_URL)
+  if (url._tag === "Left") throw new TypeError(`createRouterClient: ${url.left}`)
+  const http = httpLayer("createRouterClient", { fetch, requestInit, httpClient })
+  const runtime = ManagedRuntime.make(
+    Layer.merge(RouterClient.layer(routerOptions).pipe(Layer.provide(http)), Layer.setTracerEnabled(false))
+  )
+  let closed = false
+  const run = runner("createRouterClient", runtime, () => closed)
+  const call = <A, O extends Signal>(
+    options: O | undefined,
+    f: (router: RouterClient.Service, rest: Omit<O, "signal"> | undefined) => Effect.Effect<A, NodeClientError>
+  ) => {
+    const [rest, signal] = split(options)
+    return run(
+      Effect.flatMap(RouterClient.RouterClient, (router) => f(router, rest)),
+      signal
+    )
+  }
+  const client: PromiseRouterClient = {
+    url: url.right,
+    containers: (o) => call(o, (r, rest) => r.containers(rest)),
+    findNodes: (containers, o) => call(o, (r, rest) => r.findNodes(containers, rest)),
+    findAddresses: (containers, o) => call(o, (r, rest) => r.findAddresses(containers, rest)),
+    resources: (o) => call(o, (r, rest) => r.resources(rest)),
+    checkModelSupport: (modelId, o) => call(o, (r, rest) => r.checkModelSupport(modelId, rest)),
+    close: async () => {
+      if (closed) return
+      closed = true
+      await runtime.dispose()
+    },
+    [asyncDispose]: () => client.close()
+  }
+  return client
+}
+
+// -------------------------------------------------------------------------------------------------------------------
+// NodePool
+
+export interface CreateNodePoolOptions extends NodePool.Options, HttpOptions {}
+
+/** A streaming job of a pool: iterate it (or `text`) for text, `chunks` for bytes; the body can be read once. */
+export interface PoolJobStream extends AsyncIterable<string> {
+  readonly id: Primitives.JobId
+  /** The URL of the node that took the job. */
+  readonly node: string
+  readonly chunks: AsyncIterable<Uint8Array>
+  readonly text: AsyncIterable<string>
+  readonly result: (options?: NodeClient.GetJobResultSyncOptions & Signal) => Promise<Job.JobResult>
+  readonly cancel: () => Promise<void>
+  readonly [Symbol.asyncDispose]: () => Promise<void>
+}
+
+export interface PromiseNodePool {
+  readonly requestJob: (
+    request: NodeClient.JobRequestInput,
+    options?: NodePool.CallOptions & Signal
+  ) => Promise<Primitives.JobId>
+  readonly submitJob: (
+    request: NodeClient.JobRequestInput,
+    options?: NodePool.CallOptions & Signal
+  ) => Promise<NodePool.Submitted>
+  readonly requestJobs: (
+    requests: ReadonlyArray<NodeClient.JobRequestInput>,
+    options?: NodePool.CallOptions & Signal
+  ) => Promise<ReadonlyArray<Job.BatchResponseItem>>
+  readonly requestJobsPaired: <Request extends NodeClient.JobRequestInput>(
+    requests: ReadonlyArray<Request>,
+    options?: NodePool.CallOptions & Signal
+  ) => Promise<NodeClient.PairedBatch<Request>>
+  readonly getJobResults: (
+    ids: Iterable<string>,
+    options?: NodeClient.GetJobResultsOptions & Signal
+  ) => Promise<ReadonlyArray<Job.JobResult>>
+  readonly getJobResultSync: (
+    id: string,
+    options?: NodeClient.GetJobResultSyncOptions & Signal
+  ) => Promise<Job.JobResult>
+  readonly requestStream: (
+    request: NodeClient.JobRequestInput,
+    options?: NodePool.CallOptions & Signal
+  ) => Promise<PoolJobStream>
+  readonly getJobs: (options?: NodeClient.GetJobsOptions & Signal) => Promise<ReadonlyArray<Primitives.JobId>>
+  readonly recordStatus: (
+    id: string,
+    status: NodeClient.RecordableStatus,
+    request: NodeClient.JobRequestInput,
+    options?: NodeClient.CallOptions & Signal
+  ) => Promise<void>
+  /** `true` when at least one node takes jobs. */
+  readonly health: () => Promise<boolean>
+  /** The URL of the node holding a job, when the pool knows it. */
+  readonly nodeOf: (id: string) => Promise<string | undefined>
+  readonly snapshot: () => Promise<ReadonlyArray<NodePool.NodeSnapshot>>
+  readonly refresh: () => Promise<void>
+  /** `GET /info` of one node of the pool. */
+  readonly info: (node: string, options?: NodeClient.CallOptions & Signal) => Promise<NodeInfo.NodeInfo>
+  /** Stops the pool's background work, closes open streams and releases its resources. */
+  readonly close: () => Promise<void>
+  readonly [Symbol.asyncDispose]: () => Promise<void>
+}
+
+export const createNodePool = async (options: CreateNodePoolOptions): Promise<PromiseNodePool> => {
+  const { fetch, requestInit, httpClient, ...poolOptions } = options
+  const http = httpLayer("createNodePool", { fetch, requestInit, httpClient })
+  const runtime = ManagedRuntime.make(
+    Layer.merge(NodePool.layer(poolOptions).pipe(Layer.provide(http)), Layer.setTracerEnabled(false))
+  )
+  let closed = false
+  const run = runner("createNodePool", runtime, () => closed)
+  const pool = await runtime.runPromise(NodePool.NodePool).catch(async (error) => {
+    await runtime.dispose()
+    throw error
+  })
+  const call = <A, O extends Signal>(
+    options: O | undefined,
+    f: (rest: Omit<O, "signal"> | undefined) => Effect.Effect<A, NodeClientError>
+  ) => {
+    const [rest, signal] = split(options)
+    return run(f(rest), signal)
+  }
+  const openScopes = new Set<Scope.CloseableScope>()
+  const closeScope = async (scope: Scope.CloseableScope) => {
+    if (openScopes.delete(scope)) await Effect.runPromise(Scope.close(scope, Exit.void))
+  }
+
+  const client: PromiseNodePool = {
+    requestJob: (request, o) => call(o, (rest) => pool.requestJob(request, rest)),
+    submitJob: (request, o) => call(o, (rest) => pool.submitJob(request, rest)),
+    requestJobs: (requests, o) => call(o, (rest) => pool.requestJobs(requests, rest)),
+    requestJobsPaired: (requests, o) => call(o, (rest) => pool.requestJobsPaired(requests, rest)),
+    getJobResults: (ids, o) => call(o, (rest) => pool.getJobResults(ids, rest)),
+    getJobResultSync: (id, o) => call(o, (rest) => pool.getJobResultSync(id, rest)),
+    getJobs: (o) => call(o, (rest) => pool.getJobs(rest)),
+    recordStatus: (id, status, request, o) => call(o, (rest) => pool.recordStatus(id, status, request, rest)),
+    health: () => run(pool.health, undefined),
+    nodeOf: (id) => run(pool.nodeOf(id), undefined),
+    snapshot: () => run(pool.snapshot, undefined),
+    refresh: () => run(pool.refresh, undefined),
+    info: (node, o) => {
+      const nodeClient = pool.client(node)
+      if (nodeClient === undefined)
+        return Promise.reject(new TypeError(`createNodePool: ${node} is not a node of the pool`))
+      return call(o, (rest) => nodeClient.info(rest))
+    },
+    requestStream: async (request, o) => {
+      const scope = Effect.runSync(Scope.make())
+      openScopes.add(scope)
+      let opened: Effect.Effect.Success<ReturnType<NodePool.Service["requestStream"]>>
+      try {
+        opened = await call(o, (rest) => Scope.extend(pool.requestStream(request, rest), scope))
+      } catch (error) {
+        await closeScope(scope)
+        throw error
+      }
+      let consumed: string | undefined
+      // The body is read once; leaving the loop (or the end of the body) closes the connection.
+      const view = <A>(name: string, stream: Stream.Stream<A, NodeClientError>): AsyncIterable<A> => ({
+        [Symbol.asyncIterator]: () => {
+          if (consumed !== undefined) {
+            throw new Error(`JobStream: the body was already read through "${consumed}"; it can be read once`)
+          }
+          consumed = name
+          const inner: AsyncIterator<A> = Stream.toAsyncIterable(stream)[Symbol.asyncIterator]()
+          return {
+            next: async () => {
+              const step = await inner.next()
+              if (step.done === true) await closeScope(scope)
+              return step
+            },
+            return: async () => {
+              await inner.return?.()
+              await closeScope(scope)
+              return { done: true, value: undefined }
+            }
+          }
+        }
+      })
+      const text = view("text", opened.text)
+      const cancel = () => closeScope(scope)
+      return {
+        id: opened.id,
+        node: opened.node,
+        chunks: view("chunks", opened.bytes),
+        text,
+        [Symbol.asyncIterator]: () => text[Symbol.asyncIterator](),
+        result: (resultOptions) => call(resultOptions, (rest) => pool.getJobResultSync(opened.id, rest)),
+        cancel,
+        [asyncDispose]: cancel
+      }
+    },
+    close: async () => {
+      if (closed) return
+      closed = true
+      await Promise.all([...openScopes].map(closeScope))
+      await runtime.dispose()
+    },
+    [asyncDispose]: () => client.close()
+  }
+  return client
+}
