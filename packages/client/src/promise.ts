@@ -2,9 +2,10 @@
  * The Promise API of `@infernet/client`, for code that does not use Effect: `createNodeClient(options)` gives the same
  * methods as the Effect `NodeClient`, returning Promises, with an `AbortSignal` on every call.
  *
- * It runs on `fetch` (Node 20+, Bun, Deno, browsers) through `FetchHttpClient` from `@effect/platform`, or on the
- * `HttpClient` layer given as `httpClient` (in Node, `NodeHttpClient.layerUndici` is about twice as fast), with one
- * `ManagedRuntime` per client. Every method delegates to the Effect implementation. Failures reject with the same
+ * It runs on `fetch` (Node 20+, Bun, Deno, browsers) through a lean transport of its own (one `fetch` and one
+ * `AbortController` per attempt; streams use `FetchHttpClient` from `@effect/platform`), or on the `HttpClient` layer
+ * given as `httpClient` (in Node, `NodeHttpClient.layerUndici` costs the least CPU), with one `ManagedRuntime` per
+ * client. Every method delegates to the Effect implementation. Failures reject with the same
  * `NodeClientError` (`err instanceof NodeClientError`, `err.reason._tag`); an aborted call rejects with the signal's
  * `reason` (an `AbortError` `DOMException` unless you gave another).
  *
@@ -88,8 +89,8 @@ export interface CreateNodeClientOptions extends Omit<NodeClient.Options, "trans
   readonly requestInit?: RequestInit | undefined
   /**
    * Another HTTP client instead of `fetch`, as an Effect `Layer`: e.g. `NodeHttpClient.layerUndici` from
-   * `@effect/platform-node`, which in Node costs about half the CPU per request of `fetch`. Not together with `fetch`
-   * or `requestInit`.
+   * `@effect/platform-node`, which in Node costs less CPU per request than `fetch`. Not together with `fetch` or
+   * `requestInit`.
    */
   readonly httpClient?: Layer.Layer<HttpClient.HttpClient> | undefined
 }
