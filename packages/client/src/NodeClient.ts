@@ -366,8 +366,6 @@ export const pollSchedule = (polls: number): Schedule.Schedule<unknown> =>
 export const userAgent = `infernet-ts-client/${version}`
 
 const DEFAULT_TIMEOUT = Duration.seconds(30)
-const DEFAULT_MAX_RETRY_AFTER = Duration.seconds(30)
-const DEFAULT_STREAM_IDLE_TIMEOUT = Duration.seconds(60)
 const DEFAULT_MAX_URL_LENGTH = 2000
 const DEFAULT_CONCURRENCY = 4
 const DEFAULT_NOT_FOUND_GRACE = Duration.millis(500)
@@ -446,10 +444,10 @@ export const make = (options: Options): Effect.Effect<Service, never, HttpClient
       direct: Option.isSome(direct) ? Http.directSettings(direct.value, headers) : undefined,
       timeout: options.timeout === undefined ? DEFAULT_TIMEOUT : Duration.decode(options.timeout),
       maxRetryAfter:
-        options.maxRetryAfter === undefined ? DEFAULT_MAX_RETRY_AFTER : Duration.decode(options.maxRetryAfter),
+        options.maxRetryAfter === undefined ? Http.DEFAULT_MAX_RETRY_AFTER : Duration.decode(options.maxRetryAfter),
       streamIdleTimeout:
         options.streamIdleTimeout === undefined
-          ? DEFAULT_STREAM_IDLE_TIMEOUT
+          ? Http.DEFAULT_STREAM_IDLE_TIMEOUT
           : Duration.decode(options.streamIdleTimeout),
       retry: retry === "default" ? Http.defaultRetrySchedule : retry,
       routes: new Map()

@@ -28,6 +28,11 @@ import * as Runtime from "./runtime.js"
 /** The longest body excerpt kept in an `UnexpectedResponse`. */
 export const SNIPPET_LENGTH = 256
 
+/** The default cap on `Retry-After` waits. */
+export const DEFAULT_MAX_RETRY_AFTER = Duration.seconds(30)
+/** The default longest silence between two stream chunks. */
+export const DEFAULT_STREAM_IDLE_TIMEOUT = Duration.seconds(60)
+
 /** Retry policy of one call: `undefined` means "do not retry". */
 export type RetryPolicy = Schedule.Schedule<unknown, Errors.NodeClientError> | undefined
 
@@ -37,10 +42,10 @@ export interface Settings {
   readonly baseUrl: string
   readonly headers: Headers.Headers
   readonly timeout: Duration.Duration
-  /** The longest `Retry-After` a retry waits for (a call's own `timeout` caps it further). */
-  readonly maxRetryAfter: Duration.Duration
-  /** The longest silence between two chunks of a stream, after its id line. */
-  readonly streamIdleTimeout: Duration.Duration
+  /** The longest `Retry-After` a retry waits for (a call's own `timeout` caps it further); default 30 s. */
+  readonly maxRetryAfter?: Duration.Duration | undefined
+  /** The longest silence between two chunks of a stream, after its id line; default 60 s. */
+  readonly streamIdleTimeout?: Duration.Duration | undefined
   /** The client's retry schedule for safe requests. */
   readonly retry: RetryPolicy
   /** Requests with the base URL, path and headers already set, one per method and path (built on first use). */
@@ -49,7 +54,7 @@ export interface Settings {
    * The Promise API's lean `fetch` transport for JSON calls, when it runs on `fetch`, with the final headers of
    * every request (the `RequestInit`'s merged under the client's); `undefined` means every call goes through `client`.
    */
-  readonly direct: DirectSettings | undefined
+  readonly direct?: DirectSettings | undefined
 }
 
 /** The per-call options the transport understands. */
@@ -351,7 +356,9 @@ const timeoutOf = (settings: Settings, call: Call): Duration.Duration =>
  */
 export const retryAfterCap = (settings: Settings, call: Call, timeout: Duration.Duration): Duration.Duration =>
   Duration.min(
-    call.options?.maxRetryAfter === undefined ? settings.maxRetryAfter : Duration.decode(call.options.maxRetryAfter),
+    call.options?.maxRetryAfter === undefined
+      ? (settings.maxRetryAfter ?? DEFAULT_MAX_RETRY_AFTER)
+      : Duration.decode(call.options.maxRetryAfter),
     timeout
   )
 
@@ -383,10 +390,8 @@ const withPolicy = <A, R>(
   if (schedule === undefined) return once
   // The retry machinery (the cap, a schedule driver) is only built once a first attempt has failed transiently, so
   // the common case, a first attempt that succeeds, costs nothing extra.
-  let cap: Duration.Duration | undefined
   const retryable = (error: Errors.NodeClientError) =>
-    Errors.isTransient(error) &&
-    !waitsTooLong(error, (cap ??= retryAfterCap(settings, call, timeoutOf(settings, call))))
+    Errors.isTransient(error) && !waitsTooLong(error, retryAfterCap(settings, call, timeoutOf(settings, call)))
   return Effect.catchIf(once, retryable, (first) =>
     Effect.gen(function* () {
       const driver = yield* Schedule.driver(Schedule.intersect(schedule, honourRetryAfter))
@@ -573,7 +578,9 @@ export const stream = (
         )
       }
       const idleTimeout =
-        call.options?.idleTimeout === undefined ? settings.streamIdleTimeout : Duration.decode(call.options.idleTimeout)
+        call.options?.idleTimeout === undefined
+          ? (settings.streamIdleTimeout ?? DEFAULT_STREAM_IDLE_TIMEOUT)
+          : Duration.decode(call.options.idleTimeout)
       const idle = () =>
         Option.some(
           new Errors.NodeClientError({ method: call.method, reason: new Errors.StreamIdle({ url, idleTimeout }) })
