@@ -86,6 +86,19 @@ export const fromNodeClientError = (error: NodeClientError.NodeClientError, url:
       return make(new CliError.StillRunning({ id: reason.id, attempts: reason.attempts }), error)
     case "SubscriptionError":
       return make(new CliError.ChainFailure({ detail: reason.detail }), error)
+    case "NotSupported":
+      return make(
+        new CliError.NodeRejected({
+          service: "router",
+          status: 404,
+          detail: `${reason.feature} is not served by the router at ${reason.url}`
+        }),
+        error
+      )
+    case "NodeUnavailable":
+      return make(new CliError.NodeUnreachable({ url: reason.node, detail: reason.detail }), error)
+    case "NoNodeAvailable":
+      return make(new CliError.NodeUnreachable({ service: "router", url, detail: reason.message }), error)
   }
 }
 
