@@ -287,32 +287,38 @@ async function throughput(url: string, size: Size) {
       `${SEQUENTIAL_OPS} sequential, ${CONCURRENT_OPS} with ${IN_FLIGHT} in flight); ratios are medians of ` +
       "per-round ratios to raw fetch / to raw fetch + AbortSignal.timeout\n"
   )
-  console.log(
-    "| implementation | sequential pairs/s | vs fetch | vs fetch+timeout | 64 in flight pairs/s | vs fetch | vs fetch+timeout |"
-  )
-  console.log("|---|---:|---:|---:|---:|---:|---:|")
-  for (const [name, r] of results) {
-    console.log(
-      `| ${name} | ${median(r.sequential).toFixed(0)} | ${ratio(r, plain, "sequential").toFixed(2)}x | ` +
-        `${ratio(r, timed, "sequential").toFixed(2)}x | ${median(r.concurrent).toFixed(0)} | ` +
-        `${ratio(r, plain, "concurrent").toFixed(2)}x | ${ratio(r, timed, "concurrent").toFixed(2)}x |`
-    )
+  // One table: a value per mode and its ratios to both baselines.
+  const table = (
+    columns: string,
+    value: (r: Rounds, mode: "sequential" | "concurrent") => number,
+    ratioOf: (r: Rounds, base: Rounds, mode: "sequential" | "concurrent") => number
+  ) => {
+    console.log(`| implementation | ${columns} |`)
+    console.log("|---|---:|---:|---:|---:|---:|---:|")
+    for (const [name, r] of results) {
+      const cells = (["sequential", "concurrent"] as const).flatMap((mode) => [
+        value(r, mode).toFixed(0),
+        `${ratioOf(r, plain, mode).toFixed(2)}x`,
+        `${ratioOf(r, timed, mode).toFixed(2)}x`
+      ])
+      console.log(`| ${name} | ${cells.join(" | ")} |`)
+    }
   }
+  table(
+    "sequential pairs/s | vs fetch | vs fetch+timeout | 64 in flight pairs/s | vs fetch | vs fetch+timeout",
+    (r, mode) => median(r[mode]),
+    ratio
+  )
   console.log(
     "\nClient CPU per pair (µs; the node runs in another process), and baseline CPU / implementation CPU " +
       "(medians of per-round ratios; higher is better)\n"
   )
-  console.log(
-    "| implementation | sequential µs/pair | fetch / it | fetch+timeout / it | 64 in flight µs/pair | fetch / it | fetch+timeout / it |"
+  const cpuOf = { sequential: "cpuSeq", concurrent: "cpuConc" } as const
+  table(
+    "sequential µs/pair | fetch / it | fetch+timeout / it | 64 in flight µs/pair | fetch / it | fetch+timeout / it",
+    (r, mode) => median(r[cpuOf[mode]]),
+    (r, base, mode) => cpuRatio(r, base, cpuOf[mode])
   )
-  console.log("|---|---:|---:|---:|---:|---:|---:|")
-  for (const [name, r] of results) {
-    console.log(
-      `| ${name} | ${median(r.cpuSeq).toFixed(0)} | ${cpuRatio(r, plain, "cpuSeq").toFixed(2)}x | ` +
-        `${cpuRatio(r, timed, "cpuSeq").toFixed(2)}x | ${median(r.cpuConc).toFixed(0)} | ` +
-        `${cpuRatio(r, plain, "cpuConc").toFixed(2)}x | ${cpuRatio(r, timed, "cpuConc").toFixed(2)}x |`
-    )
-  }
   const promise = results.get("Promise API (fetch, default)")
   if (promise !== undefined) {
     console.log(

@@ -48,6 +48,14 @@ export const fromNodeClientError = (error: NodeClientError.NodeClientError, url:
         }),
         error
       )
+    case "StreamIdle":
+      return make(
+        new CliError.NodeUnreachable({
+          url,
+          detail: `the stream sent nothing for ${Duration.format(reason.idleTimeout)}; the job may still finish (see \`results --id\`)`
+        }),
+        error
+      )
     case "RateLimited":
       return make(
         new CliError.NodeUnreachable({
