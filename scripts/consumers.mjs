@@ -39,6 +39,7 @@ const MiB = 1024 * 1024
 // Which @infernet packages each one needs at install time (its own dependencies are not on the registry yet).
 const PACKAGES = { types: [], client: ["types"], chain: ["types"], "node-mock": ["types", "chain"], cli: [] }
 // Install-size budgets (node_modules, or the global prefix for the CLI).
+const BUNDLE_BUDGET_GZIP_KIB = 210
 const BUDGETS = { cli: 5, "node-mock": 150, promise: 80, effect: 110, chain: 190, vitest: 190, typescript: 260 }
 
 const results = []
@@ -522,6 +523,9 @@ console.log(JSON.stringify({
     logLevel: "silent"
   })
   const code = bundle.outputFiles[0].contents
+  // The budget catches a module that drags a library in whole (all of fast-check once added 40 KiB gzip).
+  const gzipKiB = gzipSync(code).length / 1024
+  if (gzipKiB > BUNDLE_BUDGET_GZIP_KIB) fail(`the browser bundle is ${gzipKiB.toFixed(0)} KiB gzip, over ${BUNDLE_BUDGET_GZIP_KIB}`)
   return `Node ESM script ok (${JSON.stringify(out)}); browser bundle ${(code.length / 1024).toFixed(0)} KiB min, ${(gzipSync(code).length / 1024).toFixed(0)} KiB gzip; no viem, no @infernet/chain`
 })
 

@@ -27,6 +27,11 @@ describe("errors", () => {
         `cannot reach the node at ${URL}: no answer within 2s (raise it with --timeout SECONDS)`
       ],
       [
+        new NodeClientError.StreamIdle({ url: `${URL}/api/jobs/stream`, idleTimeout: Duration.seconds(60) }),
+        3,
+        `cannot reach the node at ${URL}: the stream sent nothing for 1m; the job may still finish (see \`results --id\`)`
+      ],
+      [
         new NodeClientError.RateLimited({ url: `${URL}/api/jobs`, retryAfter: Duration.seconds(3) }),
         3,
         `cannot reach the node at ${URL}: the node is rate limiting this client (HTTP 429); retry after 3s`

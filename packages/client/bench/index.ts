@@ -2,14 +2,18 @@
  * Benchmarks `@infernet/client` against a hand-written `fetch` loop, in the same run, against @infernet/node-mock on
  * 127.0.0.1 (in a child process, so client and node do not share one event loop).
  *
- * 1. Throughput of `requestJob` + `getJobResults([id])` pairs, sequential and with 64 in flight, for: raw `fetch`
- *    (baseline), the Promise API (`createNodeClient`) on fetch and on `NodeHttpClient.layerUndici`, the Effect API on
- *    `FetchHttpClient` and on `NodeHttpClient.layerUndici`; and, as floors, the same requests through each `HttpClient` alone (no
- *    NodeClient). Rounds alternate the order of the implementations; the median round counts.
+ * 1. Throughput of `requestJob` + `getJobResults([id])` pairs, sequential and with 64 in flight, for two zero-latency
+ *    containers with fixed outputs: `small` (`{"ok": true}`) and `large` (the usage page's embedding: 1536 floats,
+ *    about 20 KB of JSON). Implementations: two baselines, a raw `fetch` loop and the same loop with the client's
+ *    timeout (`AbortSignal.timeout`), both parsing the same JSON; the Promise API (`createNodeClient`) on fetch and on
+ *    `NodeHttpClient.layerUndici`; the Effect API on `FetchHttpClient` and on `NodeHttpClient.layerUndici`; with
+ *    `BENCH_FLOORS=1`, the same requests through each `HttpClient` alone (no NodeClient). Rounds alternate the order
+ *    of the implementations; ratios are medians of per-round ratios against the baselines of the same round.
  * 2. The latency `getJobResultSync` adds after a job completes: the time it returns minus the job's completion time
  *    as the node stored it, for the usage page's completion container (20-60 ms jobs) and for 100-1000 ms jobs.
  *
- * Run: `pnpm run bench` (bounded: about a minute and a half). `--quick` for a short smoke run.
+ * Run: `pnpm run bench` (bounded: about two minutes). `--quick` for a short smoke run; `BENCH_ONLY=<substring>` keeps
+ * the baselines and the matching implementations.
  */
 import { FetchHttpClient, HttpClient, HttpClientRequest } from "@effect/platform"
 import { NodeHttpClient } from "@effect/platform-node"
@@ -23,18 +27,40 @@ import { createNodeClient } from "../src/promise.js"
 
 const QUICK = process.argv.includes("--quick")
 const ROUNDS = QUICK ? 2 : 5
-const SEQUENTIAL_OPS = QUICK ? 100 : 300
-const CONCURRENT_OPS = QUICK ? 256 : 1500
+const SEQUENTIAL_OPS = QUICK ? 100 : 200
+const CONCURRENT_OPS = QUICK ? 256 : 1000
 const IN_FLIGHT = 64
 const SYNC_JOBS = QUICK ? 20 : 60
 
+/**
+ * The usage page's embedding output: 1536 floats of a unit vector, written like OpenAI's (e.g. `-0.00045939715`), from
+ * a fixed seed so that every run answers the same 20 KB.
+ */
+const embedding = (): Array<number> => {
+  let seed = 20240601
+  const next = () => {
+    seed = (seed * 1103515245 + 12345) % 2 ** 31
+    return seed / 2 ** 31 - 0.5
+  }
+  const raw = Array.from({ length: 1536 }, next)
+  const norm = Math.hypot(...raw)
+  return raw.map((x) => Number((x / norm).toPrecision(8)))
+}
+
 const benchContainers = [
   {
-    id: "bench",
+    id: "bench-small",
     image: "bench/static",
-    description: "answers at once",
+    description: "answers {ok: true} at once",
     external: true,
     behavior: { type: "static" as const, output: { ok: true } }
+  },
+  {
+    id: "bench-large",
+    image: "bench/static",
+    description: "answers the usage page's 1536-float embedding at once",
+    external: true,
+    behavior: { type: "static" as const, output: embedding() }
   },
   {
     id: "bench-slow",
@@ -53,7 +79,9 @@ interface Impl {
   readonly close: () => Promise<void>
 }
 
-const job = { containers: ["bench"], data: { prompt: "how do I make pizza?" } }
+type Size = "small" | "large"
+const jobOf = (size: Size) => ({ containers: [`bench-${size}`], data: { prompt: "how do I make pizza?" } })
+const TIMEOUT_MILLIS = 30_000
 
 /** `ops` operations, at most `inFlight` at a time, as plain Promises. */
 const pool = async (ops: number, inFlight: number, op: Op) => {
@@ -69,37 +97,54 @@ const pool = async (ops: number, inFlight: number, op: Op) => {
 
 // The baseline sends the same requests as the client (same headers, the body written per call) and parses the same
 // answers, on the same global dispatcher: only the client's own work is measured against it.
-const rawFetch = (url: string): Impl => {
+// With `timeout`, each request carries `AbortSignal.timeout`, as the client's 30 s timeout: the baseline a client with
+// a timeout is measured against.
+const rawFetch = (url: string, size: Size, timeout: boolean): Impl => {
   const userAgent = `infernet-ts-client/${version}`
+  const job = jobOf(size)
   const op: Op = async () => {
     const created = await fetch(`${url}/api/jobs`, {
       method: "POST",
       headers: { "content-type": "application/json", accept: "application/json", "user-agent": userAgent },
-      body: JSON.stringify(job)
+      body: JSON.stringify(job),
+      ...(timeout ? { signal: AbortSignal.timeout(TIMEOUT_MILLIS) } : {})
     })
     if (!created.ok) throw new Error(`POST /api/jobs: ${created.status}`)
     const { id } = (await created.json()) as { id: string }
     const results = await fetch(`${url}/api/jobs?id=${encodeURIComponent(id)}`, {
-      headers: { accept: "application/json", "user-agent": userAgent }
+      headers: { accept: "application/json", "user-agent": userAgent },
+      ...(timeout ? { signal: AbortSignal.timeout(TIMEOUT_MILLIS) } : {})
     })
     if (!results.ok) throw new Error(`GET /api/jobs: ${results.status}`)
-    const [result] = (await results.json()) as Array<{ id: string }>
+    const [result] = (await results.json()) as Array<{ id: string; result?: { output?: unknown } }>
     if (result?.id !== id) throw new Error("result missing")
+    checkOutput(size, result.result?.output)
   }
   return {
-    name: "raw fetch (baseline)",
+    name: timeout ? "raw fetch + AbortSignal.timeout (baseline)" : "raw fetch (baseline)",
     sequential: (ops) => pool(ops, 1, op),
     concurrent: (ops) => pool(ops, IN_FLIGHT, op),
     close: async () => {}
   }
 }
 
-const promiseApi = (name: string, url: string, httpClient?: Layer.Layer<HttpClient.HttpClient>): Impl => {
+/** Every implementation checks it got the whole output (a job still running has none). */
+const checkOutput = (size: Size, output: unknown) => {
+  if (size === "small" ? (output as { ok?: unknown })?.ok !== true : (output as Array<number>)?.length !== 1536) {
+    throw new Error(`unexpected ${size} output`)
+  }
+}
+const outputOf = (result: { readonly status: string; readonly result?: unknown } | undefined) =>
+  (result?.result as { output?: unknown } | undefined)?.output
+
+const promiseApi = (name: string, url: string, size: Size, httpClient?: Layer.Layer<HttpClient.HttpClient>): Impl => {
   const client = createNodeClient(httpClient === undefined ? { baseUrl: url } : { baseUrl: url, httpClient })
+  const job = jobOf(size)
   const op: Op = async () => {
     const id = await client.requestJob(job)
     const [result] = await client.getJobResults([id])
     if (result?.id !== id) throw new Error("result missing")
+    checkOutput(size, outputOf(result))
   }
   return {
     name,
@@ -109,17 +154,15 @@ const promiseApi = (name: string, url: string, httpClient?: Layer.Layer<HttpClie
   }
 }
 
-const effectApi = (
-  name: string,
-  url: string,
-  http: Layer.Layer<import("@effect/platform").HttpClient.HttpClient>
-): Impl => {
+const effectApi = (name: string, url: string, size: Size, http: Layer.Layer<HttpClient.HttpClient>): Impl => {
   const runtime = ManagedRuntime.make(NodeClient.layer({ baseUrl: url }).pipe(Layer.provide(http)))
+  const job = jobOf(size)
   const op = Effect.gen(function* () {
     const client = yield* NodeClient.NodeClient
     const id = yield* client.requestJob(job)
     const [result] = yield* client.getJobResults([id])
     if (result?.id !== id) return yield* Effect.dieMessage("result missing")
+    checkOutput(size, outputOf(result))
   })
   const many = (ops: number, concurrency: number) =>
     runtime.runPromise(Effect.forEach(Array.from({ length: ops }), () => op, { concurrency, discard: true }))
@@ -133,12 +176,9 @@ const effectApi = (
 
 // The floor of the Effect implementations: the same requests and parsing through @effect/platform's HttpClient
 // alone, without this package. No NodeClient can be faster than its HttpClient.
-const platformOnly = (
-  name: string,
-  url: string,
-  http: Layer.Layer<import("@effect/platform").HttpClient.HttpClient>
-): Impl => {
+const platformOnly = (name: string, url: string, size: Size, http: Layer.Layer<HttpClient.HttpClient>): Impl => {
   const runtime = ManagedRuntime.make(http)
+  const job = jobOf(size)
   const headers = { accept: "application/json", "user-agent": `infernet-ts-client/${version}` }
   const op = Effect.gen(function* () {
     const client = yield* HttpClient.HttpClient
@@ -151,8 +191,9 @@ const platformOnly = (
     const { id } = JSON.parse(yield* created.text) as { id: string }
     const results = yield* client.execute(HttpClientRequest.get(`${url}/api/jobs`, { headers, urlParams: { id } }))
     if (results.status !== 200) return yield* Effect.dieMessage(`GET /api/jobs: ${results.status}`)
-    const [result] = JSON.parse(yield* results.text) as Array<{ id: string }>
+    const [result] = JSON.parse(yield* results.text) as Array<{ id: string; result?: { output?: unknown } }>
     if (result?.id !== id) return yield* Effect.dieMessage("result missing")
+    checkOutput(size, result.result?.output)
   }).pipe(Effect.orDie)
   // Like NodeClient without an installed tracer: no spans.
   const many = (ops: number, concurrency: number) =>
@@ -180,26 +221,39 @@ const percentile = (xs: ReadonlyArray<number>, p: number) => {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!
 }
 
+/** Wall time (ms) and this process's CPU time (µs, user + system: the node runs in another process) of a run. */
 const time = async (f: () => Promise<void>) => {
   const start = performance.now()
+  const cpu = process.cpuUsage()
   await f()
-  return performance.now() - start
+  const used = process.cpuUsage(cpu)
+  return { wall: performance.now() - start, cpu: used.user + used.system }
 }
 
-async function throughput(url: string) {
-  // BENCH_ONLY=<substring> keeps the baseline and the matching implementations (for profiling one of them).
+async function throughput(url: string, size: Size) {
+  // BENCH_ONLY=<substring> keeps the baselines and the matching implementations (for profiling one of them).
   const only = process.env.BENCH_ONLY
+  const floors = process.env.BENCH_FLOORS === "1"
+  const baselines = [rawFetch(url, size, false), rawFetch(url, size, true)]
   const impls = [
-    rawFetch(url),
-    promiseApi("Promise API (fetch)", url),
-    promiseApi("Promise API (NodeHttpClient.layerUndici)", url, NodeHttpClient.layerUndici),
-    effectApi("Effect API (FetchHttpClient)", url, FetchHttpClient.layer),
-    effectApi("Effect API (NodeHttpClient.layerUndici)", url, NodeHttpClient.layerUndici),
-    platformOnly("floor: HttpClient alone (FetchHttpClient)", url, FetchHttpClient.layer),
-    platformOnly("floor: HttpClient alone (NodeHttpClient.layerUndici)", url, NodeHttpClient.layerUndici)
-  ].filter((impl, i) => i === 0 || only === undefined || impl.name.includes(only))
-  const results = new Map<string, { sequential: Array<number>; concurrent: Array<number> }>(
-    impls.map((impl) => [impl.name, { sequential: [], concurrent: [] }])
+    ...baselines,
+    promiseApi("Promise API (fetch, default)", url, size),
+    // The same fetch through FetchHttpClient: what the default path cost before its lean transport.
+    promiseApi("Promise API (FetchHttpClient.layer)", url, size, FetchHttpClient.layer),
+    promiseApi("Promise API (NodeHttpClient.layerUndici)", url, size, NodeHttpClient.layerUndici),
+    effectApi("Effect API (FetchHttpClient)", url, size, FetchHttpClient.layer),
+    effectApi("Effect API (NodeHttpClient.layerUndici)", url, size, NodeHttpClient.layerUndici),
+    ...(floors
+      ? [
+          platformOnly("floor: HttpClient alone (FetchHttpClient)", url, size, FetchHttpClient.layer),
+          platformOnly("floor: HttpClient alone (NodeHttpClient.layerUndici)", url, size, NodeHttpClient.layerUndici)
+        ]
+      : [])
+  ].filter((impl) => baselines.includes(impl) || only === undefined || impl.name.includes(only))
+  // Pairs per second, and client CPU µs per pair (robust when other processes share the cores).
+  type Rounds = { sequential: Array<number>; concurrent: Array<number>; cpuSeq: Array<number>; cpuConc: Array<number> }
+  const results = new Map<string, Rounds>(
+    impls.map((impl) => [impl.name, { sequential: [], concurrent: [], cpuSeq: [], cpuConc: [] }])
   )
   // Warm-up round (JIT, connection pools), not counted.
   for (const impl of impls) {
@@ -211,24 +265,66 @@ async function throughput(url: string) {
     const order = round % 2 === 0 ? impls : [...impls].reverse()
     for (const impl of order) {
       const r = results.get(impl.name)!
-      r.sequential.push(SEQUENTIAL_OPS / ((await time(() => impl.sequential(SEQUENTIAL_OPS))) / 1000))
-      r.concurrent.push(CONCURRENT_OPS / ((await time(() => impl.concurrent(CONCURRENT_OPS))) / 1000))
+      const seq = await time(() => impl.sequential(SEQUENTIAL_OPS))
+      r.sequential.push(SEQUENTIAL_OPS / (seq.wall / 1000))
+      r.cpuSeq.push(seq.cpu / SEQUENTIAL_OPS)
+      const conc = await time(() => impl.concurrent(CONCURRENT_OPS))
+      r.concurrent.push(CONCURRENT_OPS / (conc.wall / 1000))
+      r.cpuConc.push(conc.cpu / CONCURRENT_OPS)
     }
   }
   await Promise.all(impls.map((impl) => impl.close()))
-  const baseline = results.get(impls[0]!.name)!
-  const base = { sequential: median(baseline.sequential), concurrent: median(baseline.concurrent) }
+  const [plain, timed] = baselines.map((b) => results.get(b.name)!) as [Rounds, Rounds]
+  // The median of the per-round ratios: each ratio compares runs of the same round, under the same load.
+  const ratio = (r: Rounds, base: Rounds, mode: "sequential" | "concurrent") =>
+    median(r[mode].map((x, i) => x / base[mode][i]!))
+  // CPU ratios are baseline CPU / implementation CPU, so that higher is better, like the throughput ratios.
+  const cpuRatio = (r: Rounds, base: Rounds, mode: "cpuSeq" | "cpuConc") =>
+    median(r[mode].map((x, i) => base[mode][i]! / x))
   console.log(
-    `\nThroughput: requestJob + getJobResults pairs per second (median of ${ROUNDS} alternating rounds; ` +
-      `${SEQUENTIAL_OPS} sequential, ${CONCURRENT_OPS} with ${IN_FLIGHT} in flight)\n`
+    `\nThroughput, ${size} output (${size === "small" ? '{"ok": true}' : "1536-float embedding, ~20 KB"}): ` +
+      `requestJob + getJobResults pairs per second (median of ${ROUNDS} alternating rounds; ` +
+      `${SEQUENTIAL_OPS} sequential, ${CONCURRENT_OPS} with ${IN_FLIGHT} in flight); ratios are medians of ` +
+      "per-round ratios to raw fetch / to raw fetch + AbortSignal.timeout\n"
   )
-  console.log("| implementation | sequential pairs/s | ratio | 64 in flight pairs/s | ratio |")
-  console.log("|---|---:|---:|---:|---:|")
-  for (const [name, r] of results) {
-    const s = median(r.sequential)
-    const c = median(r.concurrent)
+  // One table: a value per mode and its ratios to both baselines.
+  const table = (
+    columns: string,
+    value: (r: Rounds, mode: "sequential" | "concurrent") => number,
+    ratioOf: (r: Rounds, base: Rounds, mode: "sequential" | "concurrent") => number
+  ) => {
+    console.log(`| implementation | ${columns} |`)
+    console.log("|---|---:|---:|---:|---:|---:|---:|")
+    for (const [name, r] of results) {
+      const cells = (["sequential", "concurrent"] as const).flatMap((mode) => [
+        value(r, mode).toFixed(0),
+        `${ratioOf(r, plain, mode).toFixed(2)}x`,
+        `${ratioOf(r, timed, mode).toFixed(2)}x`
+      ])
+      console.log(`| ${name} | ${cells.join(" | ")} |`)
+    }
+  }
+  table(
+    "sequential pairs/s | vs fetch | vs fetch+timeout | 64 in flight pairs/s | vs fetch | vs fetch+timeout",
+    (r, mode) => median(r[mode]),
+    ratio
+  )
+  console.log(
+    "\nClient CPU per pair (µs; the node runs in another process), and baseline CPU / implementation CPU " +
+      "(medians of per-round ratios; higher is better)\n"
+  )
+  const cpuOf = { sequential: "cpuSeq", concurrent: "cpuConc" } as const
+  table(
+    "sequential µs/pair | fetch / it | fetch+timeout / it | 64 in flight µs/pair | fetch / it | fetch+timeout / it",
+    (r, mode) => median(r[cpuOf[mode]]),
+    (r, base, mode) => cpuRatio(r, base, cpuOf[mode])
+  )
+  const promise = results.get("Promise API (fetch, default)")
+  if (promise !== undefined) {
     console.log(
-      `| ${name} | ${s.toFixed(0)} | ${(s / base.sequential).toFixed(2)}x | ${c.toFixed(0)} | ${(c / base.concurrent).toFixed(2)}x |`
+      `\npairs per second, ${size} output, Promise API default: ${median(promise.sequential).toFixed(0)} sequential, ` +
+        `${median(promise.concurrent).toFixed(0)} with ${IN_FLIGHT} in flight (raw fetch: ` +
+        `${median(plain.sequential).toFixed(0)} / ${median(plain.concurrent).toFixed(0)})`
     )
   }
 }
@@ -286,8 +382,9 @@ async function main() {
   })
   console.log(`node ${process.version}, ${availableParallelism()} cores; node-mock at ${url} (child process)`)
   try {
-    await throughput(url)
-    await syncLatency(url)
+    const sizes = (process.env.BENCH_SIZES?.split(",") ?? ["small", "large"]) as Array<Size>
+    for (const size of sizes) await throughput(url, size)
+    if (process.env.BENCH_SYNC !== "0") await syncLatency(url)
   } finally {
     child.disconnect()
   }

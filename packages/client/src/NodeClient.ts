@@ -30,7 +30,8 @@ import { HttpClient } from "@effect/platform"
 import type { Headers } from "@effect/platform"
 import { DelegatedSubscription, type ErrorResponse, Job, NodeInfo, Primitives } from "@infernet/types"
 import type { Scope, Stream } from "effect"
-import { Clock, Config, ConfigError, Context, Duration, Effect, Either, Layer, Schedule, Schema } from "effect"
+import { Clock, Config, ConfigError, Context, Duration, Effect, Either, Layer, Option, Schedule, Schema } from "effect"
+import * as Fetch from "./internal/fetch.js"
 import * as Http from "./internal/http.js"
 import * as Runtime from "./internal/runtime.js"
 import { chunkIds } from "./internal/chunkIds.js"
@@ -70,6 +71,17 @@ export interface Options {
    * Requests that create or change something are never retried unless a call passes its own `retry`.
    */
   readonly retry?: Retry | undefined
+  /**
+   * The longest `Retry-After` a retry waits for. A 429 asking for a longer pause (or a longer one than the call's
+   * `timeout`) is not waited for: the call fails at once with `RateLimited`, carrying the node's `retryAfter`.
+   * Default 30 seconds.
+   */
+  readonly maxRetryAfter?: Duration.DurationInput | undefined
+  /**
+   * The longest silence between two chunks of a `requestStream` body, after its job id line; past it the stream fails
+   * with `StreamIdle`. Default 60 seconds (the node itself ends a stream after about 60 s).
+   */
+  readonly streamIdleTimeout?: Duration.DurationInput | undefined
   /** Wraps the `HttpClient` every request goes through (tracing, proxies, extra middleware). */
   readonly transformClient?: ((client: HttpClient.HttpClient) => HttpClient.HttpClient) | undefined
   /** The `User-Agent` header. Default `infernet-ts-client/<version>`; `false` sends none. */
@@ -96,8 +108,24 @@ export interface CallOptions {
    * requests that create or change something (jobs, streams, statuses, subscriptions) it opts in to retries.
    */
   readonly retry?: Retry | undefined
+  /** The longest `Retry-After` this call waits for; default the client's `maxRetryAfter`. */
+  readonly maxRetryAfter?: Duration.DurationInput | undefined
   /** Extra headers for this call. */
   readonly headers?: Headers.Input | undefined
+}
+
+/**
+ * Options of {@link Service.requestStream}.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface RequestStreamOptions extends CallOptions {
+  /**
+   * The longest silence between two chunks after the job id line; past it the stream fails with `StreamIdle`.
+   * Default the client's `streamIdleTimeout` (60 seconds). `timeout` covers the answer's headers and the id line.
+   */
+  readonly idleTimeout?: Duration.DurationInput | undefined
 }
 
 /**
@@ -258,10 +286,13 @@ export interface Service {
     id: string,
     options?: GetJobResultSyncOptions
   ) => Effect.Effect<Job.JobResult, NodeClientError>
-  /** `POST /api/jobs/stream`: creates a job and streams its output. The connection lives as long as the scope. */
+  /**
+   * `POST /api/jobs/stream`: creates a job and streams its output. The connection lives as long as the scope. A
+   * stream silent for longer than `idleTimeout` after its id line fails with `StreamIdle`.
+   */
   readonly requestStream: (
     request: JobRequestInput,
-    options?: CallOptions
+    options?: RequestStreamOptions
   ) => Effect.Effect<JobStream, NodeClientError, Scope.Scope>
   /** `GET /api/jobs`: the ids of this client's jobs (`pending: true` running only, `false` finished only). */
   readonly getJobs: (options?: GetJobsOptions) => Effect.Effect<ReadonlyArray<Primitives.JobId>, NodeClientError>
@@ -400,14 +431,24 @@ export const make = (options: Options): Effect.Effect<Service, never, HttpClient
     if (Either.isLeft(baseUrl)) return yield* Effect.dieMessage(`NodeClient.make: ${baseUrl.left}`)
     const httpClient = yield* HttpClient.HttpClient
     const retry = Http.retryOption(options.retry)
+    const headers = Http.defaultHeaders(
+      options.userAgent === false ? undefined : (options.userAgent ?? userAgent),
+      options.headers
+    )
+    // The Promise API on fetch provides its lean transport; a `transformClient` must see every request, so it wins.
+    const direct = options.transformClient === undefined ? yield* Effect.serviceOption(Fetch.Direct) : Option.none()
     const settings: Http.Settings = {
       client: options.transformClient === undefined ? httpClient : options.transformClient(httpClient),
       baseUrl: baseUrl.right,
-      headers: Http.defaultHeaders(
-        options.userAgent === false ? undefined : (options.userAgent ?? userAgent),
-        options.headers
-      ),
+      headers,
+      direct: Option.isSome(direct) ? Http.directSettings(direct.value, headers) : undefined,
       timeout: options.timeout === undefined ? DEFAULT_TIMEOUT : Duration.decode(options.timeout),
+      maxRetryAfter:
+        options.maxRetryAfter === undefined ? Http.DEFAULT_MAX_RETRY_AFTER : Duration.decode(options.maxRetryAfter),
+      streamIdleTimeout:
+        options.streamIdleTimeout === undefined
+          ? Http.DEFAULT_STREAM_IDLE_TIMEOUT
+          : Duration.decode(options.streamIdleTimeout),
       retry: retry === "default" ? Http.defaultRetrySchedule : retry,
       routes: new Map()
     }
@@ -625,7 +666,7 @@ export const make = (options: Options): Effect.Effect<Service, never, HttpClient
 
     const requestStream = Runtime.fn("NodeClient.requestStream")(function* (
       request: JobRequestInput,
-      options?: CallOptions
+      options?: RequestStreamOptions
     ) {
       const opened = yield* Http.stream(settings, {
         method: "requestStream",

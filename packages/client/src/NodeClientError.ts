@@ -65,8 +65,37 @@ export class Timeout extends Schema.TaggedClass<Timeout>("@infernet/client/Timeo
 }
 
 /**
+ * A stream (`requestStream`) sent nothing for `idleTimeout` after its job id line: the node or the container went
+ * silent. The job may still finish: `stream.result()` fetches its stored result.
+ *
+ * @example
+ * ```ts
+ * import { NodeClientError } from "@infernet/client"
+ * import { Duration } from "effect"
+ * const reason = new NodeClientError.StreamIdle({ url: "http://127.0.0.1:4000/api/jobs/stream", idleTimeout: Duration.seconds(60) })
+ * reason.message // "The node's stream sent nothing for 1m (http://127.0.0.1:4000/api/jobs/stream)"
+ * ```
+ * @since 0.1.0
+ * @category reasons
+ */
+export class StreamIdle extends Schema.TaggedClass<StreamIdle>("@infernet/client/StreamIdle")("StreamIdle", {
+  /** The URL of the request. */
+  url: Schema.String,
+  /** The idle timeout that expired. */
+  idleTimeout: Schema.DurationFromSelf
+}) {
+  /**
+   * @since 0.1.0
+   */
+  get message(): string {
+    return `The node's stream sent nothing for ${Duration.format(this.idleTimeout)} (${this.url})`
+  }
+}
+
+/**
  * The node's rate limiter answered `429 Too Many Requests`. `retryAfter` is its `Retry-After` header, when present.
- * Safe requests are retried on it, never sooner than `retryAfter`.
+ * Safe requests are retried on it, never sooner than `retryAfter`; a `retryAfter` longer than the client's
+ * `maxRetryAfter` (default 30 s) or the call's `timeout` is not waited for: the call fails at once with this reason.
  *
  * @since 0.1.0
  * @category reasons
@@ -306,6 +335,7 @@ export class NoNodeAvailable extends Schema.TaggedClass<NoNodeAvailable>("@infer
 export const Reason = Schema.Union(
   TransportError,
   Timeout,
+  StreamIdle,
   RateLimited,
   ApiError,
   UnexpectedResponse,

@@ -447,18 +447,22 @@ describe("getJobResultSync", () => {
 const encoder = new TextEncoder()
 
 describe("requestStream", () => {
-  const collect = (fake: Fake, view: "bytes" | "text" = "text") =>
+  const collectWith = (fake: Fake, options: Partial<NodeClient.Options>, view: "bytes" | "text" = "text") =>
     Effect.scoped(
-      run(fake, (c) =>
-        Effect.gen(function* () {
-          const stream = yield* c.requestStream(request)
-          const chunks = Chunk.toReadonlyArray(
-            yield* Stream.runCollect(stream[view] as Stream.Stream<unknown, NodeClientError.NodeClientError>)
-          )
-          return { id: stream.id, chunks }
-        })
+      run(
+        fake,
+        (c) =>
+          Effect.gen(function* () {
+            const stream = yield* c.requestStream(request)
+            const chunks = Chunk.toReadonlyArray(
+              yield* Stream.runCollect(stream[view] as Stream.Stream<unknown, NodeClientError.NodeClientError>)
+            )
+            return { id: stream.id, chunks }
+          }),
+        options
       )
     )
+  const collect = (fake: Fake, view: "bytes" | "text" = "text") => collectWith(fake, {}, view)
 
   it.effect("the id is the first line even when split across chunks; the rest passes through", () =>
     Effect.gen(function* () {
@@ -560,6 +564,75 @@ describe("requestStream", () => {
       )
       assert.deepStrictEqual(stored.result, { container: "s", output: { output: "hello" } } as never)
       assert.strictEqual(fake.requests[1]!.url.search, `?id=${ids.a}`)
+    })
+  )
+
+  it.effect("a stream silent after its id line fails with StreamIdle after the idle timeout", () =>
+    Effect.gen(function* () {
+      const silent = () =>
+        new Response(
+          new ReadableStream<Uint8Array>({
+            start(controller) {
+              controller.enqueue(encoder.encode(`${ids.a}\nfirst`))
+            }
+          })
+        )
+      const client = (options: Partial<NodeClient.Options>, idleTimeout?: Duration.DurationInput) =>
+        Effect.scoped(
+          run(
+            makeFake(silent),
+            (c) =>
+              Effect.gen(function* () {
+                const stream = yield* c.requestStream(request, idleTimeout === undefined ? {} : { idleTimeout })
+                return yield* Stream.runCollect(stream.text)
+              }),
+            options
+          )
+        )
+      const fiber = yield* Effect.fork(Effect.exit(client({})))
+      yield* TestClock.adjust("59 seconds")
+      assert.isNull(fiber.unsafePoll())
+      yield* TestClock.adjust("1 second")
+      const error = failure(yield* Fiber.join(fiber))
+      assert.deepStrictEqual(
+        error.reason,
+        new NodeClientError.StreamIdle({ url: `${BASE}/api/jobs/stream`, idleTimeout: Duration.seconds(60) })
+      )
+      assert.strictEqual(
+        error.message,
+        `NodeClient.requestStream: The node's stream sent nothing for 1m (${BASE}/api/jobs/stream)`
+      )
+      // The client's option, then the call's.
+      const fiber2 = yield* Effect.fork(Effect.exit(client({ streamIdleTimeout: "5 seconds" })))
+      yield* TestClock.adjust("5 seconds")
+      assert.deepStrictEqual(failure(yield* Fiber.join(fiber2)).reason._tag, "StreamIdle")
+      const fiber3 = yield* Effect.fork(Effect.exit(client({ streamIdleTimeout: "5 seconds" }, "2 seconds")))
+      yield* TestClock.adjust("2 seconds")
+      const error3 = failure(yield* Fiber.join(fiber3))
+      assert.deepStrictEqual(
+        error3.reason,
+        new NodeClientError.StreamIdle({ url: `${BASE}/api/jobs/stream`, idleTimeout: Duration.seconds(2) })
+      )
+    })
+  )
+
+  it.effect("the idle timeout restarts with every chunk", () =>
+    Effect.gen(function* () {
+      const fake = makeFake(() =>
+        Effect.gen(function* () {
+          // Run on the test's runtime, so the TestClock drives the 4 s pauses between chunks.
+          const body = yield* Stream.fromIterable([`${ids.a}\n`, "a", "b", "c"]).pipe(
+            Stream.tap(() => Effect.sleep("4 seconds")),
+            Stream.map((text) => encoder.encode(text)),
+            Stream.toReadableStreamEffect()
+          )
+          return new Response(body)
+        })
+      )
+      const fiber = yield* Effect.fork(collectWith(fake, { streamIdleTimeout: "5 seconds", timeout: "10 seconds" }))
+      yield* TestClock.adjust("20 seconds")
+      const out = yield* Fiber.join(fiber)
+      assert.deepStrictEqual(out.chunks, ["a", "b", "c"])
     })
   )
 
@@ -917,6 +990,63 @@ describe("retries", () => {
       const none = makeFake(() => html(429))
       const error3 = failure(yield* Effect.exit(run(none, (c) => c.requestJob(request))))
       assert.deepStrictEqual(error3.reason, new NodeClientError.RateLimited({ url: `${BASE}/api/jobs` }))
+    })
+  )
+
+  it.effect("a Retry-After past maxRetryAfter or the call's timeout fails at once with RateLimited", () =>
+    Effect.gen(function* () {
+      const limited = (retryAfter: string) =>
+        makeFake(() => html(429, "<h1>Too Many Requests</h1>", { "retry-after": retryAfter }))
+      // A day's pause asked of a 2 s call: one request, no sleep, the node's retryAfter kept.
+      const day = limited("86400")
+      const error = failure(yield* Effect.exit(run(day, (c) => c.info({ timeout: "2 seconds" }))))
+      assert.deepStrictEqual(
+        error.reason,
+        new NodeClientError.RateLimited({ url: `${BASE}/info`, retryAfter: Duration.seconds(86400) })
+      )
+      assert.strictEqual(day.requests.length, 1)
+      // Within the timeout (30 s) but past maxRetryAfter.
+      const capped = limited("10")
+      const error2 = failure(yield* Effect.exit(run(capped, (c) => c.info(), { maxRetryAfter: "5 seconds" })))
+      assert.deepStrictEqual(
+        error2.reason,
+        new NodeClientError.RateLimited({ url: `${BASE}/info`, retryAfter: Duration.seconds(10) })
+      )
+      assert.strictEqual(capped.requests.length, 1)
+      // The default cap is 30 s: 31 s is not waited for even with a minute's timeout, 30 s is.
+      const over = limited("31")
+      yield* Effect.exit(run(over, (c) => c.info({ timeout: "1 minute" })))
+      assert.strictEqual(over.requests.length, 1)
+      const { fake, times } = flaky(1, () => html(429, "", { "retry-after": "30" }))
+      const fiber = yield* Effect.fork(run(fake, (c) => c.health({ timeout: "1 minute" })))
+      yield* TestClock.adjust("1 minute")
+      assert.isTrue(yield* Fiber.join(fiber))
+      assert.isAtLeast(times[1]! - times[0]!, 30_000)
+      // A per-call maxRetryAfter overrides the client's.
+      const perCall = limited("3")
+      yield* Effect.exit(run(perCall, (c) => c.info({ maxRetryAfter: "1 second" })))
+      assert.strictEqual(perCall.requests.length, 1)
+      // An HTTP date an hour away is a RateLimited of an hour.
+      yield* TestClock.setTime(Date.parse("2025-01-01T00:00:00Z"))
+      const dated = limited("Wed, 01 Jan 2025 01:00:00 GMT")
+      const error3 = failure(yield* Effect.exit(run(dated, (c) => c.info())))
+      assert.deepStrictEqual(
+        error3.reason,
+        new NodeClientError.RateLimited({ url: `${BASE}/info`, retryAfter: Duration.millis(3_600_000) })
+      )
+      assert.strictEqual(dated.requests.length, 1)
+    })
+  )
+
+  it.effect("an unreadable Retry-After is ignored: the schedule's own backoff applies", () =>
+    Effect.gen(function* () {
+      for (const garbage of ["soon", "-5", "1.5", "1e9", "Wed, 99 Foo 2025"]) {
+        const { fake } = flaky(1, () => html(429, "", { "retry-after": garbage }))
+        const fiber = yield* Effect.fork(run(fake, (c) => c.health({ timeout: "1 second" })))
+        yield* TestClock.adjust("10 seconds")
+        assert.isTrue(yield* Fiber.join(fiber), garbage)
+        assert.strictEqual(fake.requests.length, 2, garbage)
+      }
     })
   )
 

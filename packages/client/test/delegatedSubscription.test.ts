@@ -46,6 +46,16 @@ afterAll(async () => {
 // The mock is on chain id 31337 and has no RPC here: pass the chain id and a nonce instead of reading them.
 const offline = { chainId: 31337, nonce: 7, checkDomain: false } as const
 
+/** The usage page's subscription for the Promise API, the key as a plain string. */
+const promiseParams = (expiry: number) => ({
+  account: PRIVATE_KEY,
+  coordinator: COORDINATOR_ADDRESS,
+  subscription,
+  expiry,
+  data: inputData,
+  ...offline
+})
+
 describe("DelegatedSubscriptions.request against node-mock", () => {
   it.live("the usage page's subscription, signed with its key: accepted, and the node recovers the right signer", () =>
     withClient(node.url, () =>
@@ -148,28 +158,15 @@ describe("DelegatedSubscriptions.request against node-mock", () => {
   it("the Promise API takes the key as a string", async () => {
     await using client = createNodeClient({ baseUrl: node.url })
     await node.reset()
-    const sent = await requestDelegatedSubscription(client, {
-      account: PRIVATE_KEY,
-      coordinator: COORDINATOR_ADDRESS,
-      subscription,
-      expiry: future(),
-      data: inputData,
-      ...offline
-    })
+    const sent = await requestDelegatedSubscription(client, promiseParams(future()))
     assert.strictEqual(sent.request.subscription.owner, "0x5FbDB2315678afecb367f032d93F642f64180aa3")
     const [recorded] = await node.subscriptions()
     assert.strictEqual(recorded?.signature.status, "verified")
   })
+
   it("a rejected send names requestDelegatedSubscription, and the Promise API rejects with the NodeClientError", async () => {
     await using client = createNodeClient({ baseUrl: node.url })
-    const error = await requestDelegatedSubscription(client, {
-      account: PRIVATE_KEY,
-      coordinator: COORDINATOR_ADDRESS,
-      subscription,
-      expiry: EXPIRY,
-      data: inputData,
-      ...offline
-    }).then(
+    const error = await requestDelegatedSubscription(client, promiseParams(EXPIRY)).then(
       () => assert.fail("expected a rejection"),
       (e: unknown) => e
     )
@@ -183,18 +180,9 @@ describe("DelegatedSubscriptions.request against node-mock", () => {
     await node.reset()
     const controller = new AbortController()
     controller.abort(new Error("stop"))
-    const error = await requestDelegatedSubscription(
-      client,
-      {
-        account: PRIVATE_KEY,
-        coordinator: COORDINATOR_ADDRESS,
-        subscription,
-        expiry: future(),
-        data: inputData,
-        ...offline
-      },
-      { signal: controller.signal }
-    ).then(
+    const error = await requestDelegatedSubscription(client, promiseParams(future()), {
+      signal: controller.signal
+    }).then(
       () => assert.fail("expected a rejection"),
       (e: unknown) => e
     )

@@ -32,6 +32,7 @@ it("pins the public API of @infernet/client", () => {
         "RateLimited",
         "Reason",
         "StillRunning",
+        "StreamIdle",
         "SubscriptionError",
         "Timeout",
         "TransportError",

@@ -1,4 +1,7 @@
+import { FetchHttpClient } from "@effect/platform"
 import { assert, describe, it } from "@effect/vitest"
+import { Layer } from "effect"
+import { userAgent } from "../src/NodeClient.js"
 import { createNodeClient, isNodeClientError, NodeClientError } from "../src/promise.js"
 import { chunked, html, ids, json, makeFake } from "./utils/fakeHttp.js"
 import { withNetwork } from "./utils/network.js"
@@ -21,7 +24,11 @@ const fakeFetch = (handler: (request: Seen, index: number) => Response | Promise
       url: String(input),
       headers: new Headers(init?.headers),
       body:
-        init?.body === undefined || init.body === null ? undefined : new TextDecoder().decode(init.body as Uint8Array),
+        init?.body === undefined || init.body === null
+          ? undefined
+          : typeof init.body === "string"
+            ? init.body
+            : new TextDecoder().decode(init.body as Uint8Array),
       signal: init?.signal ?? undefined
     }
     seen.push(request)
@@ -161,6 +168,46 @@ describe("createNodeClient", () => {
     await using client = createNodeClient({ baseUrl: BASE, fetch, requestInit: { keepalive: true } })
     await client.health()
     assert.strictEqual(inits[0]?.keepalive, true)
+  })
+
+  it("the default fetch transport sends what FetchHttpClient sends: URL, query encoding, headers, body", async () => {
+    const answer = (r: Seen) =>
+      r.method === "POST"
+        ? json({ id: ids.a })
+        : new URL(r.url).searchParams.has("model_id")
+          ? json({ c: { supported: true } })
+          : json([])
+    const exercise = async (client: ReturnType<typeof createNodeClient>) => {
+      await client.checkModelSupport("a b/c!'()~*é&=?")
+      await client.requestJob(request, { headers: { "x-call": "1", accept: "application/json; q=1" } })
+      await client.getJobResults([ids.a, ids.b], { intermediate: true })
+      await client.getJobs({ pending: true })
+    }
+    const lean = fakeFetch(answer)
+    const options = { baseUrl: `${BASE}/prefix/`, headers: { "x-client": "c" } }
+    const requestInit = { headers: { "x-init": "i", "user-agent": "overridden" } }
+    await using leanClient = createNodeClient({ ...options, fetch: lean.fetch, requestInit })
+    await exercise(leanClient)
+    const platform = fakeFetch(answer)
+    const http = FetchHttpClient.layer.pipe(
+      Layer.provide(Layer.succeed(FetchHttpClient.Fetch, platform.fetch)),
+      Layer.provide(Layer.succeed(FetchHttpClient.RequestInit, requestInit))
+    )
+    await using platformClient = createNodeClient({ ...options, httpClient: http })
+    await exercise(platformClient)
+    const view = (r: Seen) => ({
+      method: r.method,
+      url: r.url,
+      headers: [...r.headers].sort(([a], [b]) => a.localeCompare(b)),
+      body: r.body
+    })
+    assert.strictEqual(lean.seen.length, 4)
+    assert.deepStrictEqual(lean.seen.map(view), platform.seen.map(view))
+    assert.strictEqual(lean.seen[0]!.url, `${BASE}/prefix/resources?model_id=a+b%2Fc%21%27%28%29%7E*%C3%A9%26%3D%3F`)
+    assert.strictEqual(lean.seen[1]!.headers.get("x-init"), "i")
+    assert.strictEqual(lean.seen[1]!.headers.get("user-agent"), userAgent)
+    assert.strictEqual(lean.seen[1]!.headers.get("accept"), "application/json; q=1")
+    assert.strictEqual(lean.seen[1]!.headers.get("content-type"), "application/json")
   })
 
   it("httpClient replaces fetch: requests go through the given HttpClient layer", async () => {

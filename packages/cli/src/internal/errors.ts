@@ -54,6 +54,14 @@ export const fromNodeClientError = (error: NodeClientError.NodeClientError, url:
         }),
         error
       )
+    case "StreamIdle":
+      return make(
+        new CliError.NodeUnreachable({
+          url,
+          detail: `the stream sent nothing for ${Duration.format(reason.idleTimeout)}; the job may still finish (see \`results --id\`)`
+        }),
+        error
+      )
     case "RateLimited":
       return make(
         new CliError.NodeUnreachable({
@@ -97,7 +105,7 @@ export const fromNodeClientError = (error: NodeClientError.NodeClientError, url:
         new CliError.NodeRejected({
           service: "router",
           status: 404,
-          detail: `${reason.feature} is not served here (${reason.url})`
+          detail: `${reason.feature} is not served by the router at ${reason.url}`
         }),
         error
       )

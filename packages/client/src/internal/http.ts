@@ -22,10 +22,16 @@ import {
   Stream
 } from "effect"
 import * as Errors from "../NodeClientError.js"
+import * as Fetch from "./fetch.js"
 import * as Runtime from "./runtime.js"
 
 /** The longest body excerpt kept in an `UnexpectedResponse`. */
 export const SNIPPET_LENGTH = 256
+
+/** The default cap on `Retry-After` waits. */
+export const DEFAULT_MAX_RETRY_AFTER = Duration.seconds(30)
+/** The default longest silence between two stream chunks. */
+export const DEFAULT_STREAM_IDLE_TIMEOUT = Duration.seconds(60)
 
 /** Retry policy of one call: `undefined` means "do not retry". */
 export type RetryPolicy = Schedule.Schedule<unknown, Errors.NodeClientError> | undefined
@@ -36,17 +42,29 @@ export interface Settings {
   readonly baseUrl: string
   readonly headers: Headers.Headers
   readonly timeout: Duration.Duration
+  /** The longest `Retry-After` a retry waits for (a call's own `timeout` caps it further); default 30 s. */
+  readonly maxRetryAfter?: Duration.Duration | undefined
+  /** The longest silence between two chunks of a stream, after its id line; default 60 s. */
+  readonly streamIdleTimeout?: Duration.Duration | undefined
   /** The client's retry schedule for safe requests. */
   readonly retry: RetryPolicy
   /** Requests with the base URL, path and headers already set, one per method and path (built on first use). */
   readonly routes: Map<string, HttpClientRequest.HttpClientRequest>
+  /**
+   * The Promise API's lean `fetch` transport for JSON calls, when it runs on `fetch`, with the final headers of
+   * every request (the `RequestInit`'s merged under the client's); `undefined` means every call goes through `client`.
+   */
+  readonly direct?: DirectSettings | undefined
 }
 
 /** The per-call options the transport understands. */
 export interface TransportOptions {
   readonly timeout?: Duration.DurationInput | undefined
   readonly retry?: Schedule.Schedule<unknown, Errors.NodeClientError> | number | false | undefined
+  readonly maxRetryAfter?: Duration.DurationInput | undefined
   readonly headers?: Headers.Input | undefined
+  /** Streams only: the longest silence between two chunks after the id line. */
+  readonly idleTimeout?: Duration.DurationInput | undefined
 }
 
 /** One HTTP call of a client method. */
@@ -83,7 +101,8 @@ export const retryOption = (
   return retry
 }
 
-// Never retry sooner than the node's Retry-After: intersect keeps the longer of the two delays.
+// Never retry sooner than the node's Retry-After: intersect keeps the longer of the two delays. (A Retry-After longer
+// than the call's cap never reaches the schedule: see `withPolicy`.)
 const honourRetryAfter = Schedule.identity<Errors.NodeClientError>().pipe(
   Schedule.addDelay((error) =>
     error.reason._tag === "RateLimited" && error.reason.retryAfter !== undefined ? error.reason.retryAfter : 0
@@ -150,16 +169,36 @@ const fromHttpClientError = (url: string, error: HttpClientError.HttpClientError
   })
 }
 
-const contentTypeOf = (response: HttpClientResponse.HttpClientResponse): { contentType?: string } => {
-  const contentType = response.headers["content-type"]
+/** An answer whose body has been read: all that error mapping and decoding need, whatever the transport. */
+export interface Answer {
+  readonly status: number
+  /** A response header by lower-case name. */
+  readonly header: (name: string) => string | undefined
+  readonly text: string
+}
+
+const contentTypeOf = (answer: { readonly header: (name: string) => string | undefined }): { contentType?: string } => {
+  const contentType = answer.header("content-type")
   return contentType === undefined ? {} : { contentType }
 }
 
-/** `Retry-After` as a duration: delta-seconds or an HTTP date; `undefined` when absent or unreadable. */
+const headerOf = (response: HttpClientResponse.HttpClientResponse) => (name: string) => response.headers[name]
+
+// The three HTTP-date forms of RFC 9110 5.6.7: IMF-fixdate, obsolete RFC 850 and asctime. `Date.parse` alone is far
+// too lenient for a header ("1.5", "soon 5" and "-1" are dates to V8).
+const HTTP_DATE =
+  /^(?:[A-Za-z]{3}, \d{2} [A-Za-z]{3} \d{4} \d{2}:\d{2}:\d{2} GMT|[A-Za-z]{6,9}, \d{2}-[A-Za-z]{3}-\d{2} \d{2}:\d{2}:\d{2} GMT|[A-Za-z]{3} [A-Za-z]{3} [ \d]\d \d{2}:\d{2}:\d{2} \d{4})$/
+
+/**
+ * `Retry-After` as a duration: delta-seconds or an HTTP date (a date in the past is 0); `undefined` when absent or
+ * unreadable (negative, fractional, or not a date), so that the retry schedule's own backoff applies.
+ */
 export const parseRetryAfter = (value: string | undefined, nowMillis: number): Duration.Duration | undefined => {
   if (value === undefined) return undefined
   const trimmed = value.trim()
+  // Any number of digits is a delay (a huge one is past every cap, so the call fails at once).
   if (/^\d+$/.test(trimmed)) return Duration.seconds(Number(trimmed))
+  if (!HTTP_DATE.test(trimmed)) return undefined
   const date = Date.parse(trimmed)
   if (Number.isNaN(date)) return undefined
   return Duration.millis(Math.max(0, date - nowMillis))
@@ -176,29 +215,33 @@ export const failureOf = (
   lazyUrl: LazyUrl,
   response: HttpClientResponse.HttpClientResponse
 ): Effect.Effect<never, Errors.Reason> =>
+  // Read the body even when it is not needed, so the connection can be reused.
+  Effect.flatMap(readText(lazyUrl, response), (text) =>
+    failureOfAnswer(lazyUrl, { status: response.status, header: headerOf(response), text })
+  )
+
+/** {@link failureOf} for an answer already read. */
+export const failureOfAnswer = (lazyUrl: LazyUrl, answer: Answer): Effect.Effect<never, Errors.Reason> =>
   Effect.gen(function* () {
-    // Read the body even when it is not needed, so the connection can be reused.
-    const text = yield* readText(lazyUrl, response)
+    const { status, text } = answer
     const url = lazyUrl()
-    if (response.status === 429) {
+    if (status === 429) {
       const now = yield* Clock.currentTimeMillis
-      const retryAfter = parseRetryAfter(response.headers["retry-after"], now)
+      const retryAfter = parseRetryAfter(answer.header("retry-after"), now)
       return yield* Effect.fail(new Errors.RateLimited(retryAfter === undefined ? { url } : { url, retryAfter }))
     }
     const body = parseJson(text)
     if (Either.isRight(body) && ErrorResponse.isErrorResponse(body.right)) {
       const { error, params } = body.right
       return yield* Effect.fail(
-        new Errors.ApiError(
-          params === undefined ? { status: response.status, error } : { status: response.status, error, params }
-        )
+        new Errors.ApiError(params === undefined ? { status, error } : { status, error, params })
       )
     }
     return yield* Effect.fail(
       new Errors.UnexpectedResponse({
         url,
-        status: response.status,
-        ...contentTypeOf(response),
+        status,
+        ...contentTypeOf(answer),
         body: snippet(text),
         detail: Either.isRight(body)
           ? "an error status without the node's {error, params} body"
@@ -233,25 +276,35 @@ const decodeBody = <A, I>(
   response: HttpClientResponse.HttpClientResponse,
   schema: Schema.Schema<A, I>
 ): Effect.Effect<A, Errors.Reason> =>
-  Effect.flatMap(readText(url, response), (text) => {
-    const unexpected = (detail: string) =>
-      new Errors.UnexpectedResponse({
-        url: url(),
-        status: response.status,
-        ...contentTypeOf(response),
-        body: snippet(text),
-        detail
-      })
-    const json = parseJson(text)
-    if (Either.isLeft(json)) return Effect.fail(unexpected(`the body is not JSON (${json.left})`))
-    const decoded = decoderOf(schema)(json.right)
-    if (Either.isRight(decoded)) return Effect.succeed(decoded.right)
-    return Effect.fail(
-      unexpected(
-        `the body does not match ${schemaName(schema)}: ${ParseResult.TreeFormatter.formatErrorSync(decoded.left)}`
-      )
+  Effect.flatMap(readText(url, response), (text) =>
+    decodeAnswer(url, { status: response.status, header: headerOf(response), text }, schema)
+  )
+
+/** Decodes an answer already read: a 2xx with `schema`, anything else to its reason. */
+export const decodeAnswer = <A, I>(
+  url: LazyUrl,
+  answer: Answer,
+  schema: Schema.Schema<A, I>
+): Effect.Effect<A, Errors.Reason> => {
+  if (answer.status < 200 || answer.status >= 300) return failureOfAnswer(url, answer)
+  const unexpected = (detail: string) =>
+    new Errors.UnexpectedResponse({
+      url: url(),
+      status: answer.status,
+      ...contentTypeOf(answer),
+      body: snippet(answer.text),
+      detail
+    })
+  const json = parseJson(answer.text)
+  if (Either.isLeft(json)) return Effect.fail(unexpected(`the body is not JSON (${json.left})`))
+  const decoded = decoderOf(schema)(json.right)
+  if (Either.isRight(decoded)) return Effect.succeed(decoded.right)
+  return Effect.fail(
+    unexpected(
+      `the body does not match ${schemaName(schema)}: ${ParseResult.TreeFormatter.formatErrorSync(decoded.left)}`
     )
-  })
+  )
+}
 
 const schemaName = (schema: Schema.Schema.Any): string =>
   Option.getOrElse(SchemaAST.getIdentifierAnnotation(schema.ast), () => "the expected shape")
@@ -297,33 +350,58 @@ const encodeBody = (call: Call): string => {
 const timeoutOf = (settings: Settings, call: Call): Duration.Duration =>
   call.options?.timeout === undefined ? settings.timeout : Duration.decode(call.options.timeout)
 
-/** Runs one attempt, then maps the failure to the method's error and applies the retry policy. */
-const withPolicy = <A, R>(
+/**
+ * The longest `Retry-After` a call waits for before retrying: `maxRetryAfter`, and never longer than the call's own
+ * timeout (a node asking for a day's pause must not turn a 2 s call into a day's sleep).
+ */
+export const retryAfterCap = (settings: Settings, call: Call, timeout: Duration.Duration): Duration.Duration =>
+  Duration.min(
+    call.options?.maxRetryAfter === undefined
+      ? (settings.maxRetryAfter ?? DEFAULT_MAX_RETRY_AFTER)
+      : Duration.decode(call.options.maxRetryAfter),
+    timeout
+  )
+
+/** A 429 whose `Retry-After` is past the cap: failed at once, with the node's `retryAfter`, instead of waited for. */
+const waitsTooLong = (error: Errors.NodeClientError, cap: Duration.Duration): boolean =>
+  error.reason._tag === "RateLimited" &&
+  error.reason.retryAfter !== undefined &&
+  Duration.greaterThan(error.reason.retryAfter, cap)
+
+/** Bounds one attempt by the call's timeout (failing with `Timeout`). */
+const timed = <A, R>(
   settings: Settings,
   call: Call,
   url: LazyUrl,
   attempt: Effect.Effect<A, Errors.Reason, R>
-): Effect.Effect<A, Errors.NodeClientError, R> => {
+): Effect.Effect<A, Errors.Reason, R> => {
   const timeout = timeoutOf(settings, call)
-  const once = Effect.mapError(
-    Runtime.attempt(attempt, timeout, () => new Errors.Timeout({ url: url(), timeout })),
-    (reason) => new Errors.NodeClientError({ method: call.method, reason })
-  )
+  return Runtime.attempt(attempt, timeout, () => new Errors.Timeout({ url: url(), timeout }))
+}
+
+/** Maps the failure of one (timed) attempt to the method's error and applies the retry policy. */
+const withPolicy = <A, R>(
+  settings: Settings,
+  call: Call,
+  timedAttempt: Effect.Effect<A, Errors.Reason, R>
+): Effect.Effect<A, Errors.NodeClientError, R> => {
+  const once = Effect.mapError(timedAttempt, (reason) => new Errors.NodeClientError({ method: call.method, reason }))
   const schedule = resolveRetry(settings, call)
   if (schedule === undefined) return once
-  // The retry machinery (a schedule driver) is only built once a first attempt has failed transiently, so the
-  // common case, a first attempt that succeeds, costs nothing extra.
-  const retries = Schedule.intersect(schedule, honourRetryAfter)
-  return Effect.catchIf(once, Errors.isTransient, (first) =>
+  // The retry machinery (the cap, a schedule driver) is only built once a first attempt has failed transiently, so
+  // the common case, a first attempt that succeeds, costs nothing extra.
+  const retryable = (error: Errors.NodeClientError) =>
+    Errors.isTransient(error) && !waitsTooLong(error, retryAfterCap(settings, call, timeoutOf(settings, call)))
+  return Effect.catchIf(once, retryable, (first) =>
     Effect.gen(function* () {
-      const driver = yield* Schedule.driver(retries)
+      const driver = yield* Schedule.driver(Schedule.intersect(schedule, honourRetryAfter))
       let error = first
       while (true) {
         const step = yield* Effect.either(driver.next(error))
         if (Either.isLeft(step)) return yield* Effect.fail(error)
         const next = yield* Effect.either(once)
         if (Either.isRight(next)) return next.right
-        if (!Errors.isTransient(next.left)) return yield* Effect.fail(next.left)
+        if (!retryable(next.left)) return yield* Effect.fail(next.left)
         error = next.left
       }
     })
@@ -337,6 +415,7 @@ export const json = <A, I>(
   schema: Schema.Schema<A, I>
 ): Effect.Effect<A, Errors.NodeClientError> =>
   Effect.suspend(() => {
+    if (settings.direct !== undefined) return direct(settings, settings.direct, call, schema)
     const request = buildRequest(settings, call)
     let full: string | undefined
     const url = () => (full ??= request.urlParams.length === 0 ? request.url : urlOf(settings, call))
@@ -345,8 +424,44 @@ export const json = <A, I>(
       (response) =>
         response.status >= 200 && response.status < 300 ? decodeBody(url, response, schema) : failureOf(url, response)
     )
-    return withPolicy(settings, call, url, attempt)
+    return withPolicy(settings, call, timed(settings, call, url, attempt))
   })
+
+// Characters `URLSearchParams` writes as they are; anything else takes its serializer (spaces as `+`, `!'()~` escaped).
+const PLAIN_QUERY_VALUE = /^[A-Za-z0-9*._-]*$/
+const queryOf = (params: ReadonlyArray<readonly [string, string]>): string => {
+  let query = ""
+  for (const [key, value] of params) {
+    const pair =
+      PLAIN_QUERY_VALUE.test(key) && PLAIN_QUERY_VALUE.test(value)
+        ? `${key}=${value}`
+        : new URLSearchParams([[key, value]]).toString()
+    query = query === "" ? pair : `${query}&${pair}`
+  }
+  return query
+}
+
+/** {@link json} on the lean `fetch` transport: the same URL, headers, body, timeout, errors and retries. */
+const direct = <A, I>(
+  settings: Settings,
+  transport: DirectSettings,
+  call: Call,
+  schema: Schema.Schema<A, I>
+): Effect.Effect<A, Errors.NodeClientError> => {
+  const query = call.urlParams === undefined || call.urlParams.length === 0 ? "" : `?${queryOf(call.urlParams)}`
+  const url = settings.baseUrl + call.path + query
+  const lazyUrl = () => url
+  const body = call.body === undefined ? undefined : encodeBody(call)
+  let headers = body === undefined ? transport.headers : transport.jsonHeaders
+  if (call.options?.headers !== undefined) {
+    headers = { ...Headers.merge(Headers.fromInput(headers), Headers.fromInput(call.options.headers)) }
+  }
+  const request: Fetch.Request = { method: call.httpMethod, url, headers, body }
+  const attempt = Effect.flatMap(Fetch.send(transport, request, timeoutOf(settings, call), describeCause), (answer) =>
+    decodeAnswer(lazyUrl, answer, schema)
+  )
+  return withPolicy(settings, call, attempt)
+}
 
 /** The node's streamed answer: the job id line, then the rest of the body. */
 export interface OpenedStream {
@@ -408,7 +523,8 @@ const sumLengths = (chunks: ReadonlyArray<Uint8Array>): number => chunks.reduce(
 
 /**
  * Sends a streaming call (`POST /api/jobs/stream`): checks the status, reads the job id line, and hands back the
- * remaining body. The connection lives as long as the scope. `timeout` covers the answer's headers and the id line.
+ * remaining body. The connection lives as long as the scope. `timeout` covers the answer's headers and the id line;
+ * after it, every wait for the next chunk is bounded by the idle timeout.
  */
 export const stream = (
   settings: Settings,
@@ -440,7 +556,7 @@ export const stream = (
           new Errors.UnexpectedResponse({
             url,
             status: response.status,
-            ...contentTypeOf(response),
+            ...contentTypeOf({ header: headerOf(response) }),
             body: snippet(decoder.decode(first.ended)),
             detail:
               first.ended.length > MAX_ID_LINE
@@ -455,18 +571,46 @@ export const stream = (
           new Errors.UnexpectedResponse({
             url,
             status: response.status,
-            ...contentTypeOf(response),
+            ...contentTypeOf({ header: headerOf(response) }),
             body: snippet(line),
             detail: "the stream's first line is not a job id"
           })
         )
       }
-      const remaining = Stream.repeatEffectChunkOption(pull).pipe(Stream.mapError(transportFailure))
+      const idleTimeout =
+        call.options?.idleTimeout === undefined
+          ? (settings.streamIdleTimeout ?? DEFAULT_STREAM_IDLE_TIMEOUT)
+          : Duration.decode(call.options.idleTimeout)
+      const idle = () =>
+        Option.some(
+          new Errors.NodeClientError({ method: call.method, reason: new Errors.StreamIdle({ url, idleTimeout }) })
+        )
+      // Each pull (the wait for the next chunk) gets `idleTimeout`: a node gone silent fails the stream, typed.
+      const timedPull = Runtime.attempt(Effect.mapError(pull, Option.map(transportFailure)), idleTimeout, idle)
+      const remaining = Stream.repeatEffectChunkOption(timedPull)
       const rest = first.rest.length === 0 ? remaining : Stream.concat(Stream.succeed(first.rest), remaining)
       return { id: line, rest } satisfies OpenedStream
     })
-    return withPolicy(settings, call, lazyUrl, attempt)
+    return withPolicy(settings, call, timed(settings, call, lazyUrl, attempt))
   })
+
+/** The lean transport's `fetch` and `RequestInit`, and the final headers of requests without and with a JSON body. */
+export interface DirectSettings extends Fetch.DirectFetch {
+  readonly headers: Record<string, string>
+  readonly jsonHeaders: Record<string, string>
+}
+
+/** The lean transport's settings; the `RequestInit`'s headers are merged under the client's, as `FetchHttpClient` does. */
+export const directSettings = (direct: Fetch.DirectFetch, headers: Headers.Headers): DirectSettings => {
+  const merged =
+    direct.init?.headers === undefined ? headers : Headers.merge(Headers.fromInput(direct.init.headers), headers)
+  return {
+    fetch: direct.fetch,
+    init: direct.init,
+    headers: { ...merged },
+    jsonHeaders: { ...merged, "content-type": "application/json" }
+  }
+}
 
 /** `Headers` for every request: `Accept`, the `User-Agent` and the caller's extra headers. */
 export const defaultHeaders = (userAgent: string | undefined, extra: Headers.Input | undefined): Headers.Headers => {

@@ -77,6 +77,14 @@ describe("parseRetryAfter", () => {
     assert.deepStrictEqual(parseRetryAfter(" 12 ", now), Duration.seconds(12))
     assert.deepStrictEqual(parseRetryAfter("Wed, 01 Jan 2025 00:00:30 GMT", now), Duration.millis(30_000))
     assert.deepStrictEqual(parseRetryAfter("Tue, 31 Dec 2024 23:00:00 GMT", now), Duration.millis(0))
+    assert.deepStrictEqual(parseRetryAfter("Wednesday, 01-Jan-25 00:00:10 GMT", now), Duration.millis(10_000))
+    assert.deepStrictEqual(parseRetryAfter("Wed Jan  1 00:00:20 2025", now), Duration.millis(20_000))
+    assert.deepStrictEqual(parseRetryAfter("86400", now), Duration.days(1))
+    assert.isTrue(Duration.greaterThan(parseRetryAfter("9".repeat(400), now)!, Duration.days(365)))
+    // V8's Date.parse reads all of these as dates; none is a Retry-After.
+    for (const garbage of ["soon", "-1", "1.5", "soon 5", "2025-01-01", "", "0x10"]) {
+      assert.isUndefined(parseRetryAfter(garbage, now), garbage)
+    }
     assert.isUndefined(parseRetryAfter("soon", now))
     assert.isUndefined(parseRetryAfter(undefined, now))
   })

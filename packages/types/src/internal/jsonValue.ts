@@ -4,7 +4,7 @@
 // kept here) decode the value, so bad bodies get exactly the errors they always had. A value nested deeper than
 // `REFERENCE_DEPTH` would overflow the stack in that union, so its error points straight at the first bad node.
 
-import { Arbitrary, type Either, ParseResult, Pretty, Schema, type SchemaAST } from "effect"
+import { type Either, ParseResult, Schema, type SchemaAST } from "effect"
 import type * as Json from "../Json.js"
 import { RecordKey } from "./recordKey.js"
 
@@ -225,20 +225,22 @@ const jsonValueSchema = {
   description: "Any JSON value"
 } as const
 
+// The union is the declarations' type parameter, so Arbitrary, Pretty and Equivalence derive it and hand it over:
+// importing effect's Arbitrary module here would put all of fast-check (100 KiB minified) into every bundle.
 export const JsonValue: Schema.Schema<Json.JsonValue> = Schema.declare(
-  [],
+  [Reference],
   { decode: declared(decodeReference, () => true), encode: declared(decodeReference, () => true) },
   {
     identifier: "JsonValue",
-    arbitrary: () => Arbitrary.makeLazy(Reference),
-    pretty: () => Pretty.make(Reference),
-    equivalence: () => Schema.equivalence(Reference),
+    arbitrary: (reference) => reference,
+    pretty: (reference) => reference,
+    equivalence: (reference) => reference,
     jsonSchema: jsonValueSchema
   }
 )
 
 export const JsonObject: Schema.Schema<Json.JsonObject> = Schema.declare(
-  [],
+  [ReferenceObject],
   {
     decode: declared(decodeReferenceObject, isObjectRoot),
     encode: declared(decodeReferenceObject, isObjectRoot)
@@ -246,9 +248,9 @@ export const JsonObject: Schema.Schema<Json.JsonObject> = Schema.declare(
   {
     identifier: "JsonObject",
     title: "JSON object",
-    arbitrary: () => Arbitrary.makeLazy(ReferenceObject),
-    pretty: () => Pretty.make(ReferenceObject),
-    equivalence: () => Schema.equivalence(ReferenceObject),
+    arbitrary: (reference) => reference,
+    pretty: (reference) => reference,
+    equivalence: (reference) => reference,
     jsonSchema: { type: "object", description: "A JSON object" }
   }
 )
