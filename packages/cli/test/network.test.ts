@@ -129,6 +129,9 @@ describe("-n auto: jobs routed through the router", () => {
           assert.strictEqual(next.code, 0, next.stderr)
           assert.notStrictEqual(nodeLine(next.stderr), down.url)
         }
+        const unseen = yield* run(["results", "--id", first.stdout.trim(), "-n", "auto"])
+        assert.strictEqual(unseen.code, 4)
+        assert.include(unseen.stderr, "-n auto asks only the nodes that answer")
         const lost = yield* run(["results", "--id", first.stdout.trim(), "-n", down.address])
         assert.strictEqual(lost.code, 3)
         assert.include(lost.stderr, `cannot reach the node at ${down.url}`)

@@ -427,7 +427,11 @@ const results = define({
         if (missing.length > 0) {
           return yield* new CliError.CliError({
             reason: new CliError.NodeRejected({
-              detail: `no such job: ${missing.join(", ")} (unknown id, or created from another address)`
+              detail:
+                `no such job: ${missing.join(", ")} (unknown id, or created from another address` +
+                (Option.exists(flags.node, (node) => node.trim() === "auto")
+                  ? "; -n auto asks only the nodes that answer: ask the job's node with -n host:port)"
+                  : ")")
             })
           })
         }
