@@ -21,6 +21,21 @@ describe("docs", () => {
     assert.match(reference, /^\| `--url URL` +\| The node +\| http:\/\/localhost:4000 +\| `SERVER_URL` +\|$/m)
   })
 
+  it("examples that need more than one local node are in a block marked `# excerpt: why`, after the others", () => {
+    const reference = Docs.reference()
+    const section = (name: string) => reference.slice(reference.indexOf(`#### \`${name}\``)).split("\n#### ")[0]!
+    const blocks = (name: string) => [...section(name).matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1]!.split("\n"))
+    const resources = blocks("resources")
+    assert.strictEqual(resources.length, 2)
+    assert.strictEqual(resources[0]![0], "infernet-client resources --url http://localhost:4000")
+    assert.strictEqual(resources[1]![0], "# excerpt: these name a node and a router of your own")
+    const find = blocks("find")
+    assert.strictEqual(find.length, 1)
+    assert.match(find[0]![0]!, /^# excerpt: needs an Infernet Router/)
+    assert.strictEqual(blocks("info").length, 1)
+    assert.isFalse(blocks("info")[0]![0]!.startsWith("#"))
+  })
+
   it("refuses a README without the markers", () => {
     assert.throws(() => Docs.updateReadme("# no markers"), /markers/)
   })

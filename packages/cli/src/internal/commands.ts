@@ -265,6 +265,7 @@ const resources = define({
     `${NAME} resources -n my-node:4000 --model-id gpt-3.5-turbo-16k`,
     `ROUTER_URL=http://my-router:4000 ${NAME} resources`
   ],
+  excerpt: { from: 1, why: "these name a node and a router of your own" },
   run: (flags) => askResources(flags, flags.modelId)
 })
 
@@ -322,6 +323,7 @@ const job = define({
     `echo '{"prompt": "hi"}' | ${NAME} job -c hello-world --sync`,
     `ROUTER_URL=http://localhost:4100 ${NAME} job -c hello-world -i input-data.json -n auto`
   ],
+  excerpt: { from: 3, why: "needs an Infernet Router (ROUTER_URL): -n auto" },
   run: (flags) =>
     Effect.flatMap(Flags.splitContainers(flags.containers), (containers) =>
       withJobTarget(flags, containers, (client, globals) =>
@@ -372,6 +374,7 @@ const batch = define({
   ],
   flags: { input: Flags.input("an array of job requests"), output: Flags.output },
   examples: [`${NAME} batch -i requests.json`],
+  excerpt: { why: "needs requests.json, an array of job requests" },
   run: (flags) =>
     withNode(flags, (client, globals) =>
       Effect.gen(function* () {
@@ -414,6 +417,7 @@ const results = define({
     `${NAME} results --id b7a7f9a7-8f80-4905-96a9-c9c7d3ef83b8 --id 4ac0b5a5-eedb-4688-bb96-75afca891a47`,
     `${NAME} results --id b7a7f9a7-8f80-4905-96a9-c9c7d3ef83b8 -n 10.0.0.7:4000`
   ],
+  excerpt: { why: "needs the ids of jobs this client created" },
   run: (flags) =>
     withJobTarget(flags, undefined, (client, globals) =>
       Effect.gen(function* () {
@@ -615,6 +619,7 @@ const sub = define({
     `${NAME} sub --expiry 1713376164 --address 0x1FbDB2315678afecb369f032d93F642f64140aa3 ` +
       "--rpc_url http://some-rpc-url.com --key key-file.txt --params params.json --input input.json"
   ],
+  excerpt: { why: "needs a chain RPC, a key file and a Coordinator; the demo runs sub against Anvil" },
   run: (flags) =>
     withNode(flags, (client, globals) =>
       Effect.gen(function* () {

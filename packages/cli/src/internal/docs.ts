@@ -74,15 +74,25 @@ export const reference = (commands: ReadonlyArray<Spec.CommandSpec> = COMMANDS):
         "```",
         "",
         ...(spec.flags.length === 0 ? [] : [...flagTable(spec.flags), ""]),
-        "```sh",
-        ...spec.examples,
-        "```",
-        ""
+        ...exampleBlocks(spec)
       )
     }
   }
   lines.push(END)
   return lines.join("\n")
+}
+
+/**
+ * A command's examples as sh blocks: those that run against one node at http://localhost:4000 (the consumer test runs
+ * them), then the others in a block marked `# excerpt: why`.
+ */
+const exampleBlocks = (spec: Spec.CommandSpec): Array<string> => {
+  const from = spec.excerpt === undefined ? spec.examples.length : (spec.excerpt.from ?? 0)
+  const block = (lines: ReadonlyArray<string>) => (lines.length === 0 ? [] : ["```sh", ...lines, "```", ""])
+  return [
+    ...block(spec.examples.slice(0, from)),
+    ...(spec.excerpt === undefined ? [] : block([`# excerpt: ${spec.excerpt.why}`, ...spec.examples.slice(from)]))
+  ]
 }
 
 /**

@@ -148,8 +148,21 @@ export interface CommandSpec<R = any> {
   readonly flags: ReadonlyArray<FlagDoc>
   /** Command lines, without the `$ `. */
   readonly examples: ReadonlyArray<string>
+  /** Examples that cannot run against one local node (the README marks them `# excerpt: why`). */
+  readonly excerpt: Excerpt | undefined
   /** The @effect/cli command. */
   readonly command: Command.Command<string, any, CliError.CliError, R>
+}
+
+/**
+ * Examples (from index `from`, default 0) that need more than one node at http://localhost:4000 with an
+ * input-data.json (a router, a chain, files or ids of your own): `why` says what.
+ *
+ * @internal
+ */
+export interface Excerpt {
+  readonly why: string
+  readonly from?: number
 }
 
 /** What `define` takes: the descriptor, the flags, and the handler. @internal */
@@ -160,6 +173,7 @@ export interface Definition<F extends Record<string, Flag<any>>, G, R> {
   readonly description?: ReadonlyArray<string>
   readonly flags: F
   readonly examples: ReadonlyArray<string>
+  readonly excerpt?: Excerpt
   readonly run: (values: Values<F> & G) => Effect.Effect<void, CliError.CliError, R>
 }
 
@@ -178,6 +192,7 @@ export const define =
     description: definition.description ?? [],
     flags: Object.values(definition.flags).map((flag) => flag.doc),
     examples: definition.examples,
+    excerpt: definition.excerpt,
     command: Command.make(definition.name, { ...optionsOf(globals), ...optionsOf(definition.flags) }, (values) =>
       definition.run(values as unknown as Values<F> & Values<G>)
     ).pipe(Command.withDescription(definition.summary)) as Command.Command<string, any, CliError.CliError, R>

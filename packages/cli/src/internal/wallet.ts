@@ -93,6 +93,10 @@ const AMOUNTS =
   "Amounts: 100 is in wei (or the token's smallest unit); '1 ether', '100 gwei', '1.5' (whole tokens) and " +
   "'2 USDC' (the token's symbol) use the token's own decimals, where the Python client uses 18 for every token."
 
+const CHAIN_EXCERPT = {
+  why: "needs a chain RPC, a funded key and a WalletFactory; the demo (scripts/demo.mjs) runs these on Anvil"
+}
+
 // --- plumbing --------------------------------------------------------------------------------------------------------
 
 const fromFlagOrEnv = (flag: Option.Option<string>, name: string, missing: string) =>
@@ -197,6 +201,7 @@ const createWallet = define({
   examples: [
     `${NAME} create-wallet --rpc-url http://localhost:8545 --key key.txt --factory 0x0165878A594ca255338adfa4d48449f69242Eb8F`
   ],
+  excerpt: CHAIN_EXCERPT,
   run: (flags) =>
     withChain(flags, (context) =>
       Effect.gen(function* () {
@@ -255,6 +260,7 @@ const approve = define({
     ...sending
   },
   examples: [`${NAME} approve -w 0xWallet -s 0xConsumer -a '0.01 ether' --key key.txt --rpc-url http://localhost:8545`],
+  excerpt: CHAIN_EXCERPT,
   run: (flags) =>
     withChain(flags, (context) =>
       Effect.gen(function* () {
@@ -300,6 +306,7 @@ const fund = define({
     `${NAME} fund -w 0xWallet -a '1 ether' --key key.txt --rpc-url http://localhost:8545`,
     `${NAME} fund -w 0xWallet -a 2.5 -t 0xToken --key key.txt --rpc-url http://localhost:8545`
   ],
+  excerpt: CHAIN_EXCERPT,
   run: (flags) =>
     withChain(flags, (context) =>
       Effect.gen(function* () {
@@ -338,6 +345,7 @@ const withdraw = define({
   ],
   flags: { wallet: walletFlag, amount: amountFlag, token: tokenFlag, ...sending },
   examples: [`${NAME} withdraw -w 0xWallet -a '0.5 ether' --key key.txt --rpc-url http://localhost:8545`],
+  excerpt: CHAIN_EXCERPT,
   run: (flags) =>
     withChain(flags, (context) =>
       Effect.gen(function* () {
@@ -385,6 +393,7 @@ const balance = define({
     rpcUrl
   },
   examples: [`${NAME} balance -w 0xWallet -s 0xConsumer --rpc-url http://localhost:8545`],
+  excerpt: CHAIN_EXCERPT,
   run: (flags) =>
     withChain(flags, (context) =>
       Effect.gen(function* () {
