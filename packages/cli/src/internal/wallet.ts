@@ -296,6 +296,60 @@ const approve = define({
 
 // --- fund / withdraw -------------------------------------------------------------------------------------------------
 
+interface MovingFlags extends SendingFlags {
+  readonly wallet: string
+  readonly amount: string
+  readonly token: Option.Option<string>
+}
+
+/** What `fund` and `withdraw` get back: the transaction and the amount of the token that moved. */
+interface Moved {
+  readonly hash: string
+  readonly blockNumber: bigint
+  readonly event: { readonly token: string; readonly amount: bigint }
+}
+
+/** `fund` and `withdraw`: sends the transaction, then reports what moved (`line` gets the amount and the sender). */
+const moveFunds = (
+  flags: MovingFlags,
+  action: "fund" | "withdraw",
+  send: (
+    lib: Context["lib"],
+    params: {
+      readonly rpcUrl: string
+      readonly account: Account
+      readonly wallet: string
+      readonly token: string | undefined
+      readonly amount: string
+    }
+  ) => Effect.Effect<Moved, ChainError.ChainError>,
+  line: (shown: string, sender: string, hash: string) => string
+) =>
+  withChain(flags, (context) =>
+    Effect.gen(function* () {
+      const account = yield* readAccount(flags, context.lib)
+      const done = yield* chain(
+        send(context.lib, {
+          rpcUrl: context.rpcUrl,
+          account,
+          wallet: flags.wallet,
+          token: Option.getOrUndefined(flags.token),
+          amount: flags.amount
+        })
+      )
+      const { token, amount } = done.event
+      const shown = yield* describeAmount(context, token, amount)
+      yield* report(context.output, line(shown, account.address, done.hash), {
+        action,
+        wallet: flags.wallet,
+        token,
+        amount,
+        hash: done.hash,
+        blockNumber: done.blockNumber
+      })
+    })
+  )
+
 const fund = define({
   name: "fund",
   group: "Wallet",
@@ -308,28 +362,11 @@ const fund = define({
   ],
   excerpt: CHAIN_EXCERPT,
   run: (flags) =>
-    withChain(flags, (context) =>
-      Effect.gen(function* () {
-        const account = yield* readAccount(flags, context.lib)
-        const done = yield* chain(
-          context.lib.Wallet.fundEffect({
-            rpcUrl: context.rpcUrl,
-            account,
-            wallet: flags.wallet,
-            token: Option.getOrUndefined(flags.token),
-            amount: flags.amount
-          })
-        )
-        const shown = yield* describeAmount(context, done.token, done.amount)
-        yield* report(context.output, `Sent ${shown} to wallet ${flags.wallet} (transaction ${done.hash})`, {
-          action: "fund",
-          wallet: flags.wallet,
-          token: done.token,
-          amount: done.amount,
-          hash: done.hash,
-          blockNumber: done.blockNumber
-        })
-      })
+    moveFunds(
+      flags,
+      "fund",
+      (lib, params) => Effect.map(lib.Wallet.fundEffect(params), (done) => ({ ...done, event: done })),
+      (shown, _, hash) => `Sent ${shown} to wallet ${flags.wallet} (transaction ${hash})`
     )
 })
 
@@ -347,32 +384,12 @@ const withdraw = define({
   examples: [`${NAME} withdraw -w 0xWallet -a '0.5 ether' --key key.txt --rpc-url http://localhost:8545`],
   excerpt: CHAIN_EXCERPT,
   run: (flags) =>
-    withChain(flags, (context) =>
-      Effect.gen(function* () {
-        const account = yield* readAccount(flags, context.lib)
-        const done = yield* chain(
-          context.lib.Wallet.withdrawEffect({
-            rpcUrl: context.rpcUrl,
-            account,
-            wallet: flags.wallet,
-            token: Option.getOrUndefined(flags.token),
-            amount: flags.amount
-          })
-        )
-        const shown = yield* describeAmount(context, done.event.token, done.event.amount)
-        yield* report(
-          context.output,
-          `Withdrew ${shown} from wallet ${flags.wallet} to its owner ${account.address} (transaction ${done.hash})`,
-          {
-            action: "withdraw",
-            wallet: flags.wallet,
-            token: done.event.token,
-            amount: done.event.amount,
-            hash: done.hash,
-            blockNumber: done.blockNumber
-          }
-        )
-      })
+    moveFunds(
+      flags,
+      "withdraw",
+      (lib, params) => lib.Wallet.withdrawEffect(params),
+      (shown, owner, hash) =>
+        `Withdrew ${shown} from wallet ${flags.wallet} to its owner ${owner} (transaction ${hash})`
     )
 })
 
