@@ -430,28 +430,15 @@ export const make = (options: Options): Effect.Effect<Service, never, HttpClient
     const baseUrl = normalizeBaseUrl(options.baseUrl)
     if (Either.isLeft(baseUrl)) return yield* Effect.dieMessage(`NodeClient.make: ${baseUrl.left}`)
     const httpClient = yield* HttpClient.HttpClient
-    const retry = Http.retryOption(options.retry)
-    const headers = Http.defaultHeaders(
-      options.userAgent === false ? undefined : (options.userAgent ?? userAgent),
-      options.headers
-    )
     // The Promise API on fetch provides its lean transport; a `transformClient` must see every request, so it wins.
     const direct = options.transformClient === undefined ? yield* Effect.serviceOption(Fetch.Direct) : Option.none()
-    const settings: Http.Settings = {
-      client: options.transformClient === undefined ? httpClient : options.transformClient(httpClient),
-      baseUrl: baseUrl.right,
-      headers,
-      direct: Option.isSome(direct) ? Http.directSettings(direct.value, headers) : undefined,
-      timeout: options.timeout === undefined ? DEFAULT_TIMEOUT : Duration.decode(options.timeout),
-      maxRetryAfter:
-        options.maxRetryAfter === undefined ? Http.DEFAULT_MAX_RETRY_AFTER : Duration.decode(options.maxRetryAfter),
-      streamIdleTimeout:
-        options.streamIdleTimeout === undefined
-          ? Http.DEFAULT_STREAM_IDLE_TIMEOUT
-          : Duration.decode(options.streamIdleTimeout),
-      retry: retry === "default" ? Http.defaultRetrySchedule : retry,
-      routes: new Map()
-    }
+    const settings = Http.makeSettings(
+      httpClient,
+      baseUrl.right,
+      options,
+      { userAgent, timeout: DEFAULT_TIMEOUT },
+      Option.isSome(direct) ? (headers) => Http.directSettings(direct.value, headers) : undefined
+    )
     const maxUrlLength = options.maxUrlLength ?? DEFAULT_MAX_URL_LENGTH
     const concurrency = Math.max(1, options.concurrency ?? DEFAULT_CONCURRENCY)
 

@@ -173,18 +173,7 @@ export const make = (options: Options = {}): Effect.Effect<Service, never, HttpC
     const url = normalizeUrl(options.url ?? DEFAULT_URL)
     if (Either.isLeft(url)) return yield* Effect.dieMessage(`RouterClient.make: ${url.left}`)
     const httpClient = yield* HttpClient.HttpClient
-    const retry = Http.retryOption(options.retry)
-    const settings: Http.Settings = {
-      client: options.transformClient === undefined ? httpClient : options.transformClient(httpClient),
-      baseUrl: url.right,
-      headers: Http.defaultHeaders(
-        options.userAgent === false ? undefined : (options.userAgent ?? userAgent),
-        options.headers
-      ),
-      timeout: options.timeout === undefined ? DEFAULT_TIMEOUT : Duration.decode(options.timeout),
-      retry: retry === "default" ? Http.defaultRetrySchedule : retry,
-      routes: new Map()
-    }
+    const settings = Http.makeSettings(httpClient, url.right, options, { userAgent, timeout: DEFAULT_TIMEOUT })
     const scheme = options.scheme ?? "http"
 
     const containers = Runtime.fn("RouterClient.containers")(function* (callOptions?: CallOptions) {

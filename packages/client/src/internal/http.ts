@@ -619,3 +619,45 @@ export const defaultHeaders = (userAgent: string | undefined, extra: Headers.Inp
   )
   return extra === undefined ? base : Headers.merge(base, Headers.fromInput(extra))
 }
+
+/** The options `NodeClient` and `RouterClient` share, as their users give them. */
+export interface ClientOptions {
+  readonly transformClient?: ((client: HttpClient.HttpClient) => HttpClient.HttpClient) | undefined
+  readonly userAgent?: string | false | undefined
+  readonly headers?: Headers.Input | undefined
+  readonly timeout?: Duration.DurationInput | undefined
+  readonly maxRetryAfter?: Duration.DurationInput | undefined
+  readonly streamIdleTimeout?: Duration.DurationInput | undefined
+  readonly retry?: Schedule.Schedule<unknown, Errors.NodeClientError> | number | false | undefined
+}
+
+/**
+ * A client's `Settings` from its options: the HttpClient (transformed), headers with the user agent, timeouts and the
+ * retry schedule, each with its default. `direct` builds the lean transport from the final headers, where there is one.
+ */
+export const makeSettings = (
+  httpClient: HttpClient.HttpClient,
+  baseUrl: string,
+  options: ClientOptions,
+  defaults: { readonly userAgent: string; readonly timeout: Duration.Duration },
+  direct?: (headers: Headers.Headers) => DirectSettings | undefined
+): Settings => {
+  const retry = retryOption(options.retry)
+  const headers = defaultHeaders(
+    options.userAgent === false ? undefined : (options.userAgent ?? defaults.userAgent),
+    options.headers
+  )
+  const duration = (input: Duration.DurationInput | undefined, fallback: Duration.Duration) =>
+    input === undefined ? fallback : Duration.decode(input)
+  return {
+    client: options.transformClient === undefined ? httpClient : options.transformClient(httpClient),
+    baseUrl,
+    headers,
+    direct: direct?.(headers),
+    timeout: duration(options.timeout, defaults.timeout),
+    maxRetryAfter: duration(options.maxRetryAfter, DEFAULT_MAX_RETRY_AFTER),
+    streamIdleTimeout: duration(options.streamIdleTimeout, DEFAULT_STREAM_IDLE_TIMEOUT),
+    retry: retry === "default" ? defaultRetrySchedule : retry,
+    routes: new Map()
+  }
+}
