@@ -24,10 +24,12 @@
  * ```
  * @since 0.1.0
  */
-import { FetchHttpClient, type HttpClient } from "@effect/platform"
+import type { HttpClient } from "@effect/platform"
 import type { DelegatedSubscription, Job, NodeInfo, Primitives } from "@infernet/types"
-import { Cause, Chunk, Effect, Exit, Layer, ManagedRuntime, Option, Scope, Stream } from "effect"
+import { type Effect, Exit, Layer, ManagedRuntime, Scope } from "effect"
 import * as Fetch from "./internal/fetch.js"
+import * as PromiseRuntime from "./internal/promiseRuntime.js"
+import { asyncDispose, withoutSignal } from "./internal/promiseRuntime.js"
 import * as NodeClient from "./NodeClient.js"
 import * as Errors from "./NodeClientError.js"
 import { NodeClientError } from "./NodeClientError.js"
@@ -219,22 +221,6 @@ export interface PromiseNodeClient {
   readonly [Symbol.asyncDispose]: () => Promise<void>
 }
 
-// Node 20.4+, Bun, Deno and current browsers define it; elsewhere fall back to the well-known registry symbol.
-const asyncDispose: typeof Symbol.asyncDispose =
-  (Symbol as { asyncDispose?: typeof Symbol.asyncDispose }).asyncDispose ??
-  (Symbol.for("Symbol.asyncDispose") as typeof Symbol.asyncDispose)
-
-const withoutSignal = <O extends { readonly signal?: AbortSignal | undefined }>(
-  options: O | undefined
-): Omit<O, "signal"> | undefined => {
-  if (options === undefined || !("signal" in options)) return options
-  const { signal: _signal, ...rest } = options
-  return rest
-}
-
-const abortReason = (signal: AbortSignal): unknown =>
-  signal.reason ?? new DOMException("This operation was aborted", "AbortError")
-
 /**
  * Creates a Promise client for one node. One connection pool (that of `fetch`) serves every call; `close()` it when
  * done (or `await using`). Throws a `TypeError` when `baseUrl` is not an http(s) URL.
@@ -256,12 +242,7 @@ export const createNodeClient = (options: CreateNodeClientOptions): PromiseNodeC
   // A bad URL is a programming error: report it here, not as a defect on every call.
   const baseUrl = NodeClient.normalizeBaseUrl(options.baseUrl)
   if (baseUrl._tag === "Left") throw new TypeError(`createNodeClient: ${baseUrl.left}`)
-  if (httpClient !== undefined && (fetch !== undefined || requestInit !== undefined)) {
-    throw new TypeError("createNodeClient: pass httpClient, or fetch and requestInit, not both")
-  }
-  let http = httpClient ?? FetchHttpClient.layer
-  if (fetch !== undefined) http = Layer.provide(http, Layer.succeed(FetchHttpClient.Fetch, fetch))
-  if (requestInit !== undefined) http = Layer.provide(http, Layer.succeed(FetchHttpClient.RequestInit, requestInit))
+  let http = PromiseRuntime.httpLayer("createNodeClient", { fetch, requestInit, httpClient })
   // On fetch, JSON calls take the lean transport (one fetch per attempt, nothing around it); streams keep the
   // FetchHttpClient above, on the same fetch and RequestInit.
   if (httpClient === undefined) http = Layer.merge(http, Layer.succeed(Fetch.Direct, { fetch, init: requestInit }))
@@ -270,7 +251,7 @@ export const createNodeClient = (options: CreateNodeClientOptions): PromiseNodeC
   const runtime = ManagedRuntime.make(
     Layer.merge(NodeClient.layer(clientOptions).pipe(Layer.provide(http)), Layer.setTracerEnabled(false))
   )
-  const openScopes = new Set<Scope.CloseableScope>()
+  const streams = PromiseRuntime.makeStreams(runtime)
   let service: NodeClient.Service | undefined
   let closed = false
 
@@ -279,68 +260,12 @@ export const createNodeClient = (options: CreateNodeClientOptions): PromiseNodeC
     signal: AbortSignal | undefined
   ): Promise<A> => {
     if (closed) throw new Error("createNodeClient: the client is closed")
-    if (signal?.aborted) throw abortReason(signal)
+    if (signal?.aborted) throw PromiseRuntime.abortReason(signal)
     // The service is looked up once; each call then runs its own effect alone.
     service ??= await runtime.runPromise(NodeClient.NodeClient)
     const exit = await runtime.runPromiseExit(f(service), signal === undefined ? undefined : { signal })
     if (Exit.isSuccess(exit)) return exit.value
-    throw toThrown(exit.cause, signal)
-  }
-
-  const toThrown = (cause: Cause.Cause<NodeClientError>, signal: AbortSignal | undefined): unknown => {
-    const failure = Cause.failureOption(cause)
-    if (Option.isSome(failure)) return failure.value
-    if (signal?.aborted && Cause.isInterruptedOnly(cause)) return abortReason(signal)
-    return Cause.squash(cause)
-  }
-
-  const closeScope = (scope: Scope.CloseableScope): Promise<void> => {
-    if (!openScopes.delete(scope)) return Promise.resolve()
-    return Effect.runPromise(Scope.close(scope, Exit.void))
-  }
-
-  /** An async iterator over a stream's elements, pulling chunk by chunk within `scope`. */
-  const iterate = <A>(
-    stream: Stream.Stream<A, NodeClientError>,
-    scope: Scope.CloseableScope,
-    signal: AbortSignal | undefined
-  ): AsyncIterator<A> => {
-    let pull: Effect.Effect<Chunk.Chunk<A>, Option.Option<NodeClientError>> | undefined
-    let buffer: Array<A> = []
-    let done = false
-    const finish = async (): Promise<IteratorResult<A>> => {
-      done = true
-      buffer = []
-      await closeScope(scope)
-      return { done: true, value: undefined }
-    }
-    return {
-      async next() {
-        while (buffer.length === 0) {
-          if (done) return { done: true, value: undefined }
-          if (signal?.aborted) {
-            await finish()
-            throw abortReason(signal)
-          }
-          pull ??= await runtime.runPromise(Scope.extend(Stream.toPull(stream), scope))
-          const exit = await runtime.runPromiseExit(pull, signal === undefined ? undefined : { signal })
-          if (Exit.isSuccess(exit)) {
-            buffer = Chunk.toArray(exit.value)
-            continue
-          }
-          await finish()
-          const failure = Cause.failureOption(exit.cause)
-          if (Option.isSome(failure)) {
-            if (Option.isNone(failure.value)) return { done: true, value: undefined }
-            throw failure.value.value
-          }
-          if (signal?.aborted) throw abortReason(signal)
-          throw Cause.squash(exit.cause)
-        }
-        return { done: false, value: buffer.shift() as A }
-      },
-      return: finish
-    }
+    throw PromiseRuntime.rejection(exit.cause, signal)
   }
 
   const client: PromiseNodeClient = {
@@ -360,43 +285,25 @@ export const createNodeClient = (options: CreateNodeClientOptions): PromiseNodeC
       run((c) => c.sendDelegatedSubscription(request, withoutSignal(o)), o?.signal),
     requestStream: async (request, o) => {
       if (closed) throw new Error("createNodeClient: the client is closed")
-      const signal = o?.signal
-      const scope = Effect.runSync(Scope.make())
-      openScopes.add(scope)
-      let opened: NodeClient.JobStream
-      try {
-        opened = await run((c) => Scope.extend(c.requestStream(request, withoutSignal(o)), scope), signal)
-      } catch (error) {
-        await closeScope(scope)
-        throw error
-      }
-      let consumed: "chunks" | "text" | undefined
-      const view = <A>(name: "chunks" | "text", stream: Stream.Stream<A, NodeClientError>): AsyncIterable<A> => ({
-        [Symbol.asyncIterator]: () => {
-          if (consumed !== undefined) {
-            throw new Error(`JobStream: the body was already read through "${consumed}"; it can be read once`)
-          }
-          consumed = name
-          return iterate(stream, scope, signal)
-        }
-      })
-      const text = view("text", opened.text)
-      const cancel = () => closeScope(scope)
+      const { opened, views } = await streams.open(
+        (scope) => run((c) => Scope.extend(c.requestStream(request, withoutSignal(o)), scope), o?.signal),
+        o?.signal
+      )
       return {
         id: opened.id,
-        chunks: view("chunks", opened.bytes),
-        text,
-        [Symbol.asyncIterator]: () => text[Symbol.asyncIterator](),
+        chunks: views.chunks,
+        text: views.text,
+        [Symbol.asyncIterator]: () => views.text[Symbol.asyncIterator](),
         result: (resultOptions) =>
           run((c) => c.getJobResultSync(opened.id, withoutSignal(resultOptions)), resultOptions?.signal),
-        cancel,
-        [asyncDispose]: cancel
+        cancel: views.cancel,
+        [asyncDispose]: views.cancel
       }
     },
     close: async () => {
       if (closed) return
       closed = true
-      await Promise.all([...openScopes].map(closeScope))
+      await streams.closeAll()
       await runtime.dispose()
     },
     [asyncDispose]: () => client.close()

@@ -2,68 +2,28 @@
  * The Promise API of `RouterClient` and `NodePool` (`createRouterClient`, `createNodePool`), re-exported by
  * `promise.ts`: one `ManagedRuntime` per client over the Effect implementation, an `AbortSignal` on every call.
  */
-import { FetchHttpClient, type HttpClient } from "@effect/platform"
 import type { Job, NodeInfo, Primitives, Router } from "@infernet/types"
-import { Cause, Effect, Exit, Layer, ManagedRuntime, Option, Scope, Stream } from "effect"
+import { Effect, Layer, ManagedRuntime, Scope } from "effect"
 import type * as NodeClient from "../NodeClient.js"
 import type { NodeClientError } from "../NodeClientError.js"
 import * as NodePool from "../NodePool.js"
 import * as RouterClient from "../RouterClient.js"
+import {
+  asyncDispose,
+  type HttpOptions,
+  httpLayer,
+  makeStreams,
+  runner,
+  type Signal,
+  withoutSignal
+} from "./promiseRuntime.js"
 
-/** How the Promise clients reach HTTP: `fetch` (default, or the one given), or another `HttpClient` layer. */
-export interface HttpOptions {
-  /** The `fetch` implementation; default `globalThis.fetch`. */
-  readonly fetch?: typeof globalThis.fetch | undefined
-  /** Extra `RequestInit` for every request (e.g. an undici `dispatcher`). */
-  readonly requestInit?: RequestInit | undefined
-  /** Another HTTP client instead of `fetch`, e.g. `NodeHttpClient.layerUndici`. Not with `fetch` / `requestInit`. */
-  readonly httpClient?: Layer.Layer<HttpClient.HttpClient> | undefined
-}
+export type { HttpOptions, Signal }
 
-/** Per-call options: an `AbortSignal`. */
-export interface Signal {
-  readonly signal?: AbortSignal | undefined
-}
-
-const httpLayer = (name: string, options: HttpOptions): Layer.Layer<HttpClient.HttpClient> => {
-  if (options.httpClient !== undefined && (options.fetch !== undefined || options.requestInit !== undefined)) {
-    throw new TypeError(`${name}: pass httpClient, or fetch and requestInit, not both`)
-  }
-  let http = options.httpClient ?? FetchHttpClient.layer
-  if (options.fetch !== undefined) http = Layer.provide(http, Layer.succeed(FetchHttpClient.Fetch, options.fetch))
-  if (options.requestInit !== undefined) {
-    http = Layer.provide(http, Layer.succeed(FetchHttpClient.RequestInit, options.requestInit))
-  }
-  return http
-}
-
-const abortReason = (signal: AbortSignal): unknown =>
-  signal.reason ?? new DOMException("This operation was aborted", "AbortError")
-
-const split = <O extends Signal>(options: O | undefined): [Omit<O, "signal"> | undefined, AbortSignal | undefined] => {
-  if (options === undefined) return [undefined, undefined]
-  const { signal, ...rest } = options
-  return [rest, signal]
-}
-
-/** Runs effects on a runtime, with an `AbortSignal`, rejecting with the typed failure. */
-const runner =
-  <R>(name: string, runtime: ManagedRuntime.ManagedRuntime<R, never>, isClosed: () => boolean) =>
-  async <A>(effect: Effect.Effect<A, NodeClientError, R>, signal: AbortSignal | undefined): Promise<A> => {
-    if (isClosed()) throw new Error(`${name}: the client is closed`)
-    if (signal?.aborted) throw abortReason(signal)
-    const exit = await runtime.runPromiseExit(effect, signal === undefined ? undefined : { signal })
-    if (Exit.isSuccess(exit)) return exit.value
-    const failure = Cause.failureOption(exit.cause)
-    if (Option.isSome(failure)) throw failure.value
-    if (signal?.aborted && Cause.isInterruptedOnly(exit.cause)) throw abortReason(signal)
-    throw Cause.squash(exit.cause)
-  }
-
-// Node 20.4+, Bun, Deno and current browsers define it; elsewhere fall back to the well-known registry symbol.
-const asyncDispose: typeof Symbol.asyncDispose =
-  (Symbol as { asyncDispose?: typeof Symbol.asyncDispose }).asyncDispose ??
-  (Symbol.for("Symbol.asyncDispose") as typeof Symbol.asyncDispose)
+const split = <O extends Signal>(options: O | undefined): [Omit<O, "signal"> | undefined, AbortSignal | undefined] => [
+  withoutSignal(options),
+  options?.signal
+]
 
 // -------------------------------------------------------------------------------------------------------------------
 // RouterClient
@@ -218,10 +178,7 @@ export const createNodePool = async (options: CreateNodePoolOptions): Promise<Pr
     const [rest, signal] = split(options)
     return run(f(rest), signal)
   }
-  const openScopes = new Set<Scope.CloseableScope>()
-  const closeScope = async (scope: Scope.CloseableScope) => {
-    if (openScopes.delete(scope)) await Effect.runPromise(Scope.close(scope, Exit.void))
-  }
+  const streams = makeStreams(runtime)
 
   const client: PromiseNodePool = {
     requestJob: (request, o) => call(o, (rest) => pool.requestJob(request, rest)),
@@ -243,55 +200,25 @@ export const createNodePool = async (options: CreateNodePoolOptions): Promise<Pr
       return call(o, (rest) => nodeClient.info(rest))
     },
     requestStream: async (request, o) => {
-      const scope = Effect.runSync(Scope.make())
-      openScopes.add(scope)
-      let opened: Effect.Effect.Success<ReturnType<NodePool.Service["requestStream"]>>
-      try {
-        opened = await call(o, (rest) => Scope.extend(pool.requestStream(request, rest), scope))
-      } catch (error) {
-        await closeScope(scope)
-        throw error
-      }
-      let consumed: string | undefined
-      // The body is read once; leaving the loop (or the end of the body) closes the connection.
-      const view = <A>(name: string, stream: Stream.Stream<A, NodeClientError>): AsyncIterable<A> => ({
-        [Symbol.asyncIterator]: () => {
-          if (consumed !== undefined) {
-            throw new Error(`JobStream: the body was already read through "${consumed}"; it can be read once`)
-          }
-          consumed = name
-          const inner: AsyncIterator<A> = Stream.toAsyncIterable(stream)[Symbol.asyncIterator]()
-          return {
-            next: async () => {
-              const step = await inner.next()
-              if (step.done === true) await closeScope(scope)
-              return step
-            },
-            return: async () => {
-              await inner.return?.()
-              await closeScope(scope)
-              return { done: true, value: undefined }
-            }
-          }
-        }
-      })
-      const text = view("text", opened.text)
-      const cancel = () => closeScope(scope)
+      const { opened, views } = await streams.open(
+        (scope) => call(o, (rest) => Scope.extend(pool.requestStream(request, rest), scope)),
+        o?.signal
+      )
       return {
         id: opened.id,
         node: opened.node,
-        chunks: view("chunks", opened.bytes),
-        text,
-        [Symbol.asyncIterator]: () => text[Symbol.asyncIterator](),
+        chunks: views.chunks,
+        text: views.text,
+        [Symbol.asyncIterator]: () => views.text[Symbol.asyncIterator](),
         result: (resultOptions) => call(resultOptions, (rest) => pool.getJobResultSync(opened.id, rest)),
-        cancel,
-        [asyncDispose]: cancel
+        cancel: views.cancel,
+        [asyncDispose]: views.cancel
       }
     },
     close: async () => {
       if (closed) return
       closed = true
-      await Promise.all([...openScopes].map(closeScope))
+      await streams.closeAll()
       await runtime.dispose()
     },
     [asyncDispose]: () => client.close()
