@@ -28,23 +28,16 @@
  */
 import { HttpClient } from "@effect/platform"
 import type { Headers } from "@effect/platform"
-import { DelegatedSubscription, type ErrorResponse, Job, NodeInfo, Primitives } from "@infernet/types"
+import { DelegatedSubscription, type ErrorResponse, Job, type NodeInfo, Primitives } from "@infernet/types"
 import type { Scope, Stream } from "effect"
 import { Clock, Config, ConfigError, Context, Duration, Effect, Either, Layer, Option, Schedule, Schema } from "effect"
 import * as Fetch from "./internal/fetch.js"
 import * as Http from "./internal/http.js"
 import * as Runtime from "./internal/runtime.js"
-import { chunkIds } from "./internal/chunkIds.js"
+import * as NodeCalls from "./internal/nodeCalls.js"
 import { decodeUtf8 } from "./internal/text.js"
 import { version } from "./internal/version.js"
-import {
-  JobFailed,
-  JobNotFound,
-  NodeClientError,
-  StillRunning,
-  SubscriptionError,
-  UnexpectedResponse
-} from "./NodeClientError.js"
+import { JobFailed, JobNotFound, NodeClientError, StillRunning, SubscriptionError } from "./NodeClientError.js"
 
 /**
  * A retry policy: a `Schedule` fed with each failure, a number of retries with the default backoff, or `false`.
@@ -397,15 +390,7 @@ export const normalizeBaseUrl = (baseUrl: string | URL): Either.Either<string, s
   return Either.right(`${url.origin}${url.pathname.replace(/\/+$/, "")}`)
 }
 
-const encodeJobRequest = (request: JobRequestInput) =>
-  request.requires_proof === undefined
-    ? { containers: request.containers, data: request.data }
-    : { containers: request.containers, data: request.data, requires_proof: request.requires_proof }
-
-const JobIds = Schema.Array(Primitives.JobId)
 const SubscriptionAnswer = Schema.Union(Job.JobResponse, Job.SubscriptionAccepted)
-const JobResults = Schema.Array(Job.JobResult)
-const BatchResponse = Schema.Array(Job.BatchResponseItem)
 
 /**
  * Builds the client's methods on the `HttpClient` in context. An invalid `baseUrl` is a defect (use
@@ -442,154 +427,44 @@ export const make = (options: Options): Effect.Effect<Service, never, HttpClient
     const maxUrlLength = options.maxUrlLength ?? DEFAULT_MAX_URL_LENGTH
     const concurrency = Math.max(1, options.concurrency ?? DEFAULT_CONCURRENCY)
 
-    const unexpected = (method: string, path: string, detail: string, body: unknown) =>
-      new NodeClientError({
-        method,
-        reason: new UnexpectedResponse({
-          url: Http.urlOf(settings, { path }),
-          status: 200,
-          body: JSON.stringify(body)?.slice(0, Http.SNIPPET_LENGTH) ?? "",
-          detail
-        })
-      })
+    const calls = NodeCalls.make(settings, maxUrlLength)
 
     const health = Runtime.fn("NodeClient.health")(function* (options?: CallOptions) {
-      const info = yield* Http.json(
-        settings,
-        { method: "health", httpMethod: "GET", path: "/health", safe: true, options },
-        NodeInfo.HealthInfo
-      )
-      return info.status === "healthy"
+      return yield* Http.run(settings, calls.health(options))
     })
 
     const info = Runtime.fn("NodeClient.info")(function* (options?: CallOptions) {
-      return yield* Http.json(
-        settings,
-        { method: "info", httpMethod: "GET", path: "/info", safe: true, options },
-        NodeInfo.NodeInfo
-      )
+      return yield* Http.run(settings, calls.info(options))
     })
 
     const resources = Runtime.fn("NodeClient.resources")(function* (options?: CallOptions) {
-      return yield* Http.json(
-        settings,
-        { method: "resources", httpMethod: "GET", path: "/resources", safe: true, options },
-        NodeInfo.Resources
-      )
+      return yield* Http.run(settings, calls.resources(options))
     })
 
     const checkModelSupport = Runtime.fn("NodeClient.checkModelSupport")(function* (
       modelId: string,
       options?: CallOptions
     ) {
-      return yield* Http.json(
-        settings,
-        {
-          method: "checkModelSupport",
-          httpMethod: "GET",
-          path: "/resources",
-          urlParams: [["model_id", modelId]],
-          safe: true,
-          options
-        },
-        NodeInfo.ModelSupportMap
-      )
+      return yield* Http.run(settings, calls.checkModelSupport(modelId, options))
     })
 
     const requestJob = Runtime.fn("NodeClient.requestJob")(function* (request: JobRequestInput, options?: CallOptions) {
-      const response = yield* Http.json(
-        settings,
-        {
-          method: "requestJob",
-          httpMethod: "POST",
-          path: "/api/jobs",
-          body: encodeJobRequest(request),
-          safe: false,
-          options
-        },
-        Job.JobResponse
-      )
-      return response.id
+      return yield* Http.run(settings, calls.requestJob(request, options))
     })
-
-    const batch = (method: string, requests: ReadonlyArray<JobRequestInput>, options: CallOptions | undefined) =>
-      Effect.gen(function* () {
-        const items = yield* Http.json(
-          settings,
-          {
-            method,
-            httpMethod: "POST",
-            path: "/api/jobs/batch",
-            body: requests.map(encodeJobRequest),
-            safe: false,
-            options
-          },
-          BatchResponse
-        )
-        if (items.length !== requests.length) {
-          return yield* Effect.fail(
-            unexpected(
-              method,
-              "/api/jobs/batch",
-              `the node answered ${items.length} items for ${requests.length} requests`,
-              items
-            )
-          )
-        }
-        return items
-      })
 
     const requestJobs = Runtime.fn("NodeClient.requestJobs")(function* (
       requests: ReadonlyArray<JobRequestInput>,
       options?: CallOptions
     ) {
-      return yield* batch("requestJobs", requests, options)
+      return yield* Http.run(settings, calls.requestJobs(requests, options))
     })
 
     const requestJobsPaired = <Request extends JobRequestInput>(
       requests: ReadonlyArray<Request>,
       options?: CallOptions
     ): Effect.Effect<PairedBatch<Request>, NodeClientError> =>
-      Effect.gen(function* () {
-        const items = yield* batch("requestJobsPaired", requests, options)
-        const paired: PairedBatch<Request> = { accepted: [], rejected: [] }
-        for (let index = 0; index < items.length; index++) {
-          const item = items[index]!
-          const request = requests[index]!
-          if ("error" in item) paired.rejected.push({ index, request, error: item })
-          else if ("id" in item) paired.accepted.push({ index, request, id: item.id })
-          else {
-            return yield* Effect.fail(
-              unexpected("requestJobsPaired", "/api/jobs/batch", `item ${index} has neither an id nor an error`, item)
-            )
-          }
-        }
-        return paired
-      }).pipe(Runtime.withSpan("NodeClient.requestJobsPaired"))
-
-    // `GET /api/jobs` URLs up to the ids, with and without `intermediate=true`, for the URL length limit.
-    const resultsPrefixLength = {
-      plain: Http.urlOf(settings, { path: "/api/jobs" }).length + 1,
-      intermediate: Http.urlOf(settings, { path: "/api/jobs", urlParams: [["intermediate", "true"]] }).length + 1
-    }
-    const fetchGroup = (
-      method: string,
-      flags: ReadonlyArray<readonly [string, string]>,
-      group: ReadonlyArray<string>,
-      options: GetJobResultsOptions | undefined
-    ) =>
-      Http.json(
-        settings,
-        {
-          method,
-          httpMethod: "GET",
-          path: "/api/jobs",
-          urlParams:
-            group.length === 1 ? [...flags, ["id", group[0]!]] : [...flags, ...group.map((id) => ["id", id] as const)],
-          safe: true,
-          options
-        },
-        JobResults
+      Http.run(settings, calls.requestJobsPaired(requests, options)).pipe(
+        Runtime.withSpan("NodeClient.requestJobsPaired")
       )
 
     const fetchResults = (
@@ -598,18 +473,11 @@ export const make = (options: Options): Effect.Effect<Service, never, HttpClient
       options: GetJobResultsOptions | undefined
     ): Effect.Effect<ReadonlyArray<Job.JobResult>, NodeClientError> => {
       if (ids.length === 0) return Effect.succeed([])
-      const intermediate = options?.intermediate === true
-      const flags: ReadonlyArray<readonly [string, string]> = intermediate ? [["intermediate", "true"]] : []
-      // The URL so far ends in "?intermediate=true" or has no "?" yet; ids follow after "&" or "?".
-      const groups = chunkIds(
-        intermediate ? resultsPrefixLength.intermediate : resultsPrefixLength.plain,
-        ids,
-        maxUrlLength
-      )
+      const groups = calls.getJobResults(method, ids, options)
       // One request (the common case) runs in the caller's fiber; several run `concurrency` at a time.
-      if (groups.length === 1) return fetchGroup(method, flags, groups[0]!, options)
+      if (groups.length === 1) return Http.run(settings, groups[0]!)
       return Effect.map(
-        Effect.forEach(groups, (group) => fetchGroup(method, flags, group, options), { concurrency }),
+        Effect.forEach(groups, (group) => Http.run(settings, group), { concurrency }),
         (answers) => answers.flat()
       )
     }
@@ -659,7 +527,7 @@ export const make = (options: Options): Effect.Effect<Service, never, HttpClient
         method: "requestStream",
         httpMethod: "POST",
         path: "/api/jobs/stream",
-        body: encodeJobRequest(request),
+        body: NodeCalls.encodeJobRequest(request),
         safe: false,
         options
       })
@@ -673,18 +541,7 @@ export const make = (options: Options): Effect.Effect<Service, never, HttpClient
     })
 
     const getJobs = Runtime.fn("NodeClient.getJobs")(function* (options?: GetJobsOptions) {
-      return yield* Http.json(
-        settings,
-        {
-          method: "getJobs",
-          httpMethod: "GET",
-          path: "/api/jobs",
-          urlParams: options?.pending === undefined ? [] : [["pending", String(options.pending)]],
-          safe: true,
-          options
-        },
-        JobIds
-      )
+      return yield* Http.run(settings, calls.getJobs(options))
     })
 
     const recordStatus = Runtime.fn("NodeClient.recordStatus")(function* (
@@ -693,18 +550,7 @@ export const make = (options: Options): Effect.Effect<Service, never, HttpClient
       request: JobRequestInput,
       options?: CallOptions
     ) {
-      yield* Http.json(
-        settings,
-        {
-          method: "recordStatus",
-          httpMethod: "PUT",
-          path: "/api/status",
-          body: { id, status, containers: request.containers },
-          safe: false,
-          options
-        },
-        Schema.Unknown
-      )
+      return yield* Http.run(settings, calls.recordStatus(id, status, request, options))
     })
 
     const subscriptionError = (method: string, detail: string, cause?: unknown) =>
@@ -729,7 +575,7 @@ export const make = (options: Options): Effect.Effect<Service, never, HttpClient
       return "id" in answer ? answer.id : undefined
     })
 
-    return NodeClient.of({
+    const service = NodeClient.of({
       health,
       info,
       resources,
@@ -744,6 +590,8 @@ export const make = (options: Options): Effect.Effect<Service, never, HttpClient
       recordStatus,
       sendDelegatedSubscription
     })
+    if (settings.direct !== undefined) NodeCalls.register(service, { settings, transport: settings.direct, calls })
+    return service
   })
 
 /**

@@ -26,8 +26,10 @@
  */
 import type { HttpClient } from "@effect/platform"
 import type { DelegatedSubscription, Job, NodeInfo, Primitives } from "@infernet/types"
-import { type Effect, Exit, Layer, ManagedRuntime, Scope } from "effect"
+import { Effect, Exit, Layer, ManagedRuntime, Scope } from "effect"
 import * as Fetch from "./internal/fetch.js"
+import * as Http from "./internal/http.js"
+import * as NodeCalls from "./internal/nodeCalls.js"
 import * as PromiseRuntime from "./internal/promiseRuntime.js"
 import { asyncDispose, withoutSignal } from "./internal/promiseRuntime.js"
 import * as NodeClient from "./NodeClient.js"
@@ -255,32 +257,108 @@ export const createNodeClient = (options: CreateNodeClientOptions): PromiseNodeC
   let service: NodeClient.Service | undefined
   let closed = false
 
-  const run = async <A>(
-    f: (client: NodeClient.Service) => Effect.Effect<A, NodeClientError>,
-    signal: AbortSignal | undefined
-  ): Promise<A> => {
-    if (closed) throw new Error("createNodeClient: the client is closed")
-    if (signal?.aborted) throw PromiseRuntime.abortReason(signal)
-    // The service is looked up once; each call then runs its own effect alone.
-    service ??= await runtime.runPromise(NodeClient.NodeClient)
-    const exit = await runtime.runPromiseExit(f(service), signal === undefined ? undefined : { signal })
+  const runEffect: Http.EffectRunner = async (effect, signal) => {
+    const exit = await runtime.runPromiseExit(effect, signal === undefined ? undefined : { signal })
     if (Exit.isSuccess(exit)) return exit.value
     throw PromiseRuntime.rejection(exit.cause, signal)
   }
 
+  const serviceOf = async (signal: AbortSignal | undefined): Promise<NodeClient.Service> => {
+    if (closed) throw new Error("createNodeClient: the client is closed")
+    if (signal?.aborted) throw PromiseRuntime.abortReason(signal)
+    // The service is looked up once; each call then runs alone.
+    service ??= await runtime.runPromise(NodeClient.NodeClient)
+    return service
+  }
+
+  const run = async <A>(
+    f: (client: NodeClient.Service) => Effect.Effect<A, NodeClientError>,
+    signal: AbortSignal | undefined
+  ): Promise<A> => runEffect(f(await serviceOf(signal)), signal)
+
+  // On fetch, a JSON call is a plain Promise (the same request, decoding, errors and timeout as the Effect method,
+  // from the same `Spec`); only retries after a failed first attempt run as an Effect. Elsewhere, the Effect method.
+  const call = async <A>(
+    spec: (calls: NodeCalls.Calls) => Http.Spec<A, any> | undefined,
+    f: (client: NodeClient.Service) => Effect.Effect<A, NodeClientError>,
+    signal: AbortSignal | undefined
+  ): Promise<A> => {
+    const client = await serviceOf(signal)
+    const direct = NodeCalls.directOf(client)
+    const fast = direct === undefined ? undefined : spec(direct.calls)
+    if (fast === undefined) return runEffect(f(client), signal)
+    return Http.runPromise(direct!.settings, direct!.transport, fast, signal, runEffect)
+  }
+
   const client: PromiseNodeClient = {
-    health: (o) => run((c) => c.health(withoutSignal(o)), o?.signal),
-    info: (o) => run((c) => c.info(withoutSignal(o)), o?.signal),
-    resources: (o) => run((c) => c.resources(withoutSignal(o)), o?.signal),
-    checkModelSupport: (modelId, o) => run((c) => c.checkModelSupport(modelId, withoutSignal(o)), o?.signal),
-    requestJob: (request, o) => run((c) => c.requestJob(request, withoutSignal(o)), o?.signal),
-    requestJobs: (requests, o) => run((c) => c.requestJobs(requests, withoutSignal(o)), o?.signal),
-    requestJobsPaired: (requests, o) => run((c) => c.requestJobsPaired(requests, withoutSignal(o)), o?.signal),
-    getJobResults: (ids, o) => run((c) => c.getJobResults(ids, withoutSignal(o)), o?.signal),
+    health: (o) =>
+      call(
+        (c) => c.health(withoutSignal(o)),
+        (c) => c.health(withoutSignal(o)),
+        o?.signal
+      ),
+    info: (o) =>
+      call(
+        (c) => c.info(withoutSignal(o)),
+        (c) => c.info(withoutSignal(o)),
+        o?.signal
+      ),
+    resources: (o) =>
+      call(
+        (c) => c.resources(withoutSignal(o)),
+        (c) => c.resources(withoutSignal(o)),
+        o?.signal
+      ),
+    checkModelSupport: (modelId, o) =>
+      call(
+        (c) => c.checkModelSupport(modelId, withoutSignal(o)),
+        (c) => c.checkModelSupport(modelId, withoutSignal(o)),
+        o?.signal
+      ),
+    requestJob: (request, o) =>
+      call(
+        (c) => c.requestJob(request, withoutSignal(o)),
+        (c) => c.requestJob(request, withoutSignal(o)),
+        o?.signal
+      ),
+    requestJobs: (requests, o) =>
+      call(
+        (c) => c.requestJobs(requests, withoutSignal(o)),
+        (c) => c.requestJobs(requests, withoutSignal(o)),
+        o?.signal
+      ),
+    requestJobsPaired: (requests, o) =>
+      call(
+        (c) => c.requestJobsPaired(requests, withoutSignal(o)),
+        (c) => c.requestJobsPaired(requests, withoutSignal(o)),
+        o?.signal
+      ),
+    getJobResults: (ids, o) => {
+      const list = Array.from(ids)
+      if (list.length === 0) return run(() => Effect.succeed([]), o?.signal)
+      return call(
+        (c) => {
+          // Ids that need several requests (a long list) take the Effect method, which runs them concurrently.
+          const groups = c.getJobResults("getJobResults", list, withoutSignal(o))
+          return groups.length === 1 ? groups[0] : undefined
+        },
+        (c) => c.getJobResults(list, withoutSignal(o)),
+        o?.signal
+      )
+    },
     getJobResultSync: (id, o) => run((c) => c.getJobResultSync(id, withoutSignal(o)), o?.signal),
-    getJobs: (o) => run((c) => c.getJobs(withoutSignal(o)), o?.signal),
+    getJobs: (o) =>
+      call(
+        (c) => c.getJobs(withoutSignal(o)),
+        (c) => c.getJobs(withoutSignal(o)),
+        o?.signal
+      ),
     recordStatus: (id, status, request, o) =>
-      run((c) => c.recordStatus(id, status, request, withoutSignal(o)), o?.signal),
+      call(
+        (c) => c.recordStatus(id, status, request, withoutSignal(o)),
+        (c) => c.recordStatus(id, status, request, withoutSignal(o)),
+        o?.signal
+      ),
     sendDelegatedSubscription: (request, o) =>
       run((c) => c.sendDelegatedSubscription(request, withoutSignal(o)), o?.signal),
     requestStream: async (request, o) => {

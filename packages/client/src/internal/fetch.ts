@@ -5,11 +5,12 @@
  * `FinalizationRegistry`, a `URL` parse, an `InterruptibleResponse` wrapper, two `tryPromise`s and a fiber memoising
  * the body text; `NodeClient` adds a forked fiber for the timeout. Here an attempt is one `Effect.async`: one
  * `AbortController` (aborted by the timeout's timer or by interruption), the URL as a string, the body read once as
- * text. It runs wherever `fetch` does (browsers, Deno, Bun, Node): no Node built-ins.
+ * text. It runs wherever `fetch` does (browsers, Deno, Bun, Node): no Node built-ins. The Promise API also runs a
+ * call's first attempt through {@link sendPromise}, without a fiber at all.
  *
  * Only JSON calls take this path; streams keep the `HttpClient` (same `fetch`, same `RequestInit`).
  */
-import { Context, Duration, Effect } from "effect"
+import { Context, Duration, Effect, Either } from "effect"
 import * as Errors from "../NodeClientError.js"
 import type { Answer } from "./http.js"
 
@@ -32,10 +33,82 @@ export interface Request {
 
 const MAX_TIMER_MILLIS = 2 ** 31 - 1
 
+/** What an aborted call rejects with: the signal's reason, or an `AbortError`. */
+export const abortReason = (signal: AbortSignal): unknown =>
+  signal.reason ?? new DOMException("This operation was aborted", "AbortError")
+
 /**
- * Sends one request and reads its body, within `timeout`. Fails with `Timeout` when the timer fires first, and with a
- * `TransportError` (described by `describe`) when `fetch` or the body read fails; interruption aborts the request.
+ * Starts one request and reads its body, within `timeout`; `done` gets the answer, a `Timeout` when the timer fires
+ * first, or a `TransportError` (described by `describe`) when `fetch` or the body read fails. Returns the function
+ * that stops it (aborting the request); `done` is called at most once, and never after that.
  */
+export const start = (
+  direct: DirectFetch,
+  request: Request,
+  timeout: Duration.Duration,
+  describe: (cause: unknown) => string,
+  done: (result: Either.Either<Answer, Errors.Reason>) => void
+): (() => void) => {
+  const controller = new AbortController()
+  const millis = Duration.toMillis(timeout)
+  let settled = false
+  let timer: ReturnType<typeof setTimeout> | undefined
+  if (millis <= MAX_TIMER_MILLIS) {
+    timer = setTimeout(() => {
+      if (settled) return
+      settled = true
+      controller.abort()
+      done(Either.left(new Errors.Timeout({ url: request.url, timeout })))
+    }, millis)
+  }
+  const fail = (cause: unknown, reading: boolean) => {
+    if (settled) return
+    settled = true
+    if (timer !== undefined) clearTimeout(timer)
+    const detail = describe(cause)
+    done(
+      Either.left(
+        new Errors.TransportError({
+          url: request.url,
+          detail: reading ? `the connection broke while reading the answer: ${detail}` : detail,
+          cause
+        })
+      )
+    )
+  }
+  const init: RequestInit =
+    direct.init === undefined
+      ? { method: request.method, headers: request.headers, body: request.body ?? null, signal: controller.signal }
+      : {
+          ...direct.init,
+          method: request.method,
+          headers: request.headers,
+          body: request.body ?? null,
+          signal: controller.signal
+        }
+  ;(direct.fetch ?? globalThis.fetch)(request.url, init).then(
+    (response) =>
+      response.text().then(
+        (text) => {
+          if (settled) return
+          settled = true
+          if (timer !== undefined) clearTimeout(timer)
+          const headers = response.headers
+          done(Either.right({ status: response.status, header: (name) => headers.get(name) ?? undefined, text }))
+        },
+        (cause) => fail(cause, true)
+      ),
+    (cause) => fail(cause, false)
+  )
+  return () => {
+    if (settled) return
+    settled = true
+    if (timer !== undefined) clearTimeout(timer)
+    controller.abort()
+  }
+}
+
+/** {@link start} as an Effect: interruption aborts the request. */
 export const send = (
   direct: DirectFetch,
   request: Request,
@@ -43,60 +116,33 @@ export const send = (
   describe: (cause: unknown) => string
 ): Effect.Effect<Answer, Errors.Reason> =>
   Effect.async<Answer, Errors.Reason>((resume) => {
-    const controller = new AbortController()
-    const millis = Duration.toMillis(timeout)
-    let settled = false
-    let timer: ReturnType<typeof setTimeout> | undefined
-    if (millis <= MAX_TIMER_MILLIS) {
-      timer = setTimeout(() => {
-        if (settled) return
-        settled = true
-        controller.abort()
-        resume(Effect.fail(new Errors.Timeout({ url: request.url, timeout })))
-      }, millis)
+    const stop = start(direct, request, timeout, describe, resume)
+    return Effect.sync(stop)
+  })
+
+/**
+ * {@link start} as a Promise, for the Promise API: it resolves to the answer or the failure's reason, and rejects with
+ * the signal's reason (aborting the request) when `signal` aborts first.
+ */
+export const sendPromise = (
+  direct: DirectFetch,
+  request: Request,
+  timeout: Duration.Duration,
+  describe: (cause: unknown) => string,
+  signal: AbortSignal | undefined
+): Promise<Either.Either<Answer, Errors.Reason>> =>
+  new Promise((resolve, reject) => {
+    if (signal === undefined) {
+      start(direct, request, timeout, describe, resolve)
+      return
     }
-    const fail = (cause: unknown, reading: boolean) => {
-      if (settled) return
-      settled = true
-      if (timer !== undefined) clearTimeout(timer)
-      const detail = describe(cause)
-      resume(
-        Effect.fail(
-          new Errors.TransportError({
-            url: request.url,
-            detail: reading ? `the connection broke while reading the answer: ${detail}` : detail,
-            cause
-          })
-        )
-      )
+    const onAbort = () => {
+      stop()
+      reject(abortReason(signal))
     }
-    const init: RequestInit =
-      direct.init === undefined
-        ? { method: request.method, headers: request.headers, body: request.body ?? null, signal: controller.signal }
-        : {
-            ...direct.init,
-            method: request.method,
-            headers: request.headers,
-            body: request.body ?? null,
-            signal: controller.signal
-          }
-    ;(direct.fetch ?? globalThis.fetch)(request.url, init).then(
-      (response) =>
-        response.text().then(
-          (text) => {
-            if (settled) return
-            settled = true
-            if (timer !== undefined) clearTimeout(timer)
-            const headers = response.headers
-            resume(Effect.succeed({ status: response.status, header: (name) => headers.get(name) ?? undefined, text }))
-          },
-          (cause) => fail(cause, true)
-        ),
-      (cause) => fail(cause, false)
-    )
-    return Effect.sync(() => {
-      settled = true
-      if (timer !== undefined) clearTimeout(timer)
-      controller.abort()
+    const stop = start(direct, request, timeout, describe, (result) => {
+      signal.removeEventListener("abort", onAbort)
+      resolve(result)
     })
+    signal.addEventListener("abort", onAbort, { once: true })
   })

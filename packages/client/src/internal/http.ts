@@ -222,33 +222,31 @@ export const failureOf = (
 
 /** {@link failureOf} for an answer already read. */
 export const failureOfAnswer = (lazyUrl: LazyUrl, answer: Answer): Effect.Effect<never, Errors.Reason> =>
-  Effect.gen(function* () {
-    const { status, text } = answer
-    const url = lazyUrl()
-    if (status === 429) {
-      const now = yield* Clock.currentTimeMillis
-      const retryAfter = parseRetryAfter(answer.header("retry-after"), now)
-      return yield* Effect.fail(new Errors.RateLimited(retryAfter === undefined ? { url } : { url, retryAfter }))
-    }
-    const body = parseJson(text)
-    if (Either.isRight(body) && ErrorResponse.isErrorResponse(body.right)) {
-      const { error, params } = body.right
-      return yield* Effect.fail(
-        new Errors.ApiError(params === undefined ? { status, error } : { status, error, params })
-      )
-    }
-    return yield* Effect.fail(
-      new Errors.UnexpectedResponse({
-        url,
-        status,
-        ...contentTypeOf(answer),
-        body: snippet(text),
-        detail: Either.isRight(body)
-          ? "an error status without the node's {error, params} body"
-          : "an error status with a body that is not JSON"
-      })
-    )
+  Effect.flatMap(Clock.currentTimeMillis, (now) => Effect.fail(failureReason(lazyUrl, answer, now)))
+
+/** The reason of a non-2xx answer already read; `nowMillis` dates an HTTP-date `Retry-After`. */
+export const failureReason = (lazyUrl: LazyUrl, answer: Answer, nowMillis: number): Errors.Reason => {
+  const { status, text } = answer
+  const url = lazyUrl()
+  if (status === 429) {
+    const retryAfter = parseRetryAfter(answer.header("retry-after"), nowMillis)
+    return new Errors.RateLimited(retryAfter === undefined ? { url } : { url, retryAfter })
+  }
+  const body = parseJson(text)
+  if (Either.isRight(body) && ErrorResponse.isErrorResponse(body.right)) {
+    const { error, params } = body.right
+    return new Errors.ApiError(params === undefined ? { status, error } : { status, error, params })
+  }
+  return new Errors.UnexpectedResponse({
+    url,
+    status,
+    ...contentTypeOf(answer),
+    body: snippet(text),
+    detail: Either.isRight(body)
+      ? "an error status without the node's {error, params} body"
+      : "an error status with a body that is not JSON"
   })
+}
 
 const parseJson = (text: string): Either.Either<unknown, string> => {
   try {
@@ -285,8 +283,15 @@ export const decodeAnswer = <A, I>(
   url: LazyUrl,
   answer: Answer,
   schema: Schema.Schema<A, I>
-): Effect.Effect<A, Errors.Reason> => {
-  if (answer.status < 200 || answer.status >= 300) return failureOfAnswer(url, answer)
+): Effect.Effect<A, Errors.Reason> =>
+  answer.status < 200 || answer.status >= 300 ? failureOfAnswer(url, answer) : decodeSuccess(url, answer, schema)
+
+/** Decodes a 2xx answer already read with `schema`: its value, or an `UnexpectedResponse` saying what is wrong. */
+export const decodeSuccess = <A, I>(
+  url: LazyUrl,
+  answer: Answer,
+  schema: Schema.Schema<A, I>
+): Either.Either<A, Errors.Reason> => {
   const unexpected = (detail: string) =>
     new Errors.UnexpectedResponse({
       url: url(),
@@ -296,10 +301,10 @@ export const decodeAnswer = <A, I>(
       detail
     })
   const json = parseJson(answer.text)
-  if (Either.isLeft(json)) return Effect.fail(unexpected(`the body is not JSON (${json.left})`))
+  if (Either.isLeft(json)) return Either.left(unexpected(`the body is not JSON (${json.left})`))
   const decoded = decoderOf(schema)(json.right)
-  if (Either.isRight(decoded)) return Effect.succeed(decoded.right)
-  return Effect.fail(
+  if (Either.isRight(decoded)) return Either.right(decoded.right)
+  return Either.left(
     unexpected(
       `the body does not match ${schemaName(schema)}: ${ParseResult.TreeFormatter.formatErrorSync(decoded.left)}`
     )
@@ -379,34 +384,53 @@ const timed = <A, R>(
   return Runtime.attempt(attempt, timeout, () => new Errors.Timeout({ url: url(), timeout }))
 }
 
+/** Whether a failure is retried: transient, and not a 429 asking for a longer pause than the call's cap. */
+const retryableFor =
+  (settings: Settings, call: Call) =>
+  (error: Errors.NodeClientError): boolean =>
+    Errors.isTransient(error) && !waitsTooLong(error, retryAfterCap(settings, call, timeoutOf(settings, call)))
+
 /** Maps the failure of one (timed) attempt to the method's error and applies the retry policy. */
 const withPolicy = <A, R>(
   settings: Settings,
   call: Call,
   timedAttempt: Effect.Effect<A, Errors.Reason, R>
 ): Effect.Effect<A, Errors.NodeClientError, R> => {
-  const once = Effect.mapError(timedAttempt, (reason) => new Errors.NodeClientError({ method: call.method, reason }))
+  const once = failingAs(call, timedAttempt)
   const schedule = resolveRetry(settings, call)
   if (schedule === undefined) return once
   // The retry machinery (the cap, a schedule driver) is only built once a first attempt has failed transiently, so
   // the common case, a first attempt that succeeds, costs nothing extra.
-  const retryable = (error: Errors.NodeClientError) =>
-    Errors.isTransient(error) && !waitsTooLong(error, retryAfterCap(settings, call, timeoutOf(settings, call)))
-  return Effect.catchIf(once, retryable, (first) =>
-    Effect.gen(function* () {
-      const driver = yield* Schedule.driver(Schedule.intersect(schedule, honourRetryAfter))
-      let error = first
-      while (true) {
-        const step = yield* Effect.either(driver.next(error))
-        if (Either.isLeft(step)) return yield* Effect.fail(error)
-        const next = yield* Effect.either(once)
-        if (Either.isRight(next)) return next.right
-        if (!retryable(next.left)) return yield* Effect.fail(next.left)
-        error = next.left
-      }
-    })
-  )
+  return Effect.catchIf(once, retryableFor(settings, call), (first) => retrying(settings, call, schedule, once, first))
 }
+
+const failingAs = <A, R>(
+  call: Call,
+  attempt: Effect.Effect<A, Errors.Reason, R>
+): Effect.Effect<A, Errors.NodeClientError, R> =>
+  Effect.mapError(attempt, (reason) => new Errors.NodeClientError({ method: call.method, reason }))
+
+/** The retries after a first attempt failed with `first` (retryable): `once` again, as the schedule allows. */
+const retrying = <A, R>(
+  settings: Settings,
+  call: Call,
+  schedule: Schedule.Schedule<unknown, Errors.NodeClientError>,
+  once: Effect.Effect<A, Errors.NodeClientError, R>,
+  first: Errors.NodeClientError
+): Effect.Effect<A, Errors.NodeClientError, R> =>
+  Effect.gen(function* () {
+    const retryable = retryableFor(settings, call)
+    const driver = yield* Schedule.driver(Schedule.intersect(schedule, honourRetryAfter))
+    let error = first
+    while (true) {
+      const step = yield* Effect.either(driver.next(error))
+      if (Either.isLeft(step)) return yield* Effect.fail(error)
+      const next = yield* Effect.either(once)
+      if (Either.isRight(next)) return next.right
+      if (!retryable(next.left)) return yield* Effect.fail(next.left)
+      error = next.left
+    }
+  })
 
 /** Sends a call and decodes its 2xx JSON answer with `schema`. */
 export const json = <A, I>(
@@ -441,27 +465,118 @@ const queryOf = (params: ReadonlyArray<readonly [string, string]>): string => {
   return query
 }
 
+/** What one attempt of a call sends on the lean `fetch` transport. */
+const directRequest = (settings: Settings, transport: DirectSettings, call: Call): Fetch.Request => {
+  const query = call.urlParams === undefined || call.urlParams.length === 0 ? "" : `?${queryOf(call.urlParams)}`
+  const url = settings.baseUrl + call.path + query
+  const body = call.body === undefined ? undefined : encodeBody(call)
+  let headers = body === undefined ? transport.headers : transport.jsonHeaders
+  if (call.options?.headers !== undefined) {
+    headers = { ...Headers.merge(Headers.fromInput(headers), Headers.fromInput(call.options.headers)) }
+  }
+  return { method: call.httpMethod, url, headers, body }
+}
+
+const directAttempt = <A, I>(
+  settings: Settings,
+  transport: DirectSettings,
+  call: Call,
+  request: Fetch.Request,
+  schema: Schema.Schema<A, I>
+): Effect.Effect<A, Errors.Reason> =>
+  Effect.flatMap(Fetch.send(transport, request, timeoutOf(settings, call), describeCause), (answer) =>
+    decodeAnswer(() => request.url, answer, schema)
+  )
+
 /** {@link json} on the lean `fetch` transport: the same URL, headers, body, timeout, errors and retries. */
 const direct = <A, I>(
   settings: Settings,
   transport: DirectSettings,
   call: Call,
   schema: Schema.Schema<A, I>
-): Effect.Effect<A, Errors.NodeClientError> => {
-  const query = call.urlParams === undefined || call.urlParams.length === 0 ? "" : `?${queryOf(call.urlParams)}`
-  const url = settings.baseUrl + call.path + query
-  const lazyUrl = () => url
-  const body = call.body === undefined ? undefined : encodeBody(call)
-  let headers = body === undefined ? transport.headers : transport.jsonHeaders
-  if (call.options?.headers !== undefined) {
-    headers = { ...Headers.merge(Headers.fromInput(headers), Headers.fromInput(call.options.headers)) }
+): Effect.Effect<A, Errors.NodeClientError> =>
+  withPolicy(settings, call, directAttempt(settings, transport, call, directRequest(settings, transport, call), schema))
+
+/** Runs an Effect for a Promise client, with the call's `AbortSignal`, rejecting as its calls do. */
+export type EffectRunner = <A>(
+  effect: Effect.Effect<A, Errors.NodeClientError>,
+  signal: AbortSignal | undefined
+) => Promise<A>
+
+/**
+ * {@link json} for the Promise API on the lean `fetch` transport, without a fiber: the first attempt is a plain
+ * Promise (the same request, timeout, decoding and errors); only when it fails and the call's policy retries does the
+ * rest run as an Effect, through `run`. The signal aborts the request and rejects with its reason.
+ */
+export const jsonPromise = async <A, I>(
+  settings: Settings,
+  transport: DirectSettings,
+  call: Call,
+  schema: Schema.Schema<A, I>,
+  signal: AbortSignal | undefined,
+  run: EffectRunner
+): Promise<A> => {
+  const request = directRequest(settings, transport, call)
+  const answer = await Fetch.sendPromise(transport, request, timeoutOf(settings, call), describeCause, signal)
+  const lazyUrl = () => request.url
+  let reason: Errors.Reason
+  if (Either.isLeft(answer)) reason = answer.left
+  else if (answer.right.status < 200 || answer.right.status >= 300) {
+    reason = failureReason(lazyUrl, answer.right, Date.now())
+  } else {
+    const decoded = decodeSuccess(lazyUrl, answer.right, schema)
+    if (Either.isRight(decoded)) return decoded.right
+    reason = decoded.left
   }
-  const request: Fetch.Request = { method: call.httpMethod, url, headers, body }
-  const attempt = Effect.flatMap(Fetch.send(transport, request, timeoutOf(settings, call), describeCause), (answer) =>
-    decodeAnswer(lazyUrl, answer, schema)
-  )
-  return withPolicy(settings, call, attempt)
+  const first = new Errors.NodeClientError({ method: call.method, reason })
+  const schedule = resolveRetry(settings, call)
+  if (schedule === undefined || !retryableFor(settings, call)(first)) throw first
+  const once = failingAs(call, directAttempt(settings, transport, call, request, schema))
+  return run(retrying(settings, call, schedule, once, first), signal)
 }
+
+/**
+ * One JSON call of a client method: the request, the schema of its 2xx answer, and what the method makes of the
+ * decoded value (a check that can fail). The Effect API runs it with {@link run}, the Promise API with
+ * {@link runPromise}: both send the same request and decode it the same way.
+ */
+export interface Spec<A, D = unknown> {
+  readonly call: Call
+  readonly schema: Schema.Schema<D, any>
+  readonly finish: (decoded: D) => Either.Either<A, Errors.NodeClientError>
+}
+
+/** A {@link Spec}; without `finish`, the method answers the decoded value. */
+export const spec: {
+  <D>(call: Call, schema: Schema.Schema<D, any>): Spec<D, D>
+  <A, D>(
+    call: Call,
+    schema: Schema.Schema<D, any>,
+    finish: (decoded: D) => Either.Either<A, Errors.NodeClientError>
+  ): Spec<A, D>
+} = <A, D>(
+  call: Call,
+  schema: Schema.Schema<D, any>,
+  finish: (decoded: D) => Either.Either<A, Errors.NodeClientError> = Either.right as never
+): Spec<A, D> => ({ call, schema, finish })
+
+/** Runs a {@link Spec} as an Effect. */
+export const run = <A, D>(settings: Settings, spec: Spec<A, D>): Effect.Effect<A, Errors.NodeClientError> =>
+  Effect.flatMap(json(settings, spec.call, spec.schema), spec.finish)
+
+/** Runs a {@link Spec} for the Promise API on the lean `fetch` transport (see {@link jsonPromise}). */
+export const runPromise = <A, D>(
+  settings: Settings,
+  transport: DirectSettings,
+  spec: Spec<A, D>,
+  signal: AbortSignal | undefined,
+  runner: EffectRunner
+): Promise<A> =>
+  jsonPromise(settings, transport, spec.call, spec.schema, signal, runner).then((decoded) => {
+    const finished = spec.finish(decoded)
+    if (Either.isLeft(finished)) throw finished.left
+    return finished.right
+  })
 
 /** The node's streamed answer: the job id line, then the rest of the body. */
 export interface OpenedStream {

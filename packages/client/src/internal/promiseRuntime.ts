@@ -6,6 +6,7 @@
 import { FetchHttpClient, type HttpClient } from "@effect/platform"
 import { Cause, Chunk, Effect, Exit, Layer, type ManagedRuntime, Option, Scope, Stream } from "effect"
 import type { NodeClientError } from "../NodeClientError.js"
+import * as Fetch from "./fetch.js"
 
 /** How the Promise clients reach HTTP: `fetch` (default, or the one given), or another `HttpClient` layer. */
 export interface HttpOptions {
@@ -41,8 +42,7 @@ export const asyncDispose: typeof Symbol.asyncDispose =
   (Symbol.for("Symbol.asyncDispose") as typeof Symbol.asyncDispose)
 
 /** What an aborted call rejects with: the signal's reason, or an `AbortError`. */
-export const abortReason = (signal: AbortSignal): unknown =>
-  signal.reason ?? new DOMException("This operation was aborted", "AbortError")
+export const abortReason: (signal: AbortSignal) => unknown = Fetch.abortReason
 
 /** The options without their `signal` (the Effect API does not take one). */
 export const withoutSignal = <O extends Signal>(options: O | undefined): Omit<O, "signal"> | undefined => {
