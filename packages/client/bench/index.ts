@@ -73,7 +73,6 @@ const benchContainers = [
 
 type Op = () => Promise<void>
 interface Impl {
-  readonly name: string
   readonly sequential: (ops: number) => Promise<void>
   readonly concurrent: (ops: number) => Promise<void>
   readonly close: () => Promise<void>
@@ -121,7 +120,6 @@ const rawFetch = (url: string, size: Size, timeout: boolean): Impl => {
     checkOutput(size, result.result?.output)
   }
   return {
-    name: timeout ? "raw fetch + AbortSignal.timeout (baseline)" : "raw fetch (baseline)",
     sequential: (ops) => pool(ops, 1, op),
     concurrent: (ops) => pool(ops, IN_FLIGHT, op),
     close: async () => {}
@@ -137,7 +135,7 @@ const checkOutput = (size: Size, output: unknown) => {
 const outputOf = (result: { readonly status: string; readonly result?: unknown } | undefined) =>
   (result?.result as { output?: unknown } | undefined)?.output
 
-const promiseApi = (name: string, url: string, size: Size, httpClient?: Layer.Layer<HttpClient.HttpClient>): Impl => {
+const promiseApi = (url: string, size: Size, httpClient?: Layer.Layer<HttpClient.HttpClient>): Impl => {
   const client = createNodeClient(httpClient === undefined ? { baseUrl: url } : { baseUrl: url, httpClient })
   const job = jobOf(size)
   const op: Op = async () => {
@@ -147,14 +145,13 @@ const promiseApi = (name: string, url: string, size: Size, httpClient?: Layer.La
     checkOutput(size, outputOf(result))
   }
   return {
-    name,
     sequential: (ops) => pool(ops, 1, op),
     concurrent: (ops) => pool(ops, IN_FLIGHT, op),
     close: () => client.close()
   }
 }
 
-const effectApi = (name: string, url: string, size: Size, http: Layer.Layer<HttpClient.HttpClient>): Impl => {
+const effectApi = (url: string, size: Size, http: Layer.Layer<HttpClient.HttpClient>): Impl => {
   const runtime = ManagedRuntime.make(NodeClient.layer({ baseUrl: url }).pipe(Layer.provide(http)))
   const job = jobOf(size)
   const op = Effect.gen(function* () {
@@ -167,7 +164,6 @@ const effectApi = (name: string, url: string, size: Size, http: Layer.Layer<Http
   const many = (ops: number, concurrency: number) =>
     runtime.runPromise(Effect.forEach(Array.from({ length: ops }), () => op, { concurrency, discard: true }))
   return {
-    name,
     sequential: (ops) => many(ops, 1),
     concurrent: (ops) => many(ops, IN_FLIGHT),
     close: () => runtime.dispose()
@@ -176,7 +172,7 @@ const effectApi = (name: string, url: string, size: Size, http: Layer.Layer<Http
 
 // The floor of the Effect implementations: the same requests and parsing through @effect/platform's HttpClient
 // alone, without this package. No NodeClient can be faster than its HttpClient.
-const platformOnly = (name: string, url: string, size: Size, http: Layer.Layer<HttpClient.HttpClient>): Impl => {
+const platformOnly = (url: string, size: Size, http: Layer.Layer<HttpClient.HttpClient>): Impl => {
   const runtime = ManagedRuntime.make(http)
   const job = jobOf(size)
   const headers = { accept: "application/json", "user-agent": `infernet-ts-client/${version}` }
@@ -204,7 +200,6 @@ const platformOnly = (name: string, url: string, size: Size, http: Layer.Layer<H
       )
     )
   return {
-    name,
     sequential: (ops) => many(ops, 1),
     concurrent: (ops) => many(ops, IN_FLIGHT),
     close: () => runtime.dispose()
@@ -230,26 +225,102 @@ const time = async (f: () => Promise<void>) => {
   return { wall: performance.now() - start, cpu: used.user + used.system }
 }
 
+/** Every implementation compared, by name, built only in the worker process that runs it. */
+const implementations = (url: string, size: Size): Array<{ readonly name: string; readonly make: () => Impl }> => {
+  const floors = process.env.BENCH_FLOORS === "1"
+  return [
+    { name: "raw fetch (baseline)", make: () => rawFetch(url, size, false) },
+    { name: "raw fetch + AbortSignal.timeout (baseline)", make: () => rawFetch(url, size, true) },
+    { name: "Promise API (fetch, default)", make: () => promiseApi(url, size) },
+    // The same fetch through FetchHttpClient: what the default path cost before its lean transport.
+    { name: "Promise API (FetchHttpClient.layer)", make: () => promiseApi(url, size, FetchHttpClient.layer) },
+    {
+      name: "Promise API (NodeHttpClient.layerUndici)",
+      make: () => promiseApi(url, size, NodeHttpClient.layerUndici)
+    },
+    { name: "Effect API (FetchHttpClient)", make: () => effectApi(url, size, FetchHttpClient.layer) },
+    { name: "Effect API (NodeHttpClient.layerUndici)", make: () => effectApi(url, size, NodeHttpClient.layerUndici) },
+    ...(floors
+      ? [
+          {
+            name: "floor: HttpClient alone (FetchHttpClient)",
+            make: () => platformOnly(url, size, FetchHttpClient.layer)
+          },
+          {
+            name: "floor: HttpClient alone (NodeHttpClient.layerUndici)",
+            make: () => platformOnly(url, size, NodeHttpClient.layerUndici)
+          }
+        ]
+      : [])
+  ]
+}
+
+/** What the parent asks a worker, and what the worker answers. */
+type Command = { readonly mode: "sequential" | "concurrent"; readonly ops: number } | { readonly mode: "close" }
+interface Timing {
+  readonly wall: number
+  readonly cpu: number
+}
+
+/**
+ * An implementation running in a process of its own (as in an application, which uses one client): the parent sends
+ * it one run at a time and gets back the run's wall time and the worker's CPU time. No two implementations share a
+ * JIT, inline caches or a heap, so none is measured with the others' code warmed into its shared functions.
+ */
+const startWorker = async (url: string, size: Size, index: number) => {
+  const child = fork(process.argv[1]!, ["--worker", url, size, String(index)], {
+    stdio: ["ignore", "inherit", "inherit", "ipc"]
+  })
+  const exited = new Promise<never>((_, reject) =>
+    child.once("exit", (code) => reject(new Error(`a bench worker exited (${code})`)))
+  )
+  const next = () =>
+    Promise.race([new Promise<unknown>((resolve) => child.once("message", (message) => resolve(message))), exited])
+  await next()
+  const ask = async (command: Command) => {
+    child.send(command)
+    return (await next()) as Timing
+  }
+  return {
+    run: (mode: "sequential" | "concurrent", ops: number) => ask({ mode, ops }),
+    close: async () => {
+      child.send({ mode: "close" })
+      await exited.catch(() => {})
+    }
+  }
+}
+
+/** The worker side of {@link startWorker}. */
+const serveWorker = async (url: string, size: Size, index: number) => {
+  const impl = implementations(url, size)[index]!.make()
+  process.on("message", (command: Command) => {
+    void (async () => {
+      if (command.mode === "close") {
+        await impl.close()
+        process.exit(0)
+      }
+      const timing = await time(() => impl[command.mode](command.ops))
+      process.send?.(timing)
+    })().catch((error) => {
+      console.error(error)
+      process.exit(1)
+    })
+  })
+  process.send?.({ ready: true })
+}
+
 async function throughput(url: string, size: Size) {
   // BENCH_ONLY=<substring> keeps the baselines and the matching implementations (for profiling one of them).
   const only = process.env.BENCH_ONLY
-  const floors = process.env.BENCH_FLOORS === "1"
-  const baselines = [rawFetch(url, size, false), rawFetch(url, size, true)]
-  const impls = [
-    ...baselines,
-    promiseApi("Promise API (fetch, default)", url, size),
-    // The same fetch through FetchHttpClient: what the default path cost before its lean transport.
-    promiseApi("Promise API (FetchHttpClient.layer)", url, size, FetchHttpClient.layer),
-    promiseApi("Promise API (NodeHttpClient.layerUndici)", url, size, NodeHttpClient.layerUndici),
-    effectApi("Effect API (FetchHttpClient)", url, size, FetchHttpClient.layer),
-    effectApi("Effect API (NodeHttpClient.layerUndici)", url, size, NodeHttpClient.layerUndici),
-    ...(floors
-      ? [
-          platformOnly("floor: HttpClient alone (FetchHttpClient)", url, size, FetchHttpClient.layer),
-          platformOnly("floor: HttpClient alone (NodeHttpClient.layerUndici)", url, size, NodeHttpClient.layerUndici)
-        ]
-      : [])
-  ].filter((impl) => baselines.includes(impl) || only === undefined || impl.name.includes(only))
+  const all = implementations(url, size)
+  const chosen = all.filter(
+    (impl) => impl.name.includes("(baseline)") || only === undefined || impl.name.includes(only)
+  )
+  const baselines = chosen.filter((impl) => impl.name.includes("(baseline)"))
+  const workers = new Map(
+    await Promise.all(chosen.map(async (impl) => [impl.name, await startWorker(url, size, all.indexOf(impl))] as const))
+  )
+  const impls = chosen.map((impl) => ({ name: impl.name, worker: workers.get(impl.name)! }))
   // Pairs per second, and client CPU µs per pair (robust when other processes share the cores).
   type Rounds = { sequential: Array<number>; concurrent: Array<number>; cpuSeq: Array<number>; cpuConc: Array<number> }
   const results = new Map<string, Rounds>(
@@ -257,23 +328,23 @@ async function throughput(url: string, size: Size) {
   )
   // Warm-up round (JIT, connection pools), not counted.
   for (const impl of impls) {
-    await impl.sequential(Math.ceil(SEQUENTIAL_OPS / 4))
-    await impl.concurrent(Math.ceil(CONCURRENT_OPS / 4))
+    await impl.worker.run("sequential", Math.ceil(SEQUENTIAL_OPS / 4))
+    await impl.worker.run("concurrent", Math.ceil(CONCURRENT_OPS / 4))
   }
   for (let round = 0; round < ROUNDS; round++) {
     // Alternate the order every round so no implementation always runs first or last.
     const order = round % 2 === 0 ? impls : [...impls].reverse()
     for (const impl of order) {
       const r = results.get(impl.name)!
-      const seq = await time(() => impl.sequential(SEQUENTIAL_OPS))
+      const seq = await impl.worker.run("sequential", SEQUENTIAL_OPS)
       r.sequential.push(SEQUENTIAL_OPS / (seq.wall / 1000))
       r.cpuSeq.push(seq.cpu / SEQUENTIAL_OPS)
-      const conc = await time(() => impl.concurrent(CONCURRENT_OPS))
+      const conc = await impl.worker.run("concurrent", CONCURRENT_OPS)
       r.concurrent.push(CONCURRENT_OPS / (conc.wall / 1000))
       r.cpuConc.push(conc.cpu / CONCURRENT_OPS)
     }
   }
-  await Promise.all(impls.map((impl) => impl.close()))
+  await Promise.all(impls.map((impl) => impl.worker.close()))
   const [plain, timed] = baselines.map((b) => results.get(b.name)!) as [Rounds, Rounds]
   // The median of the per-round ratios: each ratio compares runs of the same round, under the same load.
   const ratio = (r: Rounds, base: Rounds, mode: "sequential" | "concurrent") =>
@@ -391,7 +462,11 @@ async function main() {
 }
 
 // ---- the node, in a child process ------------------------------------------------------------------------------
-if (process.argv.includes("--serve")) {
+const workerAt = process.argv.indexOf("--worker")
+if (workerAt !== -1) {
+  const [url, size, index] = process.argv.slice(workerAt + 1) as [string, Size, string]
+  await serveWorker(url, size, Number(index))
+} else if (process.argv.includes("--serve")) {
   const node = await startMockNode({
     config: {
       ...MockConfig.defaultConfig,

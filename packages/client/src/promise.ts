@@ -278,16 +278,22 @@ export const createNodeClient = (options: CreateNodeClientOptions): PromiseNodeC
 
   // On fetch, a JSON call is a plain Promise (the same request, decoding, errors and timeout as the Effect method,
   // from the same `Spec`); only retries after a failed first attempt run as an Effect. Elsewhere, the Effect method.
-  const call = async <A>(
+  const call = <A>(
     spec: (calls: NodeCalls.Calls) => Http.Spec<A, any> | undefined,
     f: (client: NodeClient.Service) => Effect.Effect<A, NodeClientError>,
     signal: AbortSignal | undefined
   ): Promise<A> => {
-    const client = await serviceOf(signal)
-    const direct = NodeCalls.directOf(client)
-    const fast = direct === undefined ? undefined : spec(direct.calls)
-    if (fast === undefined) return runEffect(f(client), signal)
-    return Http.runPromise(direct!.settings, direct!.transport, fast, signal, runEffect)
+    // Once the service is known (every call after the first), nothing here waits before the request is sent.
+    if (service === undefined || closed || signal?.aborted) return serviceOf(signal).then(() => call(spec, f, signal))
+    try {
+      const direct = NodeCalls.directOf(service)
+      const fast = direct === undefined ? undefined : spec(direct.calls)
+      if (fast === undefined) return runEffect(f(service), signal)
+      return Http.runPromise(direct!.settings, direct!.transport, fast, signal, runEffect)
+    } catch (error) {
+      // A bad argument (e.g. no `containers`) rejects, as every failure of a Promise method does.
+      return Promise.reject(error)
+    }
   }
 
   const client: PromiseNodeClient = {

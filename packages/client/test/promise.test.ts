@@ -1,6 +1,7 @@
 import { FetchHttpClient } from "@effect/platform"
 import { assert, describe, it } from "@effect/vitest"
-import { Layer } from "effect"
+import { getEventListeners } from "node:events"
+import { Layer, Schedule } from "effect"
 import { userAgent } from "../src/NodeClient.js"
 import { createNodeClient, isNodeClientError, NodeClientError } from "../src/promise.js"
 import { chunked, html, ids, json, makeFake } from "./utils/fakeHttp.js"
@@ -157,6 +158,49 @@ describe("createNodeClient", () => {
     const pending = client.getJobResultSync(ids.a, { signal: controller.signal })
     setTimeout(() => controller.abort(reason), 10)
     assert.strictEqual(await rejection(pending), reason)
+  })
+
+  it("a transient failure is retried by the client's schedule; aborting during the backoff rejects at once", async () => {
+    // The first attempt runs as a plain Promise, the retries as an Effect: both must count and honour the signal.
+    const { fetch, seen } = fakeFetch((_, index) =>
+      index < 2 ? json({ error: "busy" }, 503) : json({ status: "healthy" })
+    )
+    await using client = createNodeClient({ baseUrl: BASE, fetch, retry: 3 })
+    assert.isTrue(await client.health())
+    assert.strictEqual(seen.length, 3)
+    const failing = fakeFetch(() => json({ error: "busy" }, 503))
+    await using slow = createNodeClient({ baseUrl: BASE, fetch: failing.fetch, retry: Schedule.spaced("10 seconds") })
+    const reason = new Error("stop waiting")
+    const controller = new AbortController()
+    const started = Date.now()
+    const pending = slow.info({ signal: controller.signal })
+    setTimeout(() => controller.abort(reason), 30)
+    assert.strictEqual(await rejection(pending), reason)
+    assert.isBelow(Date.now() - started, 5_000, "not after the 10 s backoff")
+    assert.strictEqual(failing.seen.length, 1)
+  })
+
+  it("a signal shared by many calls keeps no listener once they are done", async () => {
+    const { fetch } = fakeFetch(() => json({ status: "healthy" }))
+    await using client = createNodeClient({ baseUrl: BASE, fetch })
+    const controller = new AbortController()
+    await Promise.all(Array.from({ length: 50 }, () => client.health({ signal: controller.signal })))
+    assert.strictEqual(getEventListeners(controller.signal, "abort").length, 0)
+  })
+
+  it("a bad argument rejects, on the first call and on later ones; it never throws synchronously", async () => {
+    const { fetch, seen } = fakeFetch(() => json({ id: ids.a }))
+    await using client = createNodeClient({ baseUrl: BASE, fetch })
+    const bad = undefined as unknown as typeof request
+    for (let i = 0; i < 2; i++) {
+      let pending: Promise<unknown> | undefined
+      assert.doesNotThrow(() => {
+        pending = client.requestJob(bad)
+      })
+      assert.instanceOf(await rejection(pending!), TypeError)
+      assert.strictEqual(await client.requestJob(request), ids.a)
+    }
+    assert.strictEqual(seen.length, 2)
   })
 
   it("requestInit is passed to fetch", async () => {

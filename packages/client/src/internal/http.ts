@@ -508,14 +508,15 @@ export type EffectRunner = <A>(
  * Promise (the same request, timeout, decoding and errors); only when it fails and the call's policy retries does the
  * rest run as an Effect, through `run`. The signal aborts the request and rejects with its reason.
  */
-export const jsonPromise = async <A, I>(
+export const jsonPromise = async <A, I, B = A>(
   settings: Settings,
   transport: DirectSettings,
   call: Call,
   schema: Schema.Schema<A, I>,
   signal: AbortSignal | undefined,
-  run: EffectRunner
-): Promise<A> => {
+  run: EffectRunner,
+  finish?: (decoded: A) => Either.Either<B, Errors.NodeClientError>
+): Promise<B> => {
   const request = directRequest(settings, transport, call)
   const answer = await Fetch.sendPromise(transport, request, timeoutOf(settings, call), describeCause, signal)
   const lazyUrl = () => request.url
@@ -525,14 +526,24 @@ export const jsonPromise = async <A, I>(
     reason = failureReason(lazyUrl, answer.right, Date.now())
   } else {
     const decoded = decodeSuccess(lazyUrl, answer.right, schema)
-    if (Either.isRight(decoded)) return decoded.right
+    if (Either.isRight(decoded)) return finished(decoded.right, finish)
     reason = decoded.left
   }
   const first = new Errors.NodeClientError({ method: call.method, reason })
   const schedule = resolveRetry(settings, call)
   if (schedule === undefined || !retryableFor(settings, call)(first)) throw first
   const once = failingAs(call, directAttempt(settings, transport, call, request, schema))
-  return run(retrying(settings, call, schedule, once, first), signal)
+  return finished(await run(retrying(settings, call, schedule, once, first), signal), finish)
+}
+
+const finished = <A, B>(
+  decoded: A,
+  finish: ((decoded: A) => Either.Either<B, Errors.NodeClientError>) | undefined
+): B => {
+  if (finish === undefined) return decoded as unknown as B
+  const result = finish(decoded)
+  if (Either.isLeft(result)) throw result.left
+  return result.right
 }
 
 /**
@@ -571,12 +582,7 @@ export const runPromise = <A, D>(
   spec: Spec<A, D>,
   signal: AbortSignal | undefined,
   runner: EffectRunner
-): Promise<A> =>
-  jsonPromise(settings, transport, spec.call, spec.schema, signal, runner).then((decoded) => {
-    const finished = spec.finish(decoded)
-    if (Either.isLeft(finished)) throw finished.left
-    return finished.right
-  })
+): Promise<A> => jsonPromise(settings, transport, spec.call, spec.schema, signal, runner, spec.finish)
 
 /** The node's streamed answer: the job id line, then the rest of the body. */
 export interface OpenedStream {

@@ -273,6 +273,8 @@ const escapeNonAscii = (s: string) => s.replace(NON_ASCII, (c) => `\\u${c.charCo
 // been a float, since `parse` reads such integer literals as bigint, and is written as one (9007199254740993.0).
 const pythonNumber = (n: number): string => {
   const magnitude = Math.abs(n)
+  // The common case first: both languages write these alike (String(-0) is "0", as JSON.stringify writes it).
+  if (magnitude >= 1e-4 && magnitude <= Number.MAX_SAFE_INTEGER) return String(n)
   if (magnitude > Number.MAX_SAFE_INTEGER && magnitude < 1e16) return `${n}.0`
   if (magnitude !== 0 && (magnitude >= 1e16 || magnitude < 1e-4)) {
     const written = n.toExponential()
@@ -280,7 +282,7 @@ const pythonNumber = (n: number): string => {
     const exponent = written.slice(e + 2)
     return `${written.slice(0, e + 2)}${exponent.length === 1 ? `0${exponent}` : exponent}`
   }
-  return JSON.stringify(n)
+  return "0"
 }
 
 const writeCanonical = (value: unknown): string | undefined => {
