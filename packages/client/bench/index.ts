@@ -7,8 +7,10 @@
  *    about 20 KB of JSON). Implementations: two baselines, a raw `fetch` loop and the same loop with the client's
  *    timeout (`AbortSignal.timeout`), both parsing the same JSON; the Promise API (`createNodeClient`) on fetch and on
  *    `NodeHttpClient.layerUndici`; the Effect API on `FetchHttpClient` and on `NodeHttpClient.layerUndici`; with
- *    `BENCH_FLOORS=1`, the same requests through each `HttpClient` alone (no NodeClient). Rounds alternate the order
- *    of the implementations; ratios are medians of per-round ratios against the baselines of the same round.
+ *    `BENCH_FLOORS=1`, the same requests through each `HttpClient` alone (no NodeClient). Each implementation runs in
+ *    a worker process of its own (as in an application, which uses one client), one at a time; many short rounds
+ *    rotate and alternate their order; ratios are medians of per-round ratios against the baselines of the same
+ *    round.
  * 2. The latency `getJobResultSync` adds after a job completes: the time it returns minus the job's completion time
  *    as the node stored it, for the usage page's completion container (20-60 ms jobs) and for 100-1000 ms jobs.
  *
@@ -26,9 +28,10 @@ import { version } from "../src/internal/version.js"
 import { createNodeClient } from "../src/promise.js"
 
 const QUICK = process.argv.includes("--quick")
-const ROUNDS = QUICK ? 2 : 5
-const SEQUENTIAL_OPS = QUICK ? 100 : 200
-const CONCURRENT_OPS = QUICK ? 256 : 1000
+// Many short rounds: this machine's noise comes in bursts, and a median of many per-round ratios sees past them.
+const ROUNDS = QUICK ? 3 : 15
+const SEQUENTIAL_OPS = QUICK ? 60 : 100
+const CONCURRENT_OPS = QUICK ? 200 : 500
 const IN_FLIGHT = 64
 const SYNC_JOBS = QUICK ? 20 : 60
 
@@ -332,8 +335,9 @@ async function throughput(url: string, size: Size) {
     await impl.worker.run("concurrent", Math.ceil(CONCURRENT_OPS / 4))
   }
   for (let round = 0; round < ROUNDS; round++) {
-    // Alternate the order every round so no implementation always runs first or last.
-    const order = round % 2 === 0 ? impls : [...impls].reverse()
+    // Rotate and alternate the order every round so no implementation always runs first, last or next to another.
+    const rotated = [...impls.slice(round % impls.length), ...impls.slice(0, round % impls.length)]
+    const order = round % 2 === 0 ? rotated : rotated.reverse()
     for (const impl of order) {
       const r = results.get(impl.name)!
       const seq = await impl.worker.run("sequential", SEQUENTIAL_OPS)
@@ -354,7 +358,7 @@ async function throughput(url: string, size: Size) {
     median(r[mode].map((x, i) => base[mode][i]! / x))
   console.log(
     `\nThroughput, ${size} output (${size === "small" ? '{"ok": true}' : "1536-float embedding, ~20 KB"}): ` +
-      `requestJob + getJobResults pairs per second (median of ${ROUNDS} alternating rounds; ` +
+      `requestJob + getJobResults pairs per second (median of ${ROUNDS} rounds in rotating order; ` +
       `${SEQUENTIAL_OPS} sequential, ${CONCURRENT_OPS} with ${IN_FLIGHT} in flight); ratios are medians of ` +
       "per-round ratios to raw fetch / to raw fetch + AbortSignal.timeout\n"
   )
