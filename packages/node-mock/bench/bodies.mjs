@@ -1,15 +1,17 @@
-// Large job bodies (issue 14): how long one ~9 MB POST /api/jobs blocks the mock's event loop, and what N of them at
-// once cost in memory and answers (some get 503 once the bytes held in flight pass mock.max_inflight_bytes). The mock
-// runs in this process, so the event-loop lag is the mock's; run it after a build.
+// Large job bodies (issues 13 and 14): how long one POST /api/jobs of MB megabytes (default 9) blocks the mock's event
+// loop, and what N of them at once cost in memory and answers (some get 503 once the bytes held in flight pass
+// mock.max_inflight_bytes). The mock runs in this process, so the event-loop lag is the mock's; run it after a build.
 //
 //   node bench/bodies.mjs                 (1, then 40 concurrent bodies)
 //   CONCURRENT=10 node --expose-gc bench/bodies.mjs
+//   MB=15 CONCURRENT=1 node bench/bodies.mjs   (the 15 MB body of issue 13)
 import { startMockNode } from "../dist/index.js"
 
 const CONCURRENT = Number(process.env.CONCURRENT ?? 40)
 
 const item = { text: "lorem ipsum dolor sit amet ".repeat(4), n: 12345.678, list: [1, 2, 3] }
-const body = JSON.stringify({ containers: ["echo"], data: { items: Array.from({ length: 60_000 }, () => item) } })
+const ITEMS = Math.round((Number(process.env.MB ?? 9) * 1e6) / 150)
+const body = JSON.stringify({ containers: ["echo"], data: { items: Array.from({ length: ITEMS }, () => item) } })
 
 const measure = async (count) => {
   const node = await startMockNode({ config: { containers: [{ id: "echo" }] } })
