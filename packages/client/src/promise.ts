@@ -5,7 +5,9 @@
  * It runs on `fetch` (Node 20+, Bun, Deno, browsers) through a lean transport of its own (one `fetch` and one
  * `AbortController` per attempt; streams use `FetchHttpClient` from `@effect/platform`), or on the `HttpClient` layer
  * given as `httpClient` (in Node, `NodeHttpClient.layerUndici` costs the least CPU), with one `ManagedRuntime` per
- * client. Every method delegates to the Effect implementation. Failures reject with the same
+ * client. On `fetch`, a JSON call is a plain Promise built from the same request description, schema and error
+ * mapping as the Effect method (retries after a failed first attempt, polling and streams run the Effect
+ * implementation); on another `HttpClient`, every method runs the Effect implementation. Failures reject with the same
  * `NodeClientError` (`err instanceof NodeClientError`, `err.reason._tag`); an aborted call rejects with the signal's
  * `reason` (an `AbortError` `DOMException` unless you gave another).
  *
