@@ -590,7 +590,7 @@ export const make = (options: Options): Effect.Effect<Service, never, HttpClient
       recordStatus,
       sendDelegatedSubscription
     })
-    if (settings.direct !== undefined) NodeCalls.register(service, { settings, transport: settings.direct, calls })
+    NodeCalls.register(service, { settings, calls })
     return service
   })
 

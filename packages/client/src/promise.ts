@@ -28,7 +28,7 @@
  */
 import type { HttpClient } from "@effect/platform"
 import type { DelegatedSubscription, Job, NodeInfo, Primitives } from "@infernet/types"
-import { Effect, Exit, Layer, ManagedRuntime, Scope } from "effect"
+import { type Effect, Exit, Layer, ManagedRuntime, Scope } from "effect"
 import * as Fetch from "./internal/fetch.js"
 import * as Http from "./internal/http.js"
 import * as NodeCalls from "./internal/nodeCalls.js"
@@ -278,20 +278,22 @@ export const createNodeClient = (options: CreateNodeClientOptions): PromiseNodeC
     signal: AbortSignal | undefined
   ): Promise<A> => runEffect(f(await serviceOf(signal)), signal)
 
-  // On fetch, a JSON call is a plain Promise (the same request, decoding, errors and timeout as the Effect method,
-  // from the same `Spec`); only retries after a failed first attempt run as an Effect. Elsewhere, the Effect method.
+  // A JSON call runs from its `Spec`, the description the Effect method runs too: on fetch as a plain Promise (only
+  // retries after a failed first attempt run as an Effect), on another HttpClient as the Effect. `spec` may instead
+  // hand the call to an Effect method.
   const call = <A>(
-    spec: (calls: NodeCalls.Calls) => Http.Spec<A, any> | undefined,
-    f: (client: NodeClient.Service) => Effect.Effect<A, NodeClientError>,
+    spec: (
+      calls: NodeCalls.Calls
+    ) => Http.Spec<A, any> | ((client: NodeClient.Service) => Effect.Effect<A, NodeClientError>),
     signal: AbortSignal | undefined
   ): Promise<A> => {
     // Once the service is known (every call after the first), nothing here waits before the request is sent.
-    if (service === undefined || closed || signal?.aborted) return serviceOf(signal).then(() => call(spec, f, signal))
+    if (service === undefined || closed || signal?.aborted) return serviceOf(signal).then(() => call(spec, signal))
     try {
-      const direct = NodeCalls.directOf(service)
-      const fast = direct === undefined ? undefined : spec(direct.calls)
-      if (fast === undefined) return runEffect(f(service), signal)
-      return Http.runPromise(direct!.settings, direct!.transport, fast, signal, runEffect)
+      const { settings, calls } = NodeCalls.internalsOf(service)!
+      const made = spec(calls)
+      if (typeof made === "function") return runEffect(made(service), signal)
+      return Http.runPromise(settings, made, signal, runEffect)
     } catch (error) {
       // A bad argument (e.g. no `containers`) rejects, as every failure of a Promise method does.
       return Promise.reject(error)
@@ -299,74 +301,27 @@ export const createNodeClient = (options: CreateNodeClientOptions): PromiseNodeC
   }
 
   const client: PromiseNodeClient = {
-    health: (o) =>
-      call(
-        (c) => c.health(withoutSignal(o)),
-        (c) => c.health(withoutSignal(o)),
-        o?.signal
-      ),
-    info: (o) =>
-      call(
-        (c) => c.info(withoutSignal(o)),
-        (c) => c.info(withoutSignal(o)),
-        o?.signal
-      ),
-    resources: (o) =>
-      call(
-        (c) => c.resources(withoutSignal(o)),
-        (c) => c.resources(withoutSignal(o)),
-        o?.signal
-      ),
-    checkModelSupport: (modelId, o) =>
-      call(
-        (c) => c.checkModelSupport(modelId, withoutSignal(o)),
-        (c) => c.checkModelSupport(modelId, withoutSignal(o)),
-        o?.signal
-      ),
-    requestJob: (request, o) =>
-      call(
-        (c) => c.requestJob(request, withoutSignal(o)),
-        (c) => c.requestJob(request, withoutSignal(o)),
-        o?.signal
-      ),
-    requestJobs: (requests, o) =>
-      call(
-        (c) => c.requestJobs(requests, withoutSignal(o)),
-        (c) => c.requestJobs(requests, withoutSignal(o)),
-        o?.signal
-      ),
-    requestJobsPaired: (requests, o) =>
-      call(
-        (c) => c.requestJobsPaired(requests, withoutSignal(o)),
-        (c) => c.requestJobsPaired(requests, withoutSignal(o)),
-        o?.signal
-      ),
+    health: (o) => call((c) => c.health(withoutSignal(o)), o?.signal),
+    info: (o) => call((c) => c.info(withoutSignal(o)), o?.signal),
+    resources: (o) => call((c) => c.resources(withoutSignal(o)), o?.signal),
+    checkModelSupport: (modelId, o) => call((c) => c.checkModelSupport(modelId, withoutSignal(o)), o?.signal),
+    requestJob: (request, o) => call((c) => c.requestJob(request, withoutSignal(o)), o?.signal),
+    requestJobs: (requests, o) => call((c) => c.requestJobs(requests, withoutSignal(o)), o?.signal),
+    requestJobsPaired: (requests, o) => call((c) => c.requestJobsPaired(requests, withoutSignal(o)), o?.signal),
     getJobResults: (ids, o) => {
       const list = Array.from(ids)
-      if (list.length === 0) return run(() => Effect.succeed([]), o?.signal)
-      return call(
-        (c) => {
-          // Ids that need several requests (a long list) take the Effect method, which runs them concurrently.
-          const groups = c.getJobResults("getJobResults", list, withoutSignal(o))
-          return groups.length === 1 ? groups[0] : undefined
-        },
-        (c) => c.getJobResults(list, withoutSignal(o)),
-        o?.signal
-      )
+      const options = withoutSignal(o)
+      return call((c) => {
+        // One request (the common case) runs from its Spec; no ids, or ids that need several requests (a long list),
+        // take the Effect method, which runs them `concurrency` at a time.
+        const groups = list.length === 0 ? [] : c.getJobResults("getJobResults", list, options)
+        return groups.length === 1 ? groups[0]! : (node) => node.getJobResults(list, options)
+      }, o?.signal)
     },
     getJobResultSync: (id, o) => run((c) => c.getJobResultSync(id, withoutSignal(o)), o?.signal),
-    getJobs: (o) =>
-      call(
-        (c) => c.getJobs(withoutSignal(o)),
-        (c) => c.getJobs(withoutSignal(o)),
-        o?.signal
-      ),
+    getJobs: (o) => call((c) => c.getJobs(withoutSignal(o)), o?.signal),
     recordStatus: (id, status, request, o) =>
-      call(
-        (c) => c.recordStatus(id, status, request, withoutSignal(o)),
-        (c) => c.recordStatus(id, status, request, withoutSignal(o)),
-        o?.signal
-      ),
+      call((c) => c.recordStatus(id, status, request, withoutSignal(o)), o?.signal),
     sendDelegatedSubscription: (request, o) =>
       run((c) => c.sendDelegatedSubscription(request, withoutSignal(o)), o?.signal),
     requestStream: async (request, o) => {

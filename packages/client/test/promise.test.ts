@@ -57,7 +57,7 @@ const rejection = async (promise: Promise<unknown>): Promise<unknown> => {
 }
 
 describe("createNodeClient", () => {
-  it("every method delegates to the Effect client over fetch", async () => {
+  it("every method works over fetch, with the Effect client's requests and answers", async () => {
     const { fetch, seen } = fakeFetch((r) => {
       const url = new URL(r.url)
       if (url.pathname === "/health") return json({ status: "healthy" })
@@ -264,6 +264,27 @@ describe("createNodeClient", () => {
       [`GET ${BASE}/health`, `POST ${BASE}/api/jobs`]
     )
     assert.strictEqual(fake.requests[1]!.body, JSON.stringify(request))
+  })
+
+  it("getJobResults: long lists split under maxUrlLength, answers in order; an empty list sends nothing", async () => {
+    const answer = (url: URL) =>
+      json(url.searchParams.getAll("id").map((id) => ({ id, status: "running", result: null })))
+    const { fetch, seen } = fakeFetch((r) => answer(new URL(r.url)))
+    const fake = makeFake((r) => answer(new URL(r.url)))
+    const wanted = [ids.a, ids.b, ids.c]
+    for (const options of [{ fetch }, { httpClient: fake.layer }]) {
+      await using client = createNodeClient({ baseUrl: BASE, maxUrlLength: 90, ...options })
+      assert.deepStrictEqual(await client.getJobResults([]), [])
+      assert.deepStrictEqual(
+        (await client.getJobResults(wanted)).map((r) => r.id),
+        wanted
+      )
+      assert.deepStrictEqual((await client.getJobResults([ids.a], { intermediate: true })).length, 1)
+    }
+    // Each transport: one request per id (a URL with two ids is longer than 90), then the single-id call.
+    assert.strictEqual(seen.length, 4)
+    assert.strictEqual(fake.requests.length, 4)
+    assert.include(seen[3]!.url, "intermediate=true")
   })
 
   it("httpClient together with fetch or requestInit is a TypeError at once", () => {

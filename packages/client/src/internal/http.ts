@@ -575,14 +575,19 @@ export const spec: {
 export const run = <A, D>(settings: Settings, spec: Spec<A, D>): Effect.Effect<A, Errors.NodeClientError> =>
   Effect.flatMap(json(settings, spec.call, spec.schema), spec.finish)
 
-/** Runs a {@link Spec} for the Promise API on the lean `fetch` transport (see {@link jsonPromise}). */
+/**
+ * Runs a {@link Spec} for the Promise API: on the lean `fetch` transport as a plain Promise (see
+ * {@link jsonPromise}), on any other `HttpClient` as the Effect {@link run}, through `runner`.
+ */
 export const runPromise = <A, D>(
   settings: Settings,
-  transport: DirectSettings,
   spec: Spec<A, D>,
   signal: AbortSignal | undefined,
   runner: EffectRunner
-): Promise<A> => jsonPromise(settings, transport, spec.call, spec.schema, signal, runner, spec.finish)
+): Promise<A> =>
+  settings.direct === undefined
+    ? runner(run(settings, spec), signal)
+    : jsonPromise(settings, settings.direct, spec.call, spec.schema, signal, runner, spec.finish)
 
 /** The node's streamed answer: the job id line, then the rest of the body. */
 export interface OpenedStream {

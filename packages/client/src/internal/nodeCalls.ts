@@ -1,7 +1,7 @@
 /**
  * The JSON calls of `NodeClient`'s methods, as data (`Http.Spec`): the request each method sends, the schema of its
- * answer and what the method makes of it. `NodeClient` runs them as Effects; the Promise API on `fetch` runs the same
- * specs as plain Promises (`Http.runPromise`), without a fiber per call.
+ * answer and what the method makes of it. `NodeClient` runs them as Effects; the Promise API runs the same specs
+ * through `Http.runPromise`: as plain Promises on `fetch` (no fiber per call), as Effects on any other `HttpClient`.
  */
 import { Job, NodeInfo, Primitives } from "@infernet/types"
 import { Either, Schema } from "effect"
@@ -239,22 +239,18 @@ export const make = (settings: Http.Settings, maxUrlLength: number): Calls => {
   }
 }
 
-/**
- * The lean transport of the services built for the Promise API on `fetch`, with their calls: `createNodeClient` looks
- * its service up here to run calls without a fiber.
- */
-export interface Direct {
+/** What a `NodeClient` service was built with: its settings and its calls. */
+export interface Internals {
   readonly settings: Http.Settings
-  readonly transport: Http.DirectSettings
   readonly calls: Calls
 }
 
-const directs = new WeakMap<Service, Direct>()
+const internals = new WeakMap<Service, Internals>()
 
-/** Records the lean transport of a service (`NodeClient.make` does, when it has one). */
-export const register = (service: Service, direct: Direct): void => {
-  directs.set(service, direct)
+/** Records what a service was built with (`NodeClient.make` does), for the Promise API to run its calls directly. */
+export const register = (service: Service, built: Internals): void => {
+  internals.set(service, built)
 }
 
-/** The lean transport of a service, if it has one. */
-export const directOf = (service: Service): Direct | undefined => directs.get(service)
+/** What a service was built with; `undefined` for a service `NodeClient.make` did not build (e.g. a test double). */
+export const internalsOf = (service: Service): Internals | undefined => internals.get(service)
