@@ -458,7 +458,12 @@ async function main() {
   console.log(`node ${process.version}, ${availableParallelism()} cores; node-mock at ${url} (child process)`)
   try {
     const sizes = (process.env.BENCH_SIZES?.split(",") ?? ["small", "large"]) as Array<Size>
-    for (const size of sizes) await throughput(url, size)
+    for (const size of sizes) {
+      await throughput(url, size)
+      // Forget the jobs of this size (tens of thousands, 20 KB each with large outputs): the mock keeps every job,
+      // and the latency phase lists the stored ones.
+      await fetch(`${url}/__mock/reset`, { method: "POST" })
+    }
     if (process.env.BENCH_SYNC !== "0") await syncLatency(url)
   } finally {
     child.disconnect()

@@ -330,16 +330,9 @@ export const createNodeClient = (options: CreateNodeClientOptions): PromiseNodeC
         (scope) => run((c) => Scope.extend(c.requestStream(request, withoutSignal(o)), scope), o?.signal),
         o?.signal
       )
-      return {
-        id: opened.id,
-        chunks: views.chunks,
-        text: views.text,
-        [Symbol.asyncIterator]: () => views.text[Symbol.asyncIterator](),
-        result: (resultOptions) =>
-          run((c) => c.getJobResultSync(opened.id, withoutSignal(resultOptions)), resultOptions?.signal),
-        cancel: views.cancel,
-        [asyncDispose]: views.cancel
-      }
+      return PromiseRuntime.jobStream(opened.id, views, (resultOptions?: GetJobResultSyncOptions) =>
+        run((c) => c.getJobResultSync(opened.id, withoutSignal(resultOptions)), resultOptions?.signal)
+      )
     },
     close: async () => {
       if (closed) return

@@ -9,6 +9,23 @@ import { assertEncodeDecodeIdentity, decodeError } from "./utils/roundtrip.js"
 const R = 112419937383409519617478062618467302434349838004577946946744542925425108878587n
 const S = 57253096734004389612396082766016347584434108547577788062298290937008498305320n
 
+describe("writing very large values", () => {
+  it("the iterative writer joins its pieces as it goes and agrees with JSON.stringify", () => {
+    // More pieces than one join batch, nested, with strings that need escaping.
+    const value = Array.from({ length: 3000 }, (_, i) => ({ i, s: `a"b\\${i}`, list: [i, i / 7, null, true] }))
+    assert.strictEqual(writeIteratively(value, stringifyMode(undefined)), JSON.stringify(value))
+    assert.strictEqual(writeIteratively(value, stringifyMode(2)), JSON.stringify(value, null, 2))
+  })
+
+  it("a text longer than the limit is a RangeError (never an abort of the process), thrown as soon as it passes", () => {
+    const value = Array.from({ length: 10_000 }, () => "0123456789")
+    const text = JSON.stringify(value)
+    assert.strictEqual(writeIteratively(value, stringifyMode(undefined), text.length), text)
+    assert.throws(() => writeIteratively(value, stringifyMode(undefined), text.length - 1), RangeError)
+    assert.throws(() => writeIteratively(value, canonicalMode, 1000), RangeError)
+  })
+})
+
 describe("Json.parse", () => {
   it("keeps integers above 2^53 exact as bigint", () => {
     const text = `{"v":27,"r":${R},"s":${S},"nested":[{"x":-${R}}]}`

@@ -12,6 +12,7 @@ import {
   asyncDispose,
   type HttpOptions,
   httpLayer,
+  jobStream,
   makeStreams,
   runner,
   type Signal,
@@ -204,16 +205,10 @@ export const createNodePool = async (options: CreateNodePoolOptions): Promise<Pr
         (scope) => call(o, (rest) => Scope.extend(pool.requestStream(request, rest), scope)),
         o?.signal
       )
-      return {
-        id: opened.id,
-        node: opened.node,
-        chunks: views.chunks,
-        text: views.text,
-        [Symbol.asyncIterator]: () => views.text[Symbol.asyncIterator](),
-        result: (resultOptions) => call(resultOptions, (rest) => pool.getJobResultSync(opened.id, rest)),
-        cancel: views.cancel,
-        [asyncDispose]: views.cancel
-      }
+      const stream = jobStream(opened.id, views, (resultOptions?: NodeClient.GetJobResultSyncOptions & Signal) =>
+        call(resultOptions, (rest) => pool.getJobResultSync(opened.id, rest))
+      )
+      return { ...stream, node: opened.node }
     },
     close: async () => {
       if (closed) return

@@ -70,6 +70,24 @@ export const runner =
     throw rejection(exit.cause, signal)
   }
 
+/**
+ * What a Promise client's `requestStream` resolves to: the job id, the body as async iterables (the stream itself
+ * iterates its text), the job's stored result, and `cancel` (also `Symbol.asyncDispose`).
+ */
+export const jobStream = <Id extends string, Options, Result>(
+  id: Id,
+  views: StreamViews,
+  result: (options?: Options) => Promise<Result>
+) => ({
+  id,
+  chunks: views.chunks,
+  text: views.text,
+  [Symbol.asyncIterator]: () => views.text[Symbol.asyncIterator](),
+  result,
+  cancel: views.cancel,
+  [asyncDispose]: views.cancel
+})
+
 /** A stream's body as async iterables (read once) and a way to close its connection. */
 export interface StreamViews {
   readonly chunks: AsyncIterable<Uint8Array>

@@ -78,8 +78,22 @@ const respond = (status: number, text: string, contentType: string, headers?: Re
     }
   })
 
-const json = (status: number, body: unknown, headers?: Record<string, string>): Response =>
-  respond(status, Json.canonical(body), "application/json", headers)
+const json = (status: number, body: unknown, headers?: Record<string, string>): Response => {
+  let text: string
+  try {
+    text = Json.canonical(body)
+  } catch (error) {
+    // Only an answer longer than the longest string the runtime can build (e.g. `GET /__mock/jobs` after hundreds of
+    // thousands of large jobs) gets here: say so, instead of failing the request with a stack trace.
+    if (!(error instanceof RangeError)) throw error
+    text = Json.canonical({
+      error: "node-mock: the answer is too large to write as one JSON text",
+      params: { hint: "POST /__mock/reset clears the stored jobs" }
+    })
+    return respond(500, text, "application/json")
+  }
+  return respond(status, text, "application/json", headers)
+}
 
 const html = (status: number, body: string, headers?: Record<string, string>): Response =>
   respond(status, body, "text/html; charset=utf-8", headers)

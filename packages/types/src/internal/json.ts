@@ -215,11 +215,45 @@ interface Frame {
   written: number
 }
 
-// JSON text of any depth, with its own stack. Throws a TypeError on a cycle, as JSON.stringify does.
-export const writeIteratively = (root: unknown, mode: WriteMode): string | undefined => {
+// The longest string V8 builds on 64-bit platforms (String::kMaxLength in Node 20-24).
+export const MAX_TEXT_LENGTH = 2 ** 29 - 24
+
+/**
+ * The pieces of a text being written, joined every few thousand pieces so that no array grows with the value's size
+ * (an array of more than ~134 million elements aborts the process, it does not throw). A text that would pass
+ * {@link MAX_TEXT_LENGTH} throws a `RangeError` as soon as it does, as `JSON.stringify` does.
+ */
+const makeOutput = (maxLength: number) => {
+  const chunks: Array<string> = []
+  let pieces: Array<string> = []
+  let length = 0
+  return {
+    push: (piece: string) => {
+      length += piece.length
+      if (length > maxLength) throw new RangeError("Invalid string length: the JSON text is too long")
+      pieces.push(piece)
+      if (pieces.length === 8192) {
+        chunks.push(pieces.join(""))
+        pieces = []
+      }
+    },
+    join: (): string => {
+      chunks.push(pieces.join(""))
+      return chunks.join("")
+    }
+  }
+}
+
+// JSON text of any depth, with its own stack. Throws a TypeError on a cycle, as JSON.stringify does, and a RangeError
+// for a text longer than any string.
+export const writeIteratively = (
+  root: unknown,
+  mode: WriteMode,
+  maxLength: number = MAX_TEXT_LENGTH
+): string | undefined => {
   const first = mode.prepare(root, "")
   if (typeof first !== "object" || first === null) return mode.leaf(first)
-  const out: Array<string> = []
+  const out = makeOutput(maxLength)
   const stack: Array<Frame> = []
   const onPath = new Set<object>()
   const open = (value: object) => {
@@ -261,7 +295,7 @@ export const writeIteratively = (root: unknown, mode: WriteMode): string | undef
     if (text === undefined) open(value as object)
     else out.push(text)
   }
-  return out.join("")
+  return out.join()
 }
 
 const NON_ASCII = /[\u0080-\uffff]/g
