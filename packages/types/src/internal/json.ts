@@ -1,10 +1,9 @@
 // Exact-integer JSON for the wire. Node 20's JSON.parse cannot see a number's source text (no reviver `source`), so:
-// the text is parsed natively, and a skipping scan of the text looks for a run of 16 digits. Only an integer literal
-// of 16+ digits can be beyond the safe integer range, so most bodies (long floats such as embeddings included) cost
-// one native parse and that scan. When there is such a run (in a number or a string), a walk of the result (no
-// recursion) looks for a number beyond the safe range; when there is one, big integer literals are rewritten into
-// marked strings, the text is parsed again, and a second walk turns the marks into exact bigints. Both walks keep
-// their own stack, so values of any depth parse.
+// the text is parsed natively, and a walk of the result (no recursion, cheap: it only reads numbers) looks for a
+// number beyond the safe integer range. Only an integer literal of 16+ digits, or a float written that large, parses
+// to one; so ordinary bodies, long floats such as embeddings included, cost one native parse and that walk. When
+// there is one, big integer literals are rewritten into marked strings, the text is parsed again, and a second walk
+// turns the marks into exact bigints. Both walks keep their own stack, so values of any depth parse.
 
 export const MARK = "\u0000bigint:"
 // The same marker as it is written inside JSON text (a raw NUL is not allowed in a JSON string).
@@ -107,37 +106,9 @@ const reviveBigIntegers = (root: unknown): unknown => {
   return revive(root)
 }
 
-// The fewest digits of an integer literal beyond the safe range (2^53 has 16).
-const UNSAFE_DIGITS = 16
-
-/**
- * Whether the text holds a run of 16 ASCII digits anywhere (in a number or a string): without one, no integer literal
- * in it is beyond the safe range. It looks at every 16th character and only walks around a digit, so text made of
- * short numbers (an embedding's floats) costs a small fraction of `JSON.parse`.
- */
-export const hasLongDigitRun = (text: string): boolean => {
-  const n = text.length
-  let i = UNSAFE_DIGITS - 1
-  while (i < n) {
-    if (!isDigit(text.charCodeAt(i))) {
-      i += UNSAFE_DIGITS
-      continue
-    }
-    // A digit at i: count the run it is in, backwards then forwards.
-    let start = i
-    while (start > 0 && isDigit(text.charCodeAt(start - 1))) start--
-    let end = i + 1
-    while (end < n && isDigit(text.charCodeAt(end))) end++
-    if (end - start >= UNSAFE_DIGITS) return true
-    // No run of 16 can contain end (not a digit): the next one ends at end + 16 at the earliest.
-    i = end + UNSAFE_DIGITS
-  }
-  return false
-}
-
 export const parse = (text: string): unknown => {
   const value: unknown = JSON.parse(text)
-  if (!hasLongDigitRun(text) || !hasUnsafeNumber(value)) return value
+  if (!hasUnsafeNumber(value)) return value
   const marked = markBigIntegers(text)
   return marked === text ? value : reviveBigIntegers(JSON.parse(marked))
 }
