@@ -6,8 +6,9 @@
  *    containers with fixed outputs: `small` (`{"ok": true}`) and `large` (the usage page's embedding: 1536 floats,
  *    about 20 KB of JSON). Implementations: two baselines, a raw `fetch` loop and the same loop with the client's
  *    timeout (`AbortSignal.timeout`), both parsing the same JSON; the Promise API (`createNodeClient`) on fetch and on
- *    `NodeHttpClient.layerUndici`; the Effect API on `FetchHttpClient` and on `NodeHttpClient.layerUndici`; with
- *    `BENCH_FLOORS=1`, the same requests through each `HttpClient` alone (no NodeClient). Each implementation runs in
+ *    `NodeHttpClient.layerUndici`; the Effect API on `FetchHttpClient`, on `NodeClient.layerFetch` and on
+ *    `NodeHttpClient.layerUndici`; with `BENCH_FLOORS=1`, the same requests through each `HttpClient` alone (no
+ *    NodeClient). Each implementation runs in
  *    a worker process of its own (as in an application, which uses one client), one at a time; many short rounds
  *    rotate and alternate their order; ratios are medians of per-round ratios against the baselines of the same
  *    round.
@@ -154,8 +155,13 @@ const promiseApi = (url: string, size: Size, httpClient?: Layer.Layer<HttpClient
   }
 }
 
-const effectApi = (url: string, size: Size, http: Layer.Layer<HttpClient.HttpClient>): Impl => {
-  const runtime = ManagedRuntime.make(NodeClient.layer({ baseUrl: url }).pipe(Layer.provide(http)))
+// Without `http`, the client runs on `NodeClient.layerFetch` (the lean fetch transport, no HttpClient layer).
+const effectApi = (url: string, size: Size, http?: Layer.Layer<HttpClient.HttpClient>): Impl => {
+  const runtime = ManagedRuntime.make(
+    http === undefined
+      ? NodeClient.layerFetch({ baseUrl: url })
+      : NodeClient.layer({ baseUrl: url }).pipe(Layer.provide(http))
+  )
   const job = jobOf(size)
   const op = Effect.gen(function* () {
     const client = yield* NodeClient.NodeClient
@@ -242,6 +248,7 @@ const implementations = (url: string, size: Size): Array<{ readonly name: string
       make: () => promiseApi(url, size, NodeHttpClient.layerUndici)
     },
     { name: "Effect API (FetchHttpClient)", make: () => effectApi(url, size, FetchHttpClient.layer) },
+    { name: "Effect API (NodeClient.layerFetch)", make: () => effectApi(url, size) },
     { name: "Effect API (NodeHttpClient.layerUndici)", make: () => effectApi(url, size, NodeHttpClient.layerUndici) },
     ...(floors
       ? [

@@ -612,6 +612,48 @@ export const layer = (options: Options): Layer.Layer<NodeClient, never, HttpClie
   Layer.effect(NodeClient, make(options))
 
 /**
+ * Options of {@link layerFetch}: those of {@link make}, plus the `fetch` to use and extra `RequestInit`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface FetchOptions extends Options {
+  /** The `fetch` implementation; default `globalThis.fetch`. */
+  readonly fetch?: typeof globalThis.fetch | undefined
+  /** Extra `RequestInit` for every request, e.g. `{ credentials: "include" }` in a browser. */
+  readonly requestInit?: RequestInit | undefined
+}
+
+/**
+ * A layer of the {@link NodeClient} service on `fetch`, needing no `HttpClient`: for browsers, Deno, Bun, or Node
+ * without `@effect/platform-node`. JSON calls take the Promise API's lean transport (one `fetch` and one
+ * `AbortController` per attempt, the body read once), about a third cheaper than the same calls through
+ * `FetchHttpClient.layer`; streams go through `FetchHttpClient` on the same `fetch`. With `transformClient`, every
+ * call goes through the (transformed) `FetchHttpClient`.
+ *
+ * @example
+ * ```ts
+ * import { NodeClient } from "@infernet/client"
+ * import { Effect } from "effect"
+ *
+ * const program = Effect.gen(function* () {
+ *   const client = yield* NodeClient.NodeClient
+ *   return yield* client.info()
+ * })
+ * const info = await Effect.runPromise(
+ *   program.pipe(Effect.provide(NodeClient.layerFetch({ baseUrl: "http://localhost:4000" })))
+ * )
+ * console.log(info.version)
+ * ```
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerFetch = (options: FetchOptions): Layer.Layer<NodeClient> => {
+  const { fetch, requestInit, ...clientOptions } = options
+  return layer(clientOptions).pipe(Layer.provide(Fetch.layer({ fetch, init: requestInit })))
+}
+
+/**
  * The configuration {@link layerConfig} reads when given none: `SERVER_URL` (default `http://localhost:4000`).
  *
  * @since 0.1.0

@@ -29,7 +29,6 @@
 import type { HttpClient } from "@effect/platform"
 import type { DelegatedSubscription, Job, NodeInfo, Primitives } from "@infernet/types"
 import { type Effect, Exit, Layer, ManagedRuntime, Scope } from "effect"
-import * as Fetch from "./internal/fetch.js"
 import * as Http from "./internal/http.js"
 import * as NodeCalls from "./internal/nodeCalls.js"
 import * as PromiseRuntime from "./internal/promiseRuntime.js"
@@ -246,15 +245,16 @@ export const createNodeClient = (options: CreateNodeClientOptions): PromiseNodeC
   // A bad URL is a programming error: report it here, not as a defect on every call.
   const baseUrl = NodeClient.normalizeBaseUrl(options.baseUrl)
   if (baseUrl._tag === "Left") throw new TypeError(`createNodeClient: ${baseUrl.left}`)
-  let http = PromiseRuntime.httpLayer("createNodeClient", { fetch, requestInit, httpClient })
-  // On fetch, JSON calls take the lean transport (one fetch per attempt, nothing around it); streams keep the
-  // FetchHttpClient above, on the same fetch and RequestInit.
-  if (httpClient === undefined) http = Layer.merge(http, Layer.succeed(Fetch.Direct, { fetch, init: requestInit }))
+  const http = PromiseRuntime.httpLayer("createNodeClient", { fetch, requestInit, httpClient })
+  // On fetch, JSON calls take the lean transport (one fetch per attempt, nothing around it) and streams
+  // FetchHttpClient, on the same fetch and RequestInit: `NodeClient.layerFetch`.
+  const nodeClient =
+    httpClient === undefined
+      ? NodeClient.layerFetch({ ...clientOptions, fetch, requestInit })
+      : NodeClient.layer(clientOptions).pipe(Layer.provide(http))
   // No tracer can be installed in this runtime, so spans would only cost time: the runtime is built with the tracer
   // disabled once, instead of turning it off around every call.
-  const runtime = ManagedRuntime.make(
-    Layer.merge(NodeClient.layer(clientOptions).pipe(Layer.provide(http)), Layer.setTracerEnabled(false))
-  )
+  const runtime = ManagedRuntime.make(Layer.merge(nodeClient, Layer.setTracerEnabled(false)))
   const streams = PromiseRuntime.makeStreams(runtime)
   let service: NodeClient.Service | undefined
   let closed = false

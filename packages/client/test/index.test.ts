@@ -16,6 +16,7 @@ it("pins the public API of @infernet/client", () => {
         "defaultRetrySchedule",
         "layer",
         "layerConfig",
+        "layerFetch",
         "make",
         "normalizeBaseUrl",
         "pollSchedule",

@@ -6,7 +6,7 @@ import { NodeHttpClient } from "@effect/platform-node"
 import type { RunningMockNode } from "@infernet/node-mock"
 import { Chunk, Duration, Effect, Exit, Schema, Stream } from "effect"
 import { Primitives } from "@infernet/types"
-import { NodeClientError } from "../src/index.js"
+import { NodeClient, NodeClientError } from "../src/index.js"
 import { createNodeClient, NodeClientError as PromiseNodeClientError } from "../src/promise.js"
 import { failure } from "./utils/exit.js"
 import { closedPort, start, usage, withClient } from "./utils/mock.js"
@@ -196,6 +196,36 @@ describe("usage page, Effect API", () => {
       })
     )
   )
+})
+
+describe("NodeClient.layerFetch (no HttpClient layer)", () => {
+  it.live("the usage page's calls, a stream and a typed error, through the given fetch", () => {
+    const urls: Array<string> = []
+    const fetch: typeof globalThis.fetch = (input, init) => {
+      urls.push(input instanceof Request ? input.url : String(input))
+      return globalThis.fetch(input, init)
+    }
+    return Effect.gen(function* () {
+      const client = yield* NodeClient.NodeClient
+      assert.strictEqual((yield* client.info()).version, "1.4.0")
+      const id = yield* client.requestJob(usage.completion)
+      assert.strictEqual((yield* client.getJobResultSync(id)).status, "success")
+      const [item] = yield* client.requestJobs([usage.embedding()])
+      assert.isTrue(item !== undefined && "id" in item)
+      const text = yield* Effect.scoped(
+        Effect.flatMap(client.requestStream(usage.stream), (stream) =>
+          Effect.map(Stream.runCollect(stream.text), Chunk.join(""))
+        )
+      )
+      assert.isAbove(text.length, 0)
+      const error = failure(yield* Effect.exit(client.requestJob(usage.embedding("non-existent-container"))))
+      assert.strictEqual(error.reason._tag, "ApiError")
+      // Every call, the stream's included, went through the fetch given to the layer.
+      assert.isAtLeast(urls.length, 6)
+      assert.isTrue(urls.some((url) => url.endsWith("/api/jobs/stream")))
+      assert.isTrue(urls.every((url) => url.startsWith(node.url)))
+    }).pipe(Effect.provide(NodeClient.layerFetch({ baseUrl: node.url, fetch })))
+  })
 })
 
 describe("failures against the mock", () => {

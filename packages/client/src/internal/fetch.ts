@@ -10,7 +10,8 @@
  *
  * Only JSON calls take this path; streams keep the `HttpClient` (same `fetch`, same `RequestInit`).
  */
-import { Context, Duration, Effect, Either } from "effect"
+import { FetchHttpClient, type HttpClient } from "@effect/platform"
+import { Context, Duration, Effect, Either, Layer } from "effect"
 import * as Errors from "../NodeClientError.js"
 import type { Answer } from "./http.js"
 
@@ -22,6 +23,21 @@ export interface DirectFetch {
 
 /** Provided by `createNodeClient` when it runs on `fetch`: `NodeClient` then sends JSON calls through {@link send}. */
 export class Direct extends Context.Tag("@infernet/client/internal/Direct")<Direct, DirectFetch>() {}
+
+/** `FetchHttpClient.layer` on the given `fetch` and `RequestInit` (the global `fetch` when none). */
+export const httpClientLayer = (direct: DirectFetch): Layer.Layer<HttpClient.HttpClient> => {
+  let http: Layer.Layer<HttpClient.HttpClient> = FetchHttpClient.layer
+  if (direct.fetch !== undefined) http = Layer.provide(http, Layer.succeed(FetchHttpClient.Fetch, direct.fetch))
+  if (direct.init !== undefined) http = Layer.provide(http, Layer.succeed(FetchHttpClient.RequestInit, direct.init))
+  return http
+}
+
+/**
+ * Everything a `NodeClient` on `fetch` needs: the lean transport for JSON calls and `FetchHttpClient` (same `fetch`,
+ * same `RequestInit`) for streams and `transformClient`.
+ */
+export const layer = (direct: DirectFetch): Layer.Layer<HttpClient.HttpClient | Direct> =>
+  Layer.merge(httpClientLayer(direct), Layer.succeed(Direct, direct))
 
 /** What one attempt sends. `headers` are final (lower-case names, the `RequestInit`'s merged in). */
 export interface Request {

@@ -3,8 +3,8 @@
  * from its options, the rejection a failed call throws (the typed failure, or the signal's reason), and streams read
  * through async iterators that close their connection when left or aborted.
  */
-import { FetchHttpClient, type HttpClient } from "@effect/platform"
-import { Cause, Chunk, Effect, Exit, Layer, type ManagedRuntime, Option, Scope, Stream } from "effect"
+import type { HttpClient } from "@effect/platform"
+import { Cause, Chunk, Effect, Exit, type Layer, type ManagedRuntime, Option, Scope, Stream } from "effect"
 import type { NodeClientError } from "../NodeClientError.js"
 import * as Fetch from "./fetch.js"
 
@@ -28,12 +28,7 @@ export const httpLayer = (name: string, options: HttpOptions): Layer.Layer<HttpC
   if (options.httpClient !== undefined && (options.fetch !== undefined || options.requestInit !== undefined)) {
     throw new TypeError(`${name}: pass httpClient, or fetch and requestInit, not both`)
   }
-  let http = options.httpClient ?? FetchHttpClient.layer
-  if (options.fetch !== undefined) http = Layer.provide(http, Layer.succeed(FetchHttpClient.Fetch, options.fetch))
-  if (options.requestInit !== undefined) {
-    http = Layer.provide(http, Layer.succeed(FetchHttpClient.RequestInit, options.requestInit))
-  }
-  return http
+  return options.httpClient ?? Fetch.httpClientLayer({ fetch: options.fetch, init: options.requestInit })
 }
 
 // Node 20.4+, Bun, Deno and current browsers define it; elsewhere fall back to the well-known registry symbol.
