@@ -8,10 +8,9 @@
  *    timeout (`AbortSignal.timeout`), both parsing the same JSON; the Promise API (`createNodeClient`) on fetch and on
  *    `NodeHttpClient.layerUndici`; the Effect API on `FetchHttpClient`, on `NodeClient.layerFetch` and on
  *    `NodeHttpClient.layerUndici`; with `BENCH_FLOORS=1`, the same requests through each `HttpClient` alone (no
- *    NodeClient). Each implementation runs in
- *    a worker process of its own (as in an application, which uses one client), one at a time; many short rounds
- *    rotate and alternate their order; ratios are medians of per-round ratios against the baselines of the same
- *    round.
+ *    NodeClient). Each implementation runs in a worker process of its own (as in an application, which uses one
+ *    client), one at a time; many short rounds rotate and alternate their order; ratios are medians of per-round
+ *    ratios against the baselines of the same round.
  * 2. The latency `getJobResultSync` adds after a job completes: the time it returns minus the job's completion time
  *    as the node stored it, for the usage page's completion container (20-60 ms jobs) and for 100-1000 ms jobs.
  *
