@@ -292,24 +292,28 @@ export const decodeSuccess = <A, I>(
   answer: Answer,
   schema: Schema.Schema<A, I>
 ): Either.Either<A, Errors.Reason> => {
-  const unexpected = (detail: string) =>
-    new Errors.UnexpectedResponse({
-      url: url(),
-      status: answer.status,
-      ...contentTypeOf(answer),
-      body: snippet(answer.text),
-      detail
-    })
   const json = parseJson(answer.text)
-  if (Either.isLeft(json)) return Either.left(unexpected(`the body is not JSON (${json.left})`))
+  if (Either.isLeft(json)) return Either.left(unexpectedBody(url, answer, `the body is not JSON (${json.left})`))
   const decoded = decoderOf(schema)(json.right)
-  if (Either.isRight(decoded)) return Either.right(decoded.right)
+  // A success is handed on as it is (no new Either): only its failure side's type differs.
+  if (Either.isRight(decoded)) return decoded as unknown as Either.Either<A, Errors.Reason>
   return Either.left(
-    unexpected(
+    unexpectedBody(
+      url,
+      answer,
       `the body does not match ${schemaName(schema)}: ${ParseResult.TreeFormatter.formatErrorSync(decoded.left)}`
     )
   )
 }
+
+const unexpectedBody = (url: LazyUrl, answer: Answer, detail: string): Errors.UnexpectedResponse =>
+  new Errors.UnexpectedResponse({
+    url: url(),
+    status: answer.status,
+    ...contentTypeOf(answer),
+    body: snippet(answer.text),
+    detail
+  })
 
 const schemaName = (schema: Schema.Schema.Any): string =>
   Option.getOrElse(SchemaAST.getIdentifierAnnotation(schema.ast), () => "the expected shape")
@@ -554,7 +558,8 @@ const finished = <A, B>(
 export interface Spec<A, D = unknown> {
   readonly call: Call
   readonly schema: Schema.Schema<D, any>
-  readonly finish: (decoded: D) => Either.Either<A, Errors.NodeClientError>
+  /** What the method makes of the decoded value; none: the value itself (then `A` is `D`). */
+  readonly finish: ((decoded: D) => Either.Either<A, Errors.NodeClientError>) | undefined
 }
 
 /** A {@link Spec}; without `finish`, the method answers the decoded value. */
@@ -568,12 +573,14 @@ export const spec: {
 } = <A, D>(
   call: Call,
   schema: Schema.Schema<D, any>,
-  finish: (decoded: D) => Either.Either<A, Errors.NodeClientError> = Either.right as never
+  finish?: (decoded: D) => Either.Either<A, Errors.NodeClientError>
 ): Spec<A, D> => ({ call, schema, finish })
 
 /** Runs a {@link Spec} as an Effect. */
 export const run = <A, D>(settings: Settings, spec: Spec<A, D>): Effect.Effect<A, Errors.NodeClientError> =>
-  Effect.flatMap(json(settings, spec.call, spec.schema), spec.finish)
+  spec.finish === undefined
+    ? (json(settings, spec.call, spec.schema) as unknown as Effect.Effect<A, Errors.NodeClientError>)
+    : Effect.flatMap(json(settings, spec.call, spec.schema), spec.finish)
 
 /**
  * Runs a {@link Spec} for the Promise API: on the lean `fetch` transport as a plain Promise (see
