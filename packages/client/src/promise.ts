@@ -28,7 +28,7 @@
  */
 import type { HttpClient } from "@effect/platform"
 import type { DelegatedSubscription, Job, NodeInfo, Primitives } from "@infernet/types"
-import { type Effect, Exit, Layer, ManagedRuntime, Scope } from "effect"
+import { type Effect, Layer, ManagedRuntime, Scope } from "effect"
 import * as Http from "./internal/http.js"
 import * as NodeCalls from "./internal/nodeCalls.js"
 import * as PromiseRuntime from "./internal/promiseRuntime.js"
@@ -259,11 +259,8 @@ export const createNodeClient = (options: CreateNodeClientOptions): PromiseNodeC
   let service: NodeClient.Service | undefined
   let closed = false
 
-  const runEffect: Http.EffectRunner = async (effect, signal) => {
-    const exit = await runtime.runPromiseExit(effect, signal === undefined ? undefined : { signal })
-    if (Exit.isSuccess(exit)) return exit.value
-    throw PromiseRuntime.rejection(exit.cause, signal)
-  }
+  // Checks (closed, aborted) come first in `serviceOf`; retries after a first attempt run here as they are.
+  const runEffect: Http.EffectRunner = PromiseRuntime.runIn(runtime)
 
   const serviceOf = async (signal: AbortSignal | undefined): Promise<NodeClient.Service> => {
     if (closed) throw new Error("createNodeClient: the client is closed")

@@ -54,16 +54,24 @@ export const rejection = (cause: Cause.Cause<NodeClientError>, signal: AbortSign
   return Cause.squash(cause)
 }
 
-/** Runs effects on a runtime, with an `AbortSignal`, rejecting with {@link rejection}. */
-export const runner =
-  <R>(name: string, runtime: ManagedRuntime.ManagedRuntime<R, never>, isClosed: () => boolean) =>
+/** Runs an effect on a runtime, with an `AbortSignal`, rejecting with {@link rejection}. */
+export const runIn =
+  <R>(runtime: ManagedRuntime.ManagedRuntime<R, never>) =>
   async <A>(effect: Effect.Effect<A, NodeClientError, R>, signal: AbortSignal | undefined): Promise<A> => {
-    if (isClosed()) throw new Error(`${name}: the client is closed`)
-    if (signal?.aborted) throw abortReason(signal)
     const exit = await runtime.runPromiseExit(effect, signal === undefined ? undefined : { signal })
     if (Exit.isSuccess(exit)) return exit.value
     throw rejection(exit.cause, signal)
   }
+
+/** {@link runIn}, after checking that the client is open and the signal not aborted yet. */
+export const runner = <R>(name: string, runtime: ManagedRuntime.ManagedRuntime<R, never>, isClosed: () => boolean) => {
+  const run = runIn(runtime)
+  return <A>(effect: Effect.Effect<A, NodeClientError, R>, signal: AbortSignal | undefined): Promise<A> => {
+    if (isClosed()) return Promise.reject(new Error(`${name}: the client is closed`))
+    if (signal?.aborted) return Promise.reject(abortReason(signal))
+    return run(effect, signal)
+  }
+}
 
 /**
  * What a Promise client's `requestStream` resolves to: the job id, the body as async iterables (the stream itself
