@@ -245,13 +245,15 @@ export const createNodeClient = (options: CreateNodeClientOptions): PromiseNodeC
   // A bad URL is a programming error: report it here, not as a defect on every call.
   const baseUrl = NodeClient.normalizeBaseUrl(options.baseUrl)
   if (baseUrl._tag === "Left") throw new TypeError(`createNodeClient: ${baseUrl.left}`)
-  const http = PromiseRuntime.httpLayer("createNodeClient", { fetch, requestInit, httpClient })
   // On fetch, JSON calls take the lean transport (one fetch per attempt, nothing around it) and streams
-  // FetchHttpClient, on the same fetch and RequestInit: `NodeClient.layerFetch`.
+  // FetchHttpClient, on the same fetch and RequestInit: `NodeClient.layerFetch`. `httpLayer` rejects an httpClient
+  // given together with fetch or requestInit.
   const nodeClient =
     httpClient === undefined
       ? NodeClient.layerFetch({ ...clientOptions, fetch, requestInit })
-      : NodeClient.layer(clientOptions).pipe(Layer.provide(http))
+      : NodeClient.layer(clientOptions).pipe(
+          Layer.provide(PromiseRuntime.httpLayer("createNodeClient", { fetch, requestInit, httpClient }))
+        )
   // No tracer can be installed in this runtime, so spans would only cost time: the runtime is built with the tracer
   // disabled once, instead of turning it off around every call.
   const runtime = ManagedRuntime.make(Layer.merge(nodeClient, Layer.setTracerEnabled(false)))

@@ -21,7 +21,7 @@ export interface DirectFetch {
   readonly init: RequestInit | undefined
 }
 
-/** Provided by `createNodeClient` when it runs on `fetch`: `NodeClient` then sends JSON calls through {@link send}. */
+/** Provided by {@link layer} (`NodeClient.layerFetch`): `NodeClient` then sends JSON calls through {@link send}. */
 export class Direct extends Context.Tag("@infernet/client/internal/Direct")<Direct, DirectFetch>() {}
 
 /** `FetchHttpClient.layer` on the given `fetch` and `RequestInit` (the global `fetch` when none). */
