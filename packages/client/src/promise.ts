@@ -258,14 +258,14 @@ export const createNodeClient = (options: CreateNodeClientOptions): PromiseNodeC
   // disabled once, instead of turning it off around every call.
   const runtime = ManagedRuntime.make(Layer.merge(nodeClient, Layer.setTracerEnabled(false)))
   const streams = PromiseRuntime.makeStreams(runtime)
+  const { isClosed, close } = PromiseRuntime.lifecycle(runtime, streams)
   let service: NodeClient.Service | undefined
-  let closed = false
 
   // Checks (closed, aborted) come first in `serviceOf`; retries after a first attempt run here as they are.
   const runEffect: Http.EffectRunner = PromiseRuntime.runIn(runtime)
 
   const serviceOf = async (signal: AbortSignal | undefined): Promise<NodeClient.Service> => {
-    if (closed) throw new Error("createNodeClient: the client is closed")
+    if (isClosed()) throw new Error("createNodeClient: the client is closed")
     if (signal?.aborted) throw PromiseRuntime.abortReason(signal)
     // The service is looked up once; each call then runs alone.
     service ??= await runtime.runPromise(NodeClient.NodeClient)
@@ -287,7 +287,7 @@ export const createNodeClient = (options: CreateNodeClientOptions): PromiseNodeC
     signal: AbortSignal | undefined
   ): Promise<A> => {
     // Once the service is known (every call after the first), nothing here waits before the request is sent.
-    if (service === undefined || closed || signal?.aborted) return serviceOf(signal).then(() => call(spec, signal))
+    if (service === undefined || isClosed() || signal?.aborted) return serviceOf(signal).then(() => call(spec, signal))
     try {
       const { settings, calls } = NodeCalls.internalsOf(service)!
       const made = spec(calls)
@@ -324,7 +324,7 @@ export const createNodeClient = (options: CreateNodeClientOptions): PromiseNodeC
     sendDelegatedSubscription: (request, o) =>
       run((c) => c.sendDelegatedSubscription(request, withoutSignal(o)), o?.signal),
     requestStream: async (request, o) => {
-      if (closed) throw new Error("createNodeClient: the client is closed")
+      if (isClosed()) throw new Error("createNodeClient: the client is closed")
       const { opened, views } = await streams.open(
         (scope) => run((c) => Scope.extend(c.requestStream(request, withoutSignal(o)), scope), o?.signal),
         o?.signal
@@ -333,12 +333,7 @@ export const createNodeClient = (options: CreateNodeClientOptions): PromiseNodeC
         run((c) => c.getJobResultSync(opened.id, withoutSignal(resultOptions)), resultOptions?.signal)
       )
     },
-    close: async () => {
-      if (closed) return
-      closed = true
-      await streams.closeAll()
-      await runtime.dispose()
-    },
+    close,
     [asyncDispose]: () => client.close()
   }
   return client

@@ -13,6 +13,7 @@ import {
   type HttpOptions,
   httpLayer,
   jobStream,
+  lifecycle,
   makeStreams,
   runner,
   type Signal,
@@ -65,8 +66,8 @@ export const createRouterClient = (options: CreateRouterClientOptions = {}): Pro
   const runtime = ManagedRuntime.make(
     Layer.merge(RouterClient.layer(routerOptions).pipe(Layer.provide(http)), Layer.setTracerEnabled(false))
   )
-  let closed = false
-  const run = runner("createRouterClient", runtime, () => closed)
+  const { isClosed, close } = lifecycle(runtime)
+  const run = runner("createRouterClient", runtime, isClosed)
   const call = <A, O extends Signal>(
     options: O | undefined,
     f: (router: RouterClient.Service, rest: Omit<O, "signal"> | undefined) => Effect.Effect<A, NodeClientError>
@@ -84,11 +85,7 @@ export const createRouterClient = (options: CreateRouterClientOptions = {}): Pro
     findAddresses: (containers, o) => call(o, (r, rest) => r.findAddresses(containers, rest)),
     resources: (o) => call(o, (r, rest) => r.resources(rest)),
     checkModelSupport: (modelId, o) => call(o, (r, rest) => r.checkModelSupport(modelId, rest)),
-    close: async () => {
-      if (closed) return
-      closed = true
-      await runtime.dispose()
-    },
+    close,
     [asyncDispose]: () => client.close()
   }
   return client
@@ -166,8 +163,9 @@ export const createNodePool = async (options: CreateNodePoolOptions): Promise<Pr
   const runtime = ManagedRuntime.make(
     Layer.merge(NodePool.layer(poolOptions).pipe(Layer.provide(http)), Layer.setTracerEnabled(false))
   )
-  let closed = false
-  const run = runner("createNodePool", runtime, () => closed)
+  const streams = makeStreams(runtime)
+  const { isClosed, close } = lifecycle(runtime, streams)
+  const run = runner("createNodePool", runtime, isClosed)
   const pool = await runtime.runPromise(NodePool.NodePool).catch(async (error) => {
     await runtime.dispose()
     throw error
@@ -179,7 +177,6 @@ export const createNodePool = async (options: CreateNodePoolOptions): Promise<Pr
     const [rest, signal] = split(options)
     return run(f(rest), signal)
   }
-  const streams = makeStreams(runtime)
 
   const client: PromiseNodePool = {
     requestJob: (request, o) => call(o, (rest) => pool.requestJob(request, rest)),
@@ -210,12 +207,7 @@ export const createNodePool = async (options: CreateNodePoolOptions): Promise<Pr
       )
       return { ...stream, node: opened.node }
     },
-    close: async () => {
-      if (closed) return
-      closed = true
-      await streams.closeAll()
-      await runtime.dispose()
-    },
+    close,
     [asyncDispose]: () => client.close()
   }
   return client

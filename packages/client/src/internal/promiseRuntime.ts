@@ -54,6 +54,26 @@ export const rejection = (cause: Cause.Cause<NodeClientError>, signal: AbortSign
   return Cause.squash(cause)
 }
 
+/**
+ * A Promise client's open or closed state: `close` (once; later calls do nothing) closes its open streams, then
+ * releases its runtime.
+ */
+export const lifecycle = (
+  runtime: ManagedRuntime.ManagedRuntime<any, never>,
+  streams?: { readonly closeAll: () => Promise<void> }
+) => {
+  let closed = false
+  return {
+    isClosed: (): boolean => closed,
+    close: async (): Promise<void> => {
+      if (closed) return
+      closed = true
+      await streams?.closeAll()
+      await runtime.dispose()
+    }
+  }
+}
+
 /** Runs an effect on a runtime, with an `AbortSignal`, rejecting with {@link rejection}. */
 export const runIn =
   <R>(runtime: ManagedRuntime.ManagedRuntime<R, never>) =>
