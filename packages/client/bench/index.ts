@@ -19,13 +19,13 @@
  */
 import { FetchHttpClient, HttpClient, HttpClientRequest } from "@effect/platform"
 import { NodeHttpClient } from "@effect/platform-node"
-import { MockConfig, startMockNode } from "@infernet/node-mock"
+import { MockConfig } from "@infernet/node-mock"
 import { Effect, Layer, ManagedRuntime } from "effect"
 import { fork } from "node:child_process"
-import { availableParallelism } from "node:os"
 import { NodeClient } from "../src/index.js"
 import { version } from "../src/internal/version.js"
 import { createNodeClient } from "../src/promise.js"
+import { forkMockNode, isMockProcess, serveMockNode } from "./mockProcess.js"
 
 const QUICK = process.argv.includes("--quick")
 // Many short rounds: this machine's noise comes in bursts, and a median of many per-round ratios sees past them.
@@ -456,12 +456,7 @@ async function syncLatency(url: string) {
 }
 
 async function main() {
-  const child = fork(process.argv[1]!, ["--serve"], { stdio: ["ignore", "inherit", "inherit", "ipc"] })
-  const url = await new Promise<string>((resolve, reject) => {
-    child.once("message", (message) => resolve((message as { url: string }).url))
-    child.once("exit", (code) => reject(new Error(`the mock node exited (${code})`)))
-  })
-  console.log(`node ${process.version}, ${availableParallelism()} cores; node-mock at ${url} (child process)`)
+  const { url, stop } = await forkMockNode()
   try {
     const sizes = (process.env.BENCH_SIZES?.split(",") ?? ["small", "large"]) as Array<Size>
     for (const size of sizes) {
@@ -472,7 +467,7 @@ async function main() {
     }
     if (process.env.BENCH_SYNC !== "0") await syncLatency(url)
   } finally {
-    child.disconnect()
+    stop()
   }
 }
 
@@ -481,16 +476,12 @@ const workerAt = process.argv.indexOf("--worker")
 if (workerAt !== -1) {
   const [url, size, index] = process.argv.slice(workerAt + 1) as [string, Size, string]
   await serveWorker(url, size, Number(index))
-} else if (process.argv.includes("--serve")) {
-  const node = await startMockNode({
-    config: {
-      ...MockConfig.defaultConfig,
-      containers: [...MockConfig.defaultConfig.containers, ...benchContainers],
-      mock: { ...MockConfig.defaultConfig.mock, request_log_limit: 0 }
-    }
+} else if (isMockProcess()) {
+  await serveMockNode({
+    ...MockConfig.defaultConfig,
+    containers: [...MockConfig.defaultConfig.containers, ...benchContainers],
+    mock: { ...MockConfig.defaultConfig.mock, request_log_limit: 0 }
   })
-  process.send?.({ url: node.url })
-  process.on("disconnect", () => void node.close().then(() => process.exit(0)))
 } else {
   await main()
 }

@@ -7,11 +7,9 @@
  * Run: `pnpm run bench:pool` (under a minute; many short alternating rounds, so that load drifting on a shared machine hits both sides alike). `--quick` for a short smoke run.
  */
 import { NodeHttpClient } from "@effect/platform-node"
-import { startMockNode } from "@infernet/node-mock"
 import { Effect, Layer, ManagedRuntime } from "effect"
-import { fork } from "node:child_process"
-import { availableParallelism } from "node:os"
 import { NodeClient, NodePool } from "../src/index.js"
+import { forkMockNode, isMockProcess, serveMockNode } from "./mockProcess.js"
 
 const QUICK = process.argv.includes("--quick")
 const ROUNDS = QUICK ? 2 : 15
@@ -68,12 +66,7 @@ const measure = async (impl: Impl, ops: number, inFlight: number) => {
 }
 
 async function main() {
-  const child = fork(process.argv[1]!, ["--serve"], { stdio: ["ignore", "inherit", "inherit", "ipc"] })
-  const url = await new Promise<string>((resolve, reject) => {
-    child.once("message", (message) => resolve((message as { url: string }).url))
-    child.once("exit", (code) => reject(new Error(`the mock node exited (${code})`)))
-  })
-  console.log(`node ${process.version}, ${availableParallelism()} cores; node-mock at ${url} (child process)`)
+  const { url, stop } = await forkMockNode()
   const client = implOf(
     "NodeClient",
     NodeClient.layer({ baseUrl: url }).pipe(Layer.provide(NodeHttpClient.layerUndici)),
@@ -110,20 +103,16 @@ async function main() {
   } finally {
     await client.close()
     await pool.close()
-    child.disconnect()
+    stop()
   }
 }
 
 // ---- the node, in a child process ------------------------------------------------------------------------------
-if (process.argv.includes("--serve")) {
-  const node = await startMockNode({
-    config: {
-      containers: [{ id: "bench", description: "answers at once", behavior: { type: "static", output: { ok: true } } }],
-      mock: { request_log_limit: 0 }
-    }
+if (isMockProcess()) {
+  await serveMockNode({
+    containers: [{ id: "bench", description: "answers at once", behavior: { type: "static", output: { ok: true } } }],
+    mock: { request_log_limit: 0 }
   })
-  process.send?.({ url: node.url })
-  process.on("disconnect", () => void node.close().then(() => process.exit(0)))
 } else {
   await main()
 }
