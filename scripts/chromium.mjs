@@ -8,7 +8,12 @@
 //
 import { existsSync } from "node:fs"
 
-const CANDIDATES = [process.env.CHROMIUM_PATH, "/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"]
+const CANDIDATES = [
+  process.env.CHROMIUM_PATH,
+  "/usr/bin/chromium",
+  "/usr/bin/chromium-browser",
+  "/usr/bin/google-chrome"
+]
 
 /** The path of an installed Chromium, or `undefined` when there is none. */
 export const chromiumPath = () => CANDIDATES.find((path) => path !== undefined && path !== "" && existsSync(path))
