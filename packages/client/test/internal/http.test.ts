@@ -1,7 +1,9 @@
+import { readFileSync } from "node:fs"
 import { assert, describe, it } from "@effect/vitest"
 import { Chunk, Duration, Effect, Option } from "effect"
 import {
   BROWSER_HINT,
+  BROWSER_HINT_URL,
   describeCause,
   describeTransport,
   isBrowserLike,
@@ -206,5 +208,14 @@ describe("the browser hint of a TransportError", () => {
       describeTransport(new TypeError("network error"), true)
     ])
     assert.deepStrictEqual(inWorker, [`Failed to fetch ${BROWSER_HINT}`, "network error"])
+  })
+})
+
+describe("the client README's In a browser section", () => {
+  it("shows the hint as the client writes it, under the heading the hint links to", () => {
+    const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8")
+    assert.include(readme, BROWSER_HINT)
+    assert.include(readme, "\n## In a browser\n")
+    assert.isTrue(BROWSER_HINT_URL.endsWith("#in-a-browser"))
   })
 })
