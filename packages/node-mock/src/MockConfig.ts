@@ -10,8 +10,12 @@ import { behaviorTypes as internalBehaviorTypes } from "./internal/behaviorTypes
 import { formatConfigError, readConfigFile } from "./internal/configError.js"
 import { isIpOrCidr } from "./internal/ip.js"
 import type * as MockNodeError from "./MockNodeError.js"
+import { originProblem } from "./internal/cors.js"
 
 const strict = { parseOptions: { onExcessProperty: "error" } } as const
+
+/** An entry of `mock.cors`: `"*"` or an origin as browsers send it (`http://localhost:5173`). */
+const CorsOrigin = Schema.String.pipe(Schema.filter((text) => originProblem(text) ?? true))
 
 const NonNegative = Schema.Number.pipe(
   Schema.finite({ message: () => "expected a finite number" }),
@@ -409,6 +413,11 @@ export const MockSection = Schema.Struct({
   ),
   /** Answer the `/__mock/` control API from any address; by default only loopback clients get it (others 403). */
   control_open: Schema.optionalWith(Schema.Boolean, { default: () => false }),
+  /**
+   * Origins whose pages may call the node from a browser (`"*"`: any): preflights are answered and answers carry CORS
+   * headers, as a CORS-adding proxy in front of a real node would. Default none, as the real node (no CORS headers).
+   */
+  cors: Schema.optionalWith(Schema.Array(CorsOrigin), { default: () => [] }),
   /** Time a client has to send a request's headers (also how long a new connection may stay silent). Default 10 s. */
   headers_timeout_ms: Schema.optionalWith(PositiveInt, { default: () => 10_000 }),
   /** Time a client has to send a whole request, body included. Default 30 s. At least `headers_timeout_ms`. */

@@ -21,6 +21,7 @@ import {
   type Scope
 } from "effect"
 import { makeApp, setBehavior as setContainerBehavior } from "./internal/app.js"
+import { originProblem } from "./internal/cors.js"
 import { ServerHook } from "./internal/chaos.js"
 import { makeListener } from "./internal/fastPath.js"
 import { lastOf, makeState, resetState } from "./internal/state.js"
@@ -90,6 +91,11 @@ export interface MockNodeOptions {
    */
   readonly controlOpen?: boolean | undefined
   /**
+   * Overrides `mock.cors`: origins whose pages may call the node from a browser (`"*"`: any), as through a
+   * CORS-adding proxy (the command's `--cors`). The real node sends no CORS headers; default none.
+   */
+  readonly cors?: string | ReadonlyArray<string> | undefined
+  /**
    * The clock for latencies, stream delays, rate limiting, signature expiry and pending TTLs. Default: the clock of
    * the fiber that builds the node, so under `it.effect` the `TestClock` drives it. Pass `Clock.make()` for real
    * time regardless.
@@ -153,12 +159,23 @@ const resolveConfig = (options: MockNodeOptions) =>
         : typeof source === "string"
           ? yield* MockConfig.load(source)
           : yield* MockConfig.decode(source)
+    const cors =
+      options.cors === undefined ? undefined : typeof options.cors === "string" ? [options.cors] : options.cors
+    for (const [i, origin] of (cors ?? []).entries()) {
+      const problem = originProblem(origin)
+      if (problem !== undefined) {
+        return yield* new MockNodeError.MockNodeError({
+          reason: new MockNodeError.InvalidConfig({ source: "options", field: `cors[${i}]`, detail: problem })
+        })
+      }
+    }
     return {
       ...config,
       mock: {
         ...config.mock,
         ...(options.seed === undefined ? {} : { seed: options.seed }),
-        ...(options.controlOpen === undefined ? {} : { control_open: options.controlOpen })
+        ...(options.controlOpen === undefined ? {} : { control_open: options.controlOpen }),
+        ...(cors === undefined ? {} : { cors: [...cors] })
       }
     }
   })

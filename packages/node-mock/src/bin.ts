@@ -23,6 +23,9 @@ Options:
       --seed <n>       seed for latency ranges and failure rates (overrides mock.seed)
       --control-open   answer the /__mock/ control API to every client, not only loopback ones
                        (overrides mock.control_open; anyone who can reach the port can then reset the node)
+      --cors <origin>  let pages of this origin call the node from a browser (repeatable; "*" for any):
+                       answers CORS preflights and adds CORS headers, as a CORS-adding proxy in front of a
+                       real node would (the real node sends none; overrides mock.cors)
       --nodes <n>      start a network of n nodes, each with its own containers, on ports from --port up
       --router         start a mock Infernet Router in front of them (--router-port, default 4100;
                        --refresh <seconds>, default 30; --router-limit <n>/<seconds> or off, default 10/30)
@@ -49,6 +52,7 @@ const parse = () => {
         config: { type: "string", short: "c" },
         seed: { type: "string" },
         "control-open": { type: "boolean" },
+        cors: { type: "string", multiple: true },
         nodes: { type: "string" },
         router: { type: "boolean" },
         "router-port": { type: "string" },
@@ -96,12 +100,24 @@ const banner = (node: MockNodeModule.MockNodeService): string => {
     rows.length === 0 ? "  (no containers configured)" : line(["CONTAINER", "BEHAVIOUR", "EXTERNAL", "DESCRIPTION"]),
     ...rows.map(line),
     "",
+    ...(config.mock.cors.length === 0
+      ? []
+      : [`CORS: pages of ${config.mock.cors.join(", ")} may call this node (the real node sends no CORS headers)`]),
     `Control API: ${node.url}/__mock/requests (${config.mock.control_open ? "open to every client" : "loopback clients only"})   Press Ctrl-C to stop.`,
     ""
   ].join("\n")
 }
 
 const args = parse()
+// `--cors` values are checked before anything starts (a bad one is a usage error, as a bad port).
+const cors = args.cors
+if (cors !== undefined) {
+  const { originProblem } = await import("./internal/cors.js")
+  for (const origin of cors) {
+    const problem = originProblem(origin)
+    if (problem !== undefined) usageError(`--cors ${problem}`)
+  }
+}
 if (args.help === true) {
   process.stdout.write(HELP)
 } else if (args.version === true) {
@@ -126,7 +142,8 @@ if (args.help === true) {
           ? false
           : { limit: Number(parsedLimit[1]), seconds: Number(parsedLimit[2]) },
     config: args.config,
-    seed: integer("seed", args.seed, 0, Number.MAX_SAFE_INTEGER)
+    seed: integer("seed", args.seed, 0, Number.MAX_SAFE_INTEGER),
+    cors
   })
 } else {
   const port = integer("port", args.port, 0, 65535) ?? 4000
@@ -142,7 +159,8 @@ if (args.help === true) {
       host: args.host ?? "127.0.0.1",
       ...(args.config === undefined ? {} : { config: args.config }),
       ...(seed === undefined ? {} : { seed }),
-      ...(args["control-open"] === true ? { controlOpen: true } : {})
+      ...(args["control-open"] === true ? { controlOpen: true } : {}),
+      ...(cors === undefined ? {} : { cors })
     })
     yield* Effect.sync(() => process.stdout.write(banner(node)))
     return yield* Effect.never.pipe(

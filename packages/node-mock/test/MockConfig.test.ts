@@ -36,6 +36,7 @@ describe("MockConfig.decode", () => {
       max_inflight_bytes: 64 * 1024 * 1024,
       max_json_depth: 512,
       control_open: false,
+      cors: [],
       headers_timeout_ms: 10_000,
       request_timeout_ms: 30_000,
       keep_alive_timeout_ms: 5_000,

@@ -8,7 +8,7 @@ import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { assert, beforeAll, describe, it } from "@effect/vitest"
 import { build } from "esbuild"
-import { get } from "./utils/http.js"
+import { get, request } from "./utils/http.js"
 
 const root = fileURLToPath(new URL("..", import.meta.url))
 let dir: string
@@ -193,5 +193,38 @@ describe("infernet-node-mock --nodes --router", () => {
     const run = start(["--nodes", "2", "--router", "--router-limit", "fast"])
     assert.strictEqual(await run.exit, 2)
     assert.include(run.stderr(), "--router-limit expects <n>/<seconds> or off")
+  })
+})
+
+describe("infernet-node-mock --cors", () => {
+  it("takes --cors ORIGIN (repeatable), says so at start, and answers those origins' preflights; with --nodes too", async () => {
+    const page = "http://localhost:5173"
+    for (const extra of [[], ["--nodes", "1"]]) {
+      const run = start(["--port", "0", "--cors", page, "--cors", "http://127.0.0.1:3000", ...extra])
+      const [, url] = await waitFor(run.stdout, /(http:\/\/127\.0\.0\.1:\d+)/)
+      await waitFor(run.stdout, /Ctrl-C/)
+      if (extra.length === 0) {
+        assert.include(run.stdout(), `CORS: pages of ${page}, http://127.0.0.1:3000 may call this node`)
+      }
+      for (const origin of [page, "http://127.0.0.1:3000"]) {
+        const pre = await request(url!, "/api/jobs", {
+          method: "OPTIONS",
+          headers: { origin, "access-control-request-method": "POST", "access-control-request-headers": "content-type" }
+        })
+        assert.strictEqual(pre.status, 204, extra.join(" "))
+        assert.strictEqual(pre.headers["access-control-allow-origin"], origin)
+      }
+      const other = await get(url!, "/health", { headers: { origin: "http://other.example" } })
+      assert.isUndefined(other.headers["access-control-allow-origin"])
+      run.child.kill("SIGTERM")
+      assert.strictEqual(await run.exit, 0)
+    }
+  })
+
+  it("rejects a --cors that is not an origin with exit code 2, naming the fix", async () => {
+    const run = start(["--cors", "http://localhost:5173/"])
+    assert.strictEqual(await run.exit, 2)
+    assert.include(run.stderr(), '--cors expected "*" or an origin')
+    assert.include(run.stderr(), 'did you mean "http://localhost:5173"?')
   })
 })

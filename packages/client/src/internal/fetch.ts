@@ -62,7 +62,7 @@ export const start = (
   direct: DirectFetch,
   request: Request,
   timeout: Duration.Duration,
-  describe: (cause: unknown) => string,
+  describe: (cause: unknown, reading: boolean) => string,
   done: (result: Either.Either<Answer, Errors.Reason>) => void
 ): (() => void) => {
   const controller = new AbortController()
@@ -81,7 +81,7 @@ export const start = (
     if (settled) return
     settled = true
     if (timer !== undefined) clearTimeout(timer)
-    const detail = describe(cause)
+    const detail = describe(cause, reading)
     done(
       Either.left(
         new Errors.TransportError({
@@ -129,7 +129,7 @@ export const send = (
   direct: DirectFetch,
   request: Request,
   timeout: Duration.Duration,
-  describe: (cause: unknown) => string
+  describe: (cause: unknown, reading: boolean) => string
 ): Effect.Effect<Answer, Errors.Reason> =>
   Effect.async<Answer, Errors.Reason>((resume) => {
     const stop = start(direct, request, timeout, describe, resume)
@@ -144,7 +144,7 @@ export const sendPromise = (
   direct: DirectFetch,
   request: Request,
   timeout: Duration.Duration,
-  describe: (cause: unknown) => string,
+  describe: (cause: unknown, reading: boolean) => string,
   signal: AbortSignal | undefined
 ): Promise<Either.Either<Answer, Errors.Reason>> =>
   new Promise((resolve, reject) => {

@@ -149,6 +149,37 @@ export const describeCause = (cause: unknown): string => {
   return parts.length === 0 ? "unknown error" : parts.join(": ")
 }
 
+/** Where the client's README explains calling a node from a browser (CORS). */
+export const BROWSER_HINT_URL = "https://github.com/infernet-ts/infernet-ts/tree/main/packages/client#in-a-browser"
+
+/** What a `TransportError` adds when `fetch` itself rejected in a browser-like runtime. */
+export const BROWSER_HINT = `(in a browser this may be CORS: the node sends no CORS headers, so a browser blocks cross-origin calls to it; call it through a same-origin proxy or one that adds CORS headers, see ${BROWSER_HINT_URL})`
+
+/**
+ * Whether this runtime is a browser or a worker (where `fetch` enforces CORS): a `window` with a `document`, or a
+ * `WorkerGlobalScope`, and no `process.versions.node` (jsdom and happy-dom under Node, Bun and Deno's Node layer have
+ * one, and their `fetch` enforces no CORS). Read at each failure, without Node built-ins.
+ */
+export const isBrowserLike = (global: Record<string, unknown> = globalThis as Record<string, unknown>): boolean => {
+  const process = global.process as { versions?: { node?: unknown } } | undefined
+  if (typeof process?.versions?.node === "string") return false
+  const window = global.window as { document?: unknown } | undefined
+  return (
+    (typeof window === "object" && window !== null && window.document !== undefined) ||
+    typeof global.WorkerGlobalScope === "function"
+  )
+}
+
+/**
+ * The detail of a transport failure: {@link describeCause}, and when `fetch` itself rejected (no answer at all, not
+ * a body cut while `reading`) in a browser-like runtime, the CORS hint: the browser hides why (a CORS refusal and a
+ * refused connection both read "Failed to fetch"), so the hint says "may".
+ */
+export const describeTransport = (cause: unknown, reading = false): string => {
+  const detail = describeCause(cause)
+  return reading || !isBrowserLike() ? detail : `${detail} ${BROWSER_HINT}`
+}
+
 // The reason keeps the network error, not the HttpClientError: that one holds the whole request, headers included,
 // and a caller's `Authorization` header must not end up in a logged error.
 const networkCause = (error: HttpClientError.HttpClientError): { cause?: unknown } =>
@@ -158,7 +189,10 @@ const fromHttpClientError = (url: string, error: HttpClientError.HttpClientError
   if (error._tag === "RequestError") {
     return new Errors.TransportError({
       url,
-      detail: describeCause(error.cause ?? error.description),
+      detail:
+        error.reason === "Transport"
+          ? describeTransport(error.cause ?? error.description)
+          : describeCause(error.cause ?? error.description),
       ...networkCause(error)
     })
   }
@@ -488,7 +522,7 @@ const directAttempt = <A, I>(
   request: Fetch.Request,
   schema: Schema.Schema<A, I>
 ): Effect.Effect<A, Errors.Reason> =>
-  Effect.flatMap(Fetch.send(transport, request, timeoutOf(settings, call), describeCause), (answer) =>
+  Effect.flatMap(Fetch.send(transport, request, timeoutOf(settings, call), describeTransport), (answer) =>
     decodeAnswer(() => request.url, answer, schema)
   )
 
@@ -522,7 +556,7 @@ export const jsonPromise = async <A, I, B = A>(
   finish?: (decoded: A) => Either.Either<B, Errors.NodeClientError>
 ): Promise<B> => {
   const request = directRequest(settings, transport, call)
-  const answer = await Fetch.sendPromise(transport, request, timeoutOf(settings, call), describeCause, signal)
+  const answer = await Fetch.sendPromise(transport, request, timeoutOf(settings, call), describeTransport, signal)
   const lazyUrl = () => request.url
   let reason: Errors.Reason
   if (Either.isLeft(answer)) reason = answer.left

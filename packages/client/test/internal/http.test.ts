@@ -1,6 +1,17 @@
+import { readFileSync } from "node:fs"
 import { assert, describe, it } from "@effect/vitest"
 import { Chunk, Duration, Effect, Option } from "effect"
-import { describeCause, parseRetryAfter, readIdLine } from "../../src/internal/http.js"
+import {
+  BROWSER_HINT,
+  BROWSER_HINT_URL,
+  describeCause,
+  describeTransport,
+  isBrowserLike,
+  parseRetryAfter,
+  readIdLine
+} from "../../src/internal/http.js"
+import { NodeClientError } from "../../src/NodeClientError.js"
+import { createNodeClient } from "../../src/promise.js"
 
 const encoder = new TextEncoder()
 const decoder = new TextDecoder()
@@ -111,5 +122,100 @@ describe("describeCause", () => {
     )
     assert.strictEqual(describeCause("plain"), "plain")
     assert.strictEqual(describeCause(undefined), "unknown error")
+  })
+})
+
+describe("the browser hint of a TransportError", () => {
+  it("isBrowserLike: a window with a document or a worker scope, and no process.versions.node", () => {
+    assert.isTrue(isBrowserLike({ window: { document: {} } }))
+    assert.isTrue(isBrowserLike({ WorkerGlobalScope: class {} }))
+    assert.isFalse(isBrowserLike({}), "Node, Deno or Bun without window")
+    assert.isFalse(isBrowserLike({ navigator: {} }), "Node 21+ has a navigator")
+    assert.isFalse(isBrowserLike({ window: {} }), "Deno 1's window has no document")
+    assert.isFalse(
+      isBrowserLike({ window: { document: {} }, process: { versions: { node: "20.20.2" } } }),
+      "jsdom or happy-dom under Node: fetch enforces no CORS"
+    )
+    assert.isFalse(isBrowserLike(globalThis as Record<string, unknown>), "this test runs in Node")
+  })
+
+  /** Runs `f` as in a Web Worker: a `WorkerGlobalScope` global and no `process.versions.node`. */
+  const asInWorker = async <A>(f: () => Promise<A>): Promise<A> => {
+    const node = Object.getOwnPropertyDescriptor(process.versions, "node")!
+    const global = globalThis as Record<string, unknown>
+    Object.defineProperty(process.versions, "node", { ...node, value: undefined })
+    global.WorkerGlobalScope = class WorkerGlobalScope {}
+    try {
+      return await f()
+    } finally {
+      Object.defineProperty(process.versions, "node", node)
+      delete global.WorkerGlobalScope
+    }
+  }
+
+  const failedToFetch = (async () => {
+    throw new TypeError("Failed to fetch")
+  }) as typeof globalThis.fetch
+
+  const reasonOf = async (fetch: typeof globalThis.fetch, call: "info" | "stream") => {
+    const client = createNodeClient({ baseUrl: "http://127.0.0.1:1", fetch, retry: false })
+    try {
+      await (call === "info"
+        ? client.info()
+        : client.requestStream({ containers: ["c"], data: {} }).then((s) => s.cancel()))
+      return assert.fail("the call succeeded")
+    } catch (error) {
+      assert.instanceOf(error, NodeClientError)
+      return error as NodeClientError
+    } finally {
+      await client.close()
+    }
+  }
+
+  it("a fetch that rejects in a browser-like runtime says CORS may be why, and where to read on; the tag is TransportError", async () => {
+    for (const call of ["info", "stream"] as const) {
+      const error = await asInWorker(() => reasonOf(failedToFetch, call))
+      assert.strictEqual(error.reason._tag, "TransportError", call)
+      assert.include(error.message, "Failed to fetch", call)
+      assert.include(error.message, BROWSER_HINT, call)
+      assert.include(error.message, "#in-a-browser", call)
+    }
+  })
+
+  it("in Node the same failure has no hint", async () => {
+    const error = await reasonOf(failedToFetch, "info")
+    assert.strictEqual(error.reason._tag, "TransportError")
+    assert.notInclude(error.message, "CORS")
+  })
+
+  it("a body cut while reading (the answer passed CORS) has no hint, even in a browser", async () => {
+    // Made outside the simulated worker: undici reads process.versions.node when it builds a Response.
+    const response = new Response(
+      new ReadableStream({ pull: (controller) => controller.error(new TypeError("network error")) }),
+      { status: 200, headers: { "content-type": "application/json" } }
+    )
+    const cut = (async () => response) as typeof globalThis.fetch
+    const error = await asInWorker(() => reasonOf(cut, "info"))
+    assert.strictEqual(error.reason._tag, "TransportError")
+    assert.include(error.message, "while reading the answer: network error")
+    assert.notInclude(error.message, "CORS")
+  })
+
+  it("describeTransport adds the hint only for a rejected fetch", async () => {
+    assert.strictEqual(describeTransport(new TypeError("Failed to fetch")), "Failed to fetch")
+    const inWorker = await asInWorker(async () => [
+      describeTransport(new TypeError("Failed to fetch")),
+      describeTransport(new TypeError("network error"), true)
+    ])
+    assert.deepStrictEqual(inWorker, [`Failed to fetch ${BROWSER_HINT}`, "network error"])
+  })
+})
+
+describe("the client README's In a browser section", () => {
+  it("shows the hint as the client writes it, under the heading the hint links to", () => {
+    const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8")
+    assert.include(readme, BROWSER_HINT)
+    assert.include(readme, "\n## In a browser\n")
+    assert.isTrue(BROWSER_HINT_URL.endsWith("#in-a-browser"))
   })
 })

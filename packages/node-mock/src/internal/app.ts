@@ -10,6 +10,7 @@ import * as MockConfig from "../MockConfig.js"
 import { INVALID_UTF8, nestsDeeperThan, parseJson, type Received, TOO_LARGE, withBody } from "./body.js"
 import { describeParseError } from "./configError.js"
 import { makeContainerLookup } from "./containerLookup.js"
+import * as Cors from "./cors.js"
 import { checkJob, checkSubscription, type SubscriptionContainers } from "./guardian.js"
 import * as Html from "./html.js"
 import { normalizeAddress } from "./ip.js"
@@ -822,7 +823,8 @@ const unexpected = (cause: Cause.Cause<unknown>): Effect.Effect<Response> =>
 export const handle = (ctx: Ctx): Effect.Effect<Response> => {
   let answer: Effect.Effect<Response>
   try {
-    answer = dispatch(ctx)
+    // With `mock.cors`, as a CORS-adding proxy in front of the node: preflights answered, CORS headers added.
+    answer = Cors.around(ctx, dispatch)
   } catch (defect) {
     answer = unexpected(Cause.die(defect))
   }

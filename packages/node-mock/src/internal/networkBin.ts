@@ -15,6 +15,8 @@ export interface NetworkArgs {
   readonly routerLimit: { readonly limit: number; readonly seconds: number } | false | undefined
   readonly config: string | undefined
   readonly seed: number | undefined
+  /** `--cors`: every node answers these origins' pages (the router does not). */
+  readonly cors: ReadonlyArray<string> | undefined
 }
 
 const banner = (network: MockNetwork.MockNetworkService): string => {
@@ -40,7 +42,8 @@ export const main = (args: NetworkArgs): void => {
   const nodes: ReadonlyArray<MockNetwork.NodeOptions> = Array.from({ length: args.nodes }, (_, i) => ({
     port: args.port === 0 ? 0 : args.port + i,
     config: args.config ?? MockNetwork.defaultNodeConfig(i),
-    ...(args.seed === undefined ? {} : { seed: args.seed + i })
+    ...(args.seed === undefined ? {} : { seed: args.seed + i }),
+    ...(args.cors === undefined ? {} : { cors: args.cors })
   }))
   const router: MockNetwork.RouterOptions | false = args.router && {
     port: args.routerPort,
