@@ -407,11 +407,7 @@ await scenario("cli", async (report) => {
     ...network.nodes.map((host, i) => [`127.0.0.1:${4000 + i}`, host])
   ])
   const atHosts = (text) => text.replace(/\b(localhost|127\.0\.0\.1|10\.0\.0\.7):\d{4}\b/g, (h) => hosts.get(h) ?? h)
-  const cliEnv = {
-    PATH: `${join(prefix, "bin")}:${process.env.PATH}`,
-    SERVER_URL: mockUrl,
-    ROUTER_URL: `http://${network.router}`
-  }
+  const cliEnv = { PATH: `${join(prefix, "bin")}:${process.env.PATH}`, SERVER_URL: mockUrl }
   // The transcripts (`$ infernet-client ...` and what it printed): each command runs and exits with the code the
   // transcript documents (`# exit code N` on its line; 0 when none), and its first `error:` line is the one shown.
   // Other outputs differ (ids, timings) and are not compared. Ids a transcript printed stand for the ones this run
@@ -420,6 +416,8 @@ await scenario("cli", async (report) => {
   const seenIds = new Map()
   const transcripts = commandBlocks(cliReadme, "$ ")
   for (const block of transcripts) {
+    // A transcript's `$ export NAME=VALUE` holds for its later steps, as in the user's shell.
+    const env = { ...cliEnv }
     for (const step of transcript(block)) {
       const { output } = step
       const command = atHosts(withIds(step.command, seenIds))
@@ -428,7 +426,9 @@ await scenario("cli", async (report) => {
         writeFileSync(join(dir, file), `${output}\n`)
         continue
       }
-      const ran = spawnSyncCli("bash", ["-eo", "pipefail", "-c", command], dir, cliEnv)
+      const exported = /^export (\w+)=(\S+)$/.exec(command)
+      if (exported !== null) env[exported[1]] = exported[2]
+      const ran = spawnSyncCli("bash", ["-eo", "pipefail", "-c", command], dir, env)
       const actual = ran.stdout.match(UUID) ?? []
       const [shownNode, ranNode] = [output, ran.stderr].map((text) => /^Node: http:\/\/(\S+)$/m.exec(text)?.[1])
       if (shownNode !== undefined && ranNode !== undefined) hosts.set(shownNode, ranNode)
@@ -458,7 +458,8 @@ await scenario("cli", async (report) => {
     JSON.stringify(requests.filter((r) => !r.containers.includes("non-existent-container")))
   )
   for (const block of commands) {
-    sh(atHosts(withIds(block.code, seenIds)), dir, cliEnv)
+    // containers, find and -n auto use the router at ROUTER_URL: the user's, set as the router section says.
+    sh(atHosts(withIds(block.code, seenIds)), dir, { ...cliEnv, ROUTER_URL: `http://${network.router}` })
     cover(cliReadme, block)
   }
   const down = spawnSyncCli(bin, ["info", "--url", "http://127.0.0.1:9"], dir)

@@ -3,6 +3,7 @@ import { assert, describe, it } from "@effect/vitest"
 import { Effect, Either, Layer, Stream, Tracer } from "effect"
 import { type NodeClientError, NodePool } from "../src/index.js"
 import * as NetworkExample from "../examples/network.js"
+import { defect } from "./utils/exit.js"
 import { chunked, ids, json, makeFake, refused } from "./utils/fakeHttp.js"
 import { nodes, runPool, sleep, withNetwork } from "./utils/network.js"
 import { type ProcessNetwork, spawnNetwork } from "./utils/networkProcess.js"
@@ -331,8 +332,14 @@ describe("NodePool discovery", () => {
     }))
 
   it("dies on no nodes and no router, and on a bad URL", async () => {
-    const none = await Effect.runPromiseExit(Effect.scoped(NodePool.make({})).pipe(Effect.provide(emptyClient)))
-    assert.include(String(none), "give nodes (URLs), a router, or both")
+    const make = (options: NodePool.Options) =>
+      Effect.runPromiseExit(Effect.scoped(NodePool.make(options)).pipe(Effect.provide(emptyClient)))
+    assert.strictEqual(defect(await make({})), "NodePool.make: give nodes (URLs), a router, or both")
+    // A bad URL among good ones: the user's input is refused at once, naming what is wrong.
+    const bad = defect(await make({ nodes: ["http://127.0.0.1:1", "not a url"] }))
+    assert.match(bad, /^NodePool\.make: /)
+    assert.include(bad, "not a url")
+    assert.include(defect(await make({ nodes: ["ftp://127.0.0.1:1"] })), "expected an http: or https: URL")
   })
 })
 
