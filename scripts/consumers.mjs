@@ -415,9 +415,9 @@ await scenario("cli", async (report) => {
   const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g
   const seenIds = new Map()
   const transcripts = commandBlocks(cliReadme, "$ ")
+  // A transcript's `$ export NAME=VALUE` holds for the later steps, as in the shell of a user who follows the README.
+  const env = { ...cliEnv }
   for (const block of transcripts) {
-    // A transcript's `$ export NAME=VALUE` holds for its later steps, as in the user's shell.
-    const env = { ...cliEnv }
     for (const step of transcript(block)) {
       const { output } = step
       const command = atHosts(withIds(step.command, seenIds))
