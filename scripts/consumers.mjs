@@ -416,7 +416,7 @@ await scenario("cli", async (report) => {
   const seenIds = new Map()
   const transcripts = commandBlocks(cliReadme, "$ ")
   // A transcript's `$ export NAME=VALUE` holds for the later steps, as in the shell of a user who follows the README.
-  const env = { ...cliEnv }
+  const shellEnv = { ...cliEnv }
   for (const block of transcripts) {
     for (const step of transcript(block)) {
       const { output } = step
@@ -427,8 +427,8 @@ await scenario("cli", async (report) => {
         continue
       }
       const exported = /^export (\w+)=(\S+)$/.exec(command)
-      if (exported !== null) env[exported[1]] = exported[2]
-      const ran = spawnSyncCli("bash", ["-eo", "pipefail", "-c", command], dir, env)
+      if (exported !== null) shellEnv[exported[1]] = exported[2]
+      const ran = spawnSyncCli("bash", ["-eo", "pipefail", "-c", command], dir, shellEnv)
       const actual = ran.stdout.match(UUID) ?? []
       const [shownNode, ranNode] = [output, ran.stderr].map((text) => /^Node: http:\/\/(\S+)$/m.exec(text)?.[1])
       if (shownNode !== undefined && ranNode !== undefined) hosts.set(shownNode, ranNode)
@@ -458,8 +458,12 @@ await scenario("cli", async (report) => {
     JSON.stringify(requests.filter((r) => !r.containers.includes("non-existent-container")))
   )
   for (const block of commands) {
-    // containers, find and -n auto use the router at ROUTER_URL: the user's, set as the router section says.
-    sh(atHosts(withIds(block.code, seenIds)), dir, { ...cliEnv, ROUTER_URL: `http://${network.router}` })
+    // containers and find ask the router at ROUTER_URL: the user's, set as the router section says. (Not for the
+    // other blocks: ROUTER_URL turns resources and check-model without a node into their router form.)
+    const router = /infernet-client (containers|find)\b/.test(block.code)
+      ? { ROUTER_URL: `http://${network.router}` }
+      : {}
+    sh(atHosts(withIds(block.code, seenIds)), dir, { ...cliEnv, ...router })
     cover(cliReadme, block)
   }
   const down = spawnSyncCli(bin, ["info", "--url", "http://127.0.0.1:9"], dir)
