@@ -46,6 +46,19 @@ describe("docs", () => {
     assert.include(Docs.reference(), "```text\ninfernet-client batch [flags]\n```")
   })
 
+  it("the start-up table is the run recorded in bench/results/startup.json", () => {
+    const recorded = JSON.parse(readFileSync(new URL("../bench/results/startup.json", import.meta.url), "utf8")) as {
+      rows: Array<{ medianMs: number; p90Ms: number; ratio: number }>
+    }
+    const section = readme.slice(readme.indexOf("## Start-up time"), readme.indexOf("## Not a library"))
+    const rows = [...section.matchAll(/^\| `.*\| +(\d+) ms \| +(\d+) ms \| +([\d.]+)x \|$/gm)].map((m) => ({
+      medianMs: Number(m[1]),
+      p90Ms: Number(m[2]),
+      ratio: Number(m[3])
+    }))
+    assert.deepStrictEqual(rows, recorded.rows.map(({ medianMs, p90Ms, ratio }) => ({ medianMs, p90Ms, ratio })))
+  })
+
   it("refuses a README without the markers", () => {
     assert.throws(() => Docs.updateReadme("# no markers"), /markers/)
   })
