@@ -27,6 +27,15 @@ import { fileURLToPath } from "node:url"
 import { createServer } from "node:net"
 import { gzipSync } from "node:zlib"
 import { browserTests } from "./browser.mjs"
+import {
+  commentedSteps,
+  compareShown,
+  documentedExitCode,
+  EXCERPT,
+  excerptReason,
+  firstErrorLine,
+  withIds
+} from "./readme-checks.mjs"
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..")
 const require = createRequire(join(root, "packages", "client", "package.json"))
@@ -57,7 +66,8 @@ const fail = (message) => {
 
 const sh = (command, cwd, env = {}) => {
   try {
-    return execFileSync("bash", ["-c", command], {
+    // -e and pipefail: every command of a README block counts, not only its last.
+    return execFileSync("bash", ["-eo", "pipefail", "-c", command], {
       cwd,
       env: { ...process.env, npm_config_audit: "false", npm_config_fund: "false", ...env },
       encoding: "utf8",
@@ -83,7 +93,6 @@ const closure = (pkg) => [pkg, ...PACKAGES[pkg]].map(tarball).join(" ")
 // or to be marked as an excerpt.
 const covered = new Set()
 const cover = (file, block) => covered.add(`${file}:${block.line}`)
-const EXCERPT = /^(\/\/|#) excerpt\b/i
 
 /** The install lines of a README (`npm install ...`, `npm i ...`, `pnpm add ...` in sh blocks), comments dropped. */
 const installLines = (readme) =>
@@ -165,7 +174,8 @@ const project = (name, { pnpm = false } = {}) => {
 }
 
 const sizeOf = (path) => {
-  if (!existsSync(path)) return 0
+  // A wrong path must not pass a size budget as 0 bytes.
+  if (!existsSync(path)) fail(`cannot measure ${path}: it does not exist`)
   const stat = statSync(path, { throwIfNoEntry: false })
   if (stat === undefined || stat.isSymbolicLink()) return 0
   if (!stat.isDirectory()) return stat.size
@@ -249,7 +259,9 @@ const scenario = async (name, body) => {
 const install = (dir, lines, report, measured = join(dir, "node_modules"), transform = localize) => {
   const started = Date.now()
   for (const line of lines) sh(transform(line), dir)
-  report(Date.now() - started, sizeOf(measured))
+  const size = sizeOf(measured)
+  if (!(size > 0)) fail(`${relative(work, measured)} is empty after the install lines`)
+  report(Date.now() - started, size)
 }
 
 // --- pack -------------------------------------------------------------------------------------------------------------
@@ -303,14 +315,38 @@ await scenario("node-mock", async (report) => {
   const health = await fetch(`${mockUrl}/health`).then((r) => r.json())
   if (health.status !== "healthy") fail(`/health answered ${JSON.stringify(health)}`)
   if (/Executing an Effect versioned/.test(output)) fail(`Effect version-mismatch warnings:\n${output}`)
-  // The README's cURL examples, verbatim but for this run's port.
+  // The README's cURL examples, verbatim but for this run's port, each command on its own: an HTTP error fails it
+  // (curl --fail-with-body), and what it printed must be what the `# ...` lines after it show (ids and `...` aside;
+  // an id the README showed earlier, e.g. a batch's, stands for the one this run got). A GET that does not show it yet
+  // (results of jobs still running) is asked again for up to 10 s, as a user would.
   const curls = commandBlocks(readme("node-mock"), "curl ")
   const host = new URL(mockUrl).host
+  const failOnHttpErrors = 'curl() { command curl --silent --show-error --fail-with-body "$@"; }\n'
+  const ids = new Map()
+  let compared = 0
   for (const block of curls) {
-    sh(block.code.replaceAll("localhost:4000", host).replaceAll("127.0.0.1:4000", host), dir)
+    for (const step of commentedSteps(block.code)) {
+      const command = withIds(step.command, ids).replaceAll("localhost:4000", host).replaceAll("127.0.0.1:4000", host)
+      const deadline = Date.now() + 10_000
+      for (;;) {
+        const out = sh(`${failOnHttpErrors}${command}`, dir)
+        if (step.shown === "") break
+        const problem = compareShown(step.shown, out, ids)
+        if (problem === undefined) {
+          compared++
+          break
+        }
+        if (/ -X (POST|PUT)\b/.test(command) || Date.now() > deadline) {
+          fail(
+            `README ${relative(root, readme("node-mock"))}:${block.line}: \`${step.command.split("\n")[0]}\`: ${problem}`
+          )
+        }
+        await new Promise((resolve) => setTimeout(resolve, 200))
+      }
+    }
     cover(readme("node-mock"), block)
   }
-  return `\`npx infernet-node-mock --port 0\` serves ${mockUrl}; the README's ${curls.length} cURL blocks ran`
+  return `\`npx infernet-node-mock --port 0\` serves ${mockUrl}; the README's ${curls.length} cURL blocks ran, ${compared} outputs as shown`
 })
 if (mockUrl === undefined) {
   console.error("consumers: no mock node, nothing else can run")
@@ -362,34 +398,75 @@ await scenario("cli", async (report) => {
   const commands = commandBlocks(cliReadme, "infernet-client ").concat(
     commandBlocks(cliReadme, "export SERVER_URL").filter((b) => b.code.includes("infernet-client"))
   )
+  // The router examples run against `infernet-node-mock --nodes 3 --router` from the node-mock project, on free
+  // ports: the README's 127.0.0.1:4000-4002 are its nodes and 4100 its router; a `Node: URL` a transcript shows
+  // stands for the one this run printed. localhost:4000 (and the README's node 10.0.0.7:4000) is the mock above.
+  const network = await startNetwork(join(work, "node-mock"))
+  const hosts = new Map([
+    ["localhost:4000", new URL(mockUrl).host],
+    ["10.0.0.7:4000", new URL(mockUrl).host],
+    ["localhost:4100", network.router],
+    ["127.0.0.1:4100", network.router],
+    ...network.nodes.map((host, i) => [`127.0.0.1:${4000 + i}`, host])
+  ])
+  const atHosts = (text) => text.replace(/\b(localhost|127\.0\.0\.1|10\.0\.0\.7):\d{4}\b/g, (h) => hosts.get(h) ?? h)
   const cliEnv = { PATH: `${join(prefix, "bin")}:${process.env.PATH}`, SERVER_URL: mockUrl }
-  for (const block of commands) {
-    sh(block.code.replaceAll("http://localhost:4000", mockUrl), dir, cliEnv)
-    cover(cliReadme, block)
-  }
-  // The transcripts (`$ infernet-client ...` and what it printed): each command runs and exits as shown (non-zero
-  // where the transcript shows an `error:` line). Outputs differ (ids, timings), so only exit codes are compared.
-  // Ids a transcript printed stand for the ones this run got (matched in order), e.g. `results --id` after `batch`.
+  // The transcripts (`$ infernet-client ...` and what it printed): each command runs and exits with the code the
+  // transcript documents (`# exit code N` on its line; 0 when none), and its first `error:` line is the one shown.
+  // Other outputs differ (ids, timings) and are not compared. Ids a transcript printed stand for the ones this run
+  // got (matched in order), e.g. `results --id` after `batch`, here and in the command blocks below.
   const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g
   const seenIds = new Map()
   const transcripts = commandBlocks(cliReadme, "$ ")
+  // A transcript's `$ export NAME=VALUE` holds for the later steps, as in the shell of a user who follows the README.
+  const shellEnv = { ...cliEnv }
   for (const block of transcripts) {
     for (const step of transcript(block)) {
       const { output } = step
-      const command = step.command.replace(UUID, (id) => seenIds.get(id) ?? id)
+      const command = atHosts(withIds(step.command, seenIds))
       const file = /^cat (\S+)$/.exec(command)?.[1]
       if (file !== undefined) {
         writeFileSync(join(dir, file), `${output}\n`)
         continue
       }
-      const ran = spawnSyncCli("bash", ["-c", command], dir, cliEnv)
+      const exported = /^export (\w+)=(\S+)$/.exec(command)
+      if (exported !== null) shellEnv[exported[1]] = exported[2]
+      const ran = spawnSyncCli("bash", ["-eo", "pipefail", "-c", command], dir, shellEnv)
       const actual = ran.stdout.match(UUID) ?? []
-      for (const [i, id] of (output.match(UUID) ?? []).entries()) if (actual[i] !== undefined) seenIds.set(id, actual[i])
-      const expectFailure = /^error: /m.test(output)
-      if ((ran.status !== 0) !== expectFailure) {
-        fail(`README ${relative(root, cliReadme)}:${block.line}: \`${command}\` exited ${ran.status}:\n${ran.stderr}`)
+      const [shownNode, ranNode] = [output, ran.stderr].map((text) => /^Node: http:\/\/(\S+)$/m.exec(text)?.[1])
+      if (shownNode !== undefined && ranNode !== undefined) hosts.set(shownNode, ranNode)
+      for (const [i, id] of (output.match(UUID) ?? []).entries()) {
+        if (actual[i] !== undefined && !seenIds.has(id.slice(0, 8))) seenIds.set(id.slice(0, 8), actual[i])
+      }
+      const where = `README ${relative(root, cliReadme)}:${block.line}: \`${command}\``
+      const shownError = firstErrorLine(output)
+      const code = documentedExitCode(command)
+      if (shownError !== undefined && code === 0)
+        fail(`${where} shows an error: document its exit code (# exit code N)`)
+      if (ran.status !== code) fail(`${where} exited ${ran.status}, the README documents ${code}:\n${ran.stderr}`)
+      if (shownError !== undefined) {
+        const printed = firstErrorLine(ran.stderr) ?? "(no error: line)"
+        const problem = compareShown(shownError, printed, new Map())
+        if (problem !== undefined) fail(`${where}: ${problem}`)
       }
     }
+    cover(cliReadme, block)
+  }
+  // The command blocks, after the transcripts: `batch -i requests.json` reads the file the batch transcript showed,
+  // less its rejected request (a plain command block must exit 0), and `results --id` asks for the jobs the
+  // transcript's batch created (the README's node 10.0.0.7:4000 is this run's mock).
+  const requests = JSON.parse(readFileSync(join(dir, "requests.json"), "utf8"))
+  writeFileSync(
+    join(dir, "requests.json"),
+    JSON.stringify(requests.filter((r) => !r.containers.includes("non-existent-container")))
+  )
+  for (const block of commands) {
+    // containers and find ask the router at ROUTER_URL: the user's, set as the router section says. (Not for the
+    // other blocks: ROUTER_URL turns resources and check-model without a node into their router form.)
+    const router = /infernet-client (containers|find)\b/.test(block.code)
+      ? { ROUTER_URL: `http://${network.router}` }
+      : {}
+    sh(atHosts(withIds(block.code, seenIds)), dir, { ...cliEnv, ...router })
     cover(cliReadme, block)
   }
   const down = spawnSyncCli(bin, ["info", "--url", "http://127.0.0.1:9"], dir)
@@ -408,12 +485,6 @@ await scenario("cli", async (report) => {
   const tasteOut = await shGroup(script, tasteDir, { npm_config_yes: "true" })
   if (!tasteOut.includes("Ritual")) fail(`the root README's taste printed ${JSON.stringify(tasteOut)}`)
   cover(readme("root"), taste)
-  // The Quick start's two commands are what CI runs (scripts/test.sh, through .ci/run) and what
-  // packages/cli/test/demo.test.ts runs (the demo); they are not run again here.
-  cover(
-    readme("root"),
-    codeBlocks(readme("root")).find((b) => b.code.startsWith("bash scripts/demo.sh"))
-  )
   return `installed ${(sizeOf(prefix) / MiB).toFixed(1)} MiB; help, npx, the usage page, ${commands.length + transcripts.length} README command blocks, a down node, the root README's npx lines`
 })
 
@@ -440,6 +511,33 @@ function shGroup(command, cwd, env) {
       if (code === 0) resolve(output)
       else reject(new Error(`\`${command}\` exited with ${code} in ${relative(work, cwd)}:\n${output}`))
     })
+  })
+}
+
+/** Starts `infernet-node-mock --nodes 3 --router` on free ports from the project `dir`: the nodes' and router's hosts. */
+async function startNetwork(dir) {
+  const child = spawn(
+    join(dir, "node_modules", ".bin", "infernet-node-mock"),
+    ["--nodes", "3", "--router", "--port", "0", "--router-port", "0"],
+    {
+      cwd: dir,
+      stdio: ["ignore", "pipe", "pipe"]
+    }
+  )
+  cleanups.push(() => child.kill("SIGTERM"))
+  let output = ""
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the mock network did not start in 20 s:\n${output}`)), 20_000)
+    const onData = (data) => {
+      output += data
+      const router = /infernet router on http:\/\/(\S+)/.exec(output)?.[1]
+      if (router === undefined) return
+      clearTimeout(timer)
+      resolve({ nodes: [...output.matchAll(/node \d+ +http:\/\/(\S+)/g)].map((m) => m[1]), router })
+    }
+    child.stdout.on("data", onData)
+    child.stderr.on("data", onData)
+    child.on("exit", (code) => reject(new Error(`the mock network exited with ${code}:\n${output}`)))
   })
 }
 
@@ -528,7 +626,8 @@ console.log(JSON.stringify({
   const code = bundle.outputFiles[0].contents
   // The budget catches a module that drags a library in whole (all of fast-check once added 40 KiB gzip).
   const gzipKiB = gzipSync(code).length / 1024
-  if (gzipKiB > BUNDLE_BUDGET_GZIP_KIB) fail(`the browser bundle is ${gzipKiB.toFixed(0)} KiB gzip, over ${BUNDLE_BUDGET_GZIP_KIB}`)
+  if (gzipKiB > BUNDLE_BUDGET_GZIP_KIB)
+    fail(`the browser bundle is ${gzipKiB.toFixed(0)} KiB gzip, over ${BUNDLE_BUDGET_GZIP_KIB}`)
   return `Node ESM script ok (${JSON.stringify(out)}); browser bundle ${(code.length / 1024).toFixed(0)} KiB min, ${(gzipSync(code).length / 1024).toFixed(0)} KiB gzip; no viem, no @infernet/chain`
 })
 
@@ -649,18 +748,23 @@ await scenario("vitest", async (report) => {
   return `effect 3.22.2 shared; globalSetup and MockNode.layer: ${tests[1]} tests passed`
 })
 
-// --- every README code block: run, type-checked, parsed, or marked as an excerpt ----------------------------------------
+// --- every README code block: run, type-checked, parsed, text, or an excerpt with a reason ---------------------------
 
 await scenario("docs", async () => {
   const typechecked = results.find((r) => r.name === "typescript")?.result.startsWith("ok") === true
-  const counts = { run: 0, typechecked: 0, parsed: 0, excerpts: 0 }
+  const counts = { run: 0, typechecked: 0, parsed: 0, text: 0 }
+  const excerpts = new Map()
   const problems = []
   for (const pkg of ["root", ...Object.keys(PACKAGES)]) {
     const file = readme(pkg)
     for (const block of codeBlocks(file)) {
       const where = `${relative(root, file)}:${block.line}`
-      if (EXCERPT.test(block.code)) counts.excerpts++
-      else if (covered.has(`${file}:${block.line}`)) counts.run++
+      if (block.lang === "") problems.push(`${where}: a block with no language tag (\`\`\`sh, \`\`\`text, ...)`)
+      else if (EXCERPT.test(block.code)) {
+        const reason = excerptReason(block.code)
+        if (reason.problem !== undefined) problems.push(`${where}: ${reason.problem}`)
+        else excerpts.set(reason.label, (excerpts.get(reason.label) ?? 0) + 1)
+      } else if (covered.has(`${file}:${block.line}`)) counts.run++
       else if (block.lang === "ts" && typechecked) counts.typechecked++
       else if (block.lang === "json") {
         try {
@@ -669,15 +773,18 @@ await scenario("docs", async () => {
         } catch (error) {
           problems.push(`${where}: a json block that does not parse (${error.message})`)
         }
-      } else if (["sh", "js", "ts"].includes(block.lang)) {
+      } else if (block.lang === "text") counts.text++
+      else {
         problems.push(
-          `${where}: a ${block.lang} block that no scenario runs; run it or mark it "${block.lang === "sh" ? "#" : "//"} excerpt: ..."`
+          `${where}: a ${block.lang} block that no scenario runs; run it or mark it "${block.lang === "sh" ? "#" : "//"} excerpt: <reason>"`
         )
       }
     }
   }
   if (problems.length > 0) fail(problems.join("\n"))
-  return `README blocks: ${counts.run} run, ${counts.typechecked} type-checked, ${counts.parsed} JSON parsed, ${counts.excerpts} marked as excerpts`
+  const total = [...excerpts.values()].reduce((a, b) => a + b, 0)
+  const why = [...excerpts].map(([label, n]) => `${n} ${label}`).join(", ")
+  return `README blocks: ${counts.run} run, ${counts.typechecked} type-checked only, ${counts.parsed} JSON parsed, ${counts.text} text; ${total} excerpts not run (${why})`
 })
 
 // --- report -------------------------------------------------------------------------------------------------------------

@@ -96,11 +96,23 @@ export const parse = (input: Input, options?: ParseOptions): bigint => {
   let value: bigint
   if (typeof input === "bigint") value = input
   else if (typeof input === "number" && Number.isInteger(input)) {
-    if (!Number.isSafeInteger(input)) fail("is not an exact integer (pass a bigint or a string for large values)")
+    // Beyond 2^53 a number may not hold the digits written (1152921504606847000 is 2^60 = ...976): show its
+    // exact value and ask for a bigint or a string.
+    if (!Number.isSafeInteger(input)) {
+      throw Errors.invalidArgument(
+        "amount",
+        `${BigInt(input)} is above Number.MAX_SAFE_INTEGER, where a number may not hold the digits written: pass a bigint or a string`
+      )
+    }
     value = BigInt(input)
   } else if (typeof input === "number" || typeof input === "string") {
     const text = typeof input === "number" ? String(input) : input.trim()
     const match = AMOUNT.exec(text)
+    // A minus sign reads as it does on a number or a bigint; exponent notation is named as such (not a unit "e18").
+    if (match === null && text.startsWith("-") && AMOUNT.test(text.slice(1).trim())) return fail("is negative")
+    if (/^[+-]?(\d+(\.\d*)?|\.\d+)e[+-]?\d+$/i.test(text)) {
+      return fail("is in exponent notation: write the digits, or a number and a unit (1 ether, 100 gwei)")
+    }
     if (match === null) {
       return fail(
         "is not an amount: write an integer of smallest units (100), a decimal of whole tokens (1.5), " +

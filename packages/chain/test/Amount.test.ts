@@ -61,15 +61,15 @@ describe("Amount.parse", () => {
       [
         "Invalid amount: "lots" is not an amount: write an integer of smallest units (100), a decimal of whole tokens (1.5), or a number and a unit (1 ether, 100 gwei)",
         "Invalid amount: "1 bitcoin" has an unknown unit "bitcoin": use wei, gwei, ether, USDC",
-        "Invalid amount: "-1" is not an amount: write an integer of smallest units (100), a decimal of whole tokens (1.5), or a number and a unit (1 ether, 100 gwei)",
+        "Invalid amount: "-1" is negative",
         "Invalid amount: "-1" is negative",
         "Invalid amount: "-1" is negative",
         "Invalid amount: "1.0000001" has more decimal places than the token's 6 decimals",
         "Invalid amount: "1 gwei" is not a whole number of the token's smallest unit (the token has 6 decimals)",
         "Invalid amount: "1.5 wei" is not a whole number of the token's smallest unit (the token has 18 decimals)",
-        "Invalid amount: "1152921504606847000" is not an exact integer (pass a bigint or a string for large values)",
+        "Invalid amount: 1152921504606846976 is above Number.MAX_SAFE_INTEGER, where a number may not hold the digits written: pass a bigint or a string",
         "Invalid amount: "115792089237316195423570985008687907853269984665640564039457584007913129639936" does not fit uint256",
-        "Invalid amount: "1e18" has an unknown unit "e18": use wei, gwei, ether",
+        "Invalid amount: "1e18" is in exponent notation: write the digits, or a number and a unit (1 ether, 100 gwei)",
         "Invalid decimals: must be an integer from 0 to 77, got 1.5",
       ]
     `)

@@ -2,7 +2,7 @@ import { createServer } from "node:http"
 import type { AddressInfo } from "node:net"
 import { assert, describe, expect, it } from "@effect/vitest"
 import { Json } from "@infernet/types"
-import { Effect, Exit } from "effect"
+import { Effect } from "effect"
 import {
   createPublicClient,
   createWalletClient,
@@ -27,6 +27,7 @@ import {
   WalletFactory
 } from "../src/index.js"
 import { useAnvil, walletFor } from "./utils/devnet.js"
+import { exitReason } from "./utils/reason.js"
 import * as V from "./utils/vectors.js"
 
 const signer = privateKeyToAccount(V.signerKey)
@@ -284,7 +285,9 @@ describe("signDelegatedSubscription", () => {
       const exit = yield* Effect.exit(
         DelegatedSubscription.signDelegatedSubscriptionEffect({ ...params(V.v0), nonce: -1, account: signer })
       )
-      assert.isTrue(Exit.isFailure(exit))
+      const reason = exitReason(exit)
+      assert.strictEqual(reason._tag, "InvalidSubscription")
+      if (reason._tag === "InvalidSubscription") assert.strictEqual(reason.field, "nonce")
     })
   )
 })

@@ -156,7 +156,7 @@ describe("Subscription.v1", () => {
         "Invalid subscription: containerId must be 32 bytes as hex (0x and 64 hex digits), got "0x12" (generation 2 hashes the ids: pass containers: [...ids] to have it computed)",
         "Invalid subscription: containers has an id with a comma ("a,b"): ids are comma-joined on chain, pass them as separate items",
         "Invalid subscription: paymentAmount must fit uint256 (0 to 115792089237316195423570985008687907853269984665640564039457584007913129639935), got -1",
-        "Invalid subscription: paymentAmount must be an exact integer, got 1152921504606847000 (pass a bigint for large values)",
+        "Invalid subscription: paymentAmount is 1152921504606846976, above Number.MAX_SAFE_INTEGER, where a number may not hold the digits written: pass a bigint",
         "Invalid subscription: verifier must be an address (0x and 40 hex digits), got "vitalik.eth"",
         "Invalid subscription: lazy must be a boolean, got "yes"",
         "Invalid subscription: wallet must be an address (0x and 40 hex digits), got "0x9FE46736679D2D9A65F0992F2272DE9F3C7FA6E"",

@@ -1,6 +1,7 @@
 import { assert, describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
 import type { ChainError } from "../src/index.js"
+import { deployTestToken } from "../src/devnet/index.js"
 import { Token } from "../src/index.js"
 import { alice, bob, reason, usePayments } from "./utils/payments.js"
 
@@ -23,12 +24,24 @@ describe("Token (against Anvil)", () => {
   )
 
   it("transfer: amounts in the token's decimals, the Transfer event, balances moved", async () => {
-    const sent = await Token.transfer({ ...token(), account: alice, to: bob.address, amount: "2.5" })
+    // A token of its own: the other tests read the shared one's balances as minted, in any order.
+    const own = {
+      rpcUrl: current().rpcUrl,
+      token: await deployTestToken({
+        rpcUrl: current().rpcUrl,
+        name: "USD Coin",
+        symbol: "USDC",
+        decimals: 6,
+        mint: { [alice.address]: 1_000_000_000n, [bob.address]: 1_000_000_000n }
+      })
+    }
+    const sent = await Token.transfer({ ...own, account: alice, to: bob.address, amount: "2.5" })
     assert.deepStrictEqual(sent.event, { from: alice.address, to: bob.address, amount: 2_500_000n })
-    assert.strictEqual(await Token.balanceOf({ ...token(), account: alice.address }), 997_500_000n)
-    assert.strictEqual(await Token.balanceOf({ ...token(), account: bob.address }), 1_002_500_000n)
-    const raw = await Token.transfer({ ...token(), account: alice, to: bob.address, amount: 1n })
+    assert.strictEqual(await Token.balanceOf({ ...own, account: alice.address }), 997_500_000n)
+    assert.strictEqual(await Token.balanceOf({ ...own, account: bob.address }), 1_002_500_000n)
+    const raw = await Token.transfer({ ...own, account: alice, to: bob.address, amount: 1n })
     assert.strictEqual(raw.event.amount, 1n)
+    assert.strictEqual(await Token.balanceOf({ ...own, account: bob.address }), 1_002_500_001n)
   })
 
   it("transfer beyond the balance fails with InsufficientFunds (solady InsufficientBalance())", async () => {

@@ -31,9 +31,32 @@ describe("docs", () => {
     assert.strictEqual(resources[1]![0], "# excerpt: these name a node and a router of your own")
     const find = blocks("find")
     assert.strictEqual(find.length, 1)
-    assert.match(find[0]![0]!, /^# excerpt: needs an Infernet Router/)
+    assert.strictEqual(find[0]![0], "infernet-client find -c hello-world")
     assert.strictEqual(blocks("info").length, 1)
     assert.isFalse(blocks("info")[0]![0]!.startsWith("#"))
+  })
+
+  it("tags every block of the reference with its language (usage lines are text, examples sh)", () => {
+    const fences = [...Docs.reference().matchAll(/^```(\w*)\n[\s\S]*?^```$/gm)].map((m) => m[1])
+    assert.isAbove(fences.length, 20)
+    assert.deepStrictEqual(
+      fences.filter((lang) => lang !== "text" && lang !== "sh"),
+      []
+    )
+    assert.include(Docs.reference(), "```text\ninfernet-client batch [flags]\n```")
+  })
+
+  it("the start-up table is the run recorded in bench/results/startup.json", () => {
+    const recorded = JSON.parse(readFileSync(new URL("../bench/results/startup.json", import.meta.url), "utf8")) as {
+      rows: Array<{ medianMs: number; p90Ms: number; ratio: number }>
+    }
+    const section = readme.slice(readme.indexOf("## Start-up time"), readme.indexOf("## Not a library"))
+    const rows = [...section.matchAll(/^\| `.*\| +(\d+) ms \| +(\d+) ms \| +([\d.]+)x \|$/gm)].map((m) => ({
+      medianMs: Number(m[1]),
+      p90Ms: Number(m[2]),
+      ratio: Number(m[3])
+    }))
+    assert.deepStrictEqual(rows, recorded.rows.map(({ medianMs, p90Ms, ratio }) => ({ medianMs, p90Ms, ratio })))
   })
 
   it("refuses a README without the markers", () => {

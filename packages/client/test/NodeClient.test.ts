@@ -1,7 +1,9 @@
 import { assert, describe, it } from "@effect/vitest"
 import { HttpClient, HttpClientRequest } from "@effect/platform"
 import {
+  Cause,
   Chunk,
+  ConfigError,
   ConfigProvider,
   Deferred,
   Duration,
@@ -18,7 +20,7 @@ import {
 import { NodeClient, NodeClientError } from "../src/index.js"
 import { version } from "../src/internal/version.js"
 import packageJson from "../package.json" with { type: "json" }
-import { failure } from "./utils/exit.js"
+import { defect, failure } from "./utils/exit.js"
 import { chunked, type Fake, html, ids, json, makeFake, type Recorded, refused } from "./utils/fakeHttp.js"
 
 const BASE = "http://node.test:4000"
@@ -954,7 +956,7 @@ describe("retries", () => {
       for (const status of [500, 404]) {
         const { fake } = flaky(1, () => html(status))
         const exit = yield* Effect.exit(run(fake, (c) => c.health()))
-        assert.isTrue(Exit.isFailure(exit))
+        failure(exit)
         assert.strictEqual(fake.requests.length, 1)
       }
     })
@@ -1062,7 +1064,7 @@ describe("retries", () => {
         const exit = yield* Effect.exit(
           run(fake, call as (c: NodeClient.Service) => Effect.Effect<unknown, NodeClientError.NodeClientError>)
         )
-        assert.isTrue(Exit.isFailure(exit))
+        failure(exit)
         assert.strictEqual(fake.requests.length, 1)
       }
     })
@@ -1138,8 +1140,9 @@ describe("construction", () => {
         Effect.withConfigProvider(ConfigProvider.fromMap(new Map([["SERVER_URL", "localhost:4000"]]))),
         Effect.exit
       )
-      assert.isTrue(Exit.isFailure(exit))
-      assert.include(String(exit), "expected an http: or https: URL")
+      const error = Exit.isFailure(exit) ? Cause.failureOption(exit.cause) : Option.none()
+      assert.isTrue(Option.isSome(error) && ConfigError.isConfigError(error.value), String(exit))
+      assert.include(String(Option.getOrUndefined(error)), "expected an http: or https: URL")
     })
   )
 
@@ -1160,8 +1163,7 @@ describe("construction", () => {
     Effect.gen(function* () {
       const fake = makeFake(() => json({}))
       const exit = yield* Effect.exit(run(fake, (c) => c.health(), { baseUrl: "nope" }))
-      assert.isTrue(Exit.isFailure(exit))
-      assert.include(String(exit), "NodeClient.make: Invalid node URL")
+      assert.include(defect(exit), "NodeClient.make: Invalid node URL")
     })
   )
 

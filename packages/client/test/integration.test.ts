@@ -4,7 +4,7 @@
 import { afterAll, assert, beforeAll, describe, it } from "@effect/vitest"
 import { NodeHttpClient } from "@effect/platform-node"
 import type { RunningMockNode } from "@infernet/node-mock"
-import { Chunk, Duration, Effect, Exit, Schema, Stream } from "effect"
+import { Chunk, Duration, Effect, Schema, Stream } from "effect"
 import { Primitives } from "@infernet/types"
 import { NodeClient, NodeClientError } from "../src/index.js"
 import { createNodeClient, NodeClientError as PromiseNodeClientError } from "../src/promise.js"
@@ -335,7 +335,9 @@ describe("failures against the mock", () => {
         const port = node.port
         assert.isAbove(port, 0)
         const exit = yield* Effect.exit(client.getJobResultSync(id, { timeout: Duration.millis(1) }))
-        assert.isTrue(Exit.isFailure(exit))
+        const reason = failure(exit).reason
+        assert.strictEqual(reason._tag, "Timeout")
+        if (reason._tag === "Timeout") assert.strictEqual(Duration.toMillis(reason.timeout), 1)
       })
     )
   )

@@ -5,7 +5,7 @@ import type { AddressInfo } from "node:net"
 import { assert, describe, it } from "@effect/vitest"
 import { Duration, Effect, TestClock } from "effect"
 import { type MockConfig, MockNode } from "../src/index.js"
-import { get, post, waitForJob } from "./utils/http.js"
+import { eventually, get, post, waitForJob } from "./utils/http.js"
 import { withNode } from "./utils/node.js"
 
 const run = async (url: string, containers: ReadonlyArray<string>, data: unknown) => {
@@ -286,8 +286,13 @@ describe("seeded latency and failure rates", () => {
       }
       const started = new Map((yield* node.jobs).map((job) => [job.id, job.updatedAt]))
       yield* TestClock.adjust(Duration.seconds(1))
-      yield* Effect.promise(() => new Promise((resolve) => setTimeout(resolve, 20)))
-      const jobs = yield* node.jobs
+      // The jobs finish on the test clock, then store their results through real I/O: wait for that in real time.
+      const jobs = yield* Effect.promise(() =>
+        eventually(
+          () => Effect.runPromise(node.jobs),
+          (list) => list.every((job) => job.status === "success")
+        )
+      )
       assert.isTrue(jobs.every((job) => job.status === "success"))
       return jobs.map((job) => Math.round((job.updatedAt - started.get(job.id)!) * 1000) / 1000).sort((a, b) => a - b)
     }).pipe(Effect.scoped)

@@ -100,7 +100,7 @@ describe("infernet-node-mock", () => {
     assert.strictEqual(await run.exit, 0)
   })
 
-  it("answers the control API to loopback clients only, unless --control-open", async () => {
+  it("answers the control API to loopback clients only, unless --control-open", async ({ skip }) => {
     const external = Object.values(networkInterfaces())
       .flatMap((list) => list ?? [])
       .find((entry) => entry.family === "IPv4" && !entry.internal)?.address
@@ -117,6 +117,8 @@ describe("infernet-node-mock", () => {
       run.child.kill("SIGTERM")
       assert.strictEqual(await run.exit, 0)
     }
+    // The loopback half ran; the foreign half needs a client on another interface, which this machine lacks.
+    skip(external === undefined, "no non-loopback IPv4 interface here: the 403 to a foreign client was not checked")
   })
 
   it("fails on a bad config with one line on stderr and exit code 1, no stack trace", async () => {

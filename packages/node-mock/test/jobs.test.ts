@@ -2,7 +2,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Duration, Effect, TestClock } from "effect"
 import { MockNode } from "../src/index.js"
-import { get, post, put, request, waitForJob } from "./utils/http.js"
+import { eventually, get, post, put, request, waitForJob } from "./utils/http.js"
 import { withNode } from "./utils/node.js"
 
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/
@@ -304,8 +304,13 @@ describe("pending TTL", () => {
 
       // The container call was not cancelled: when it finishes, the job lands among the completed, as on the real node.
       yield* TestClock.adjust(Duration.seconds(30))
-      yield* Effect.promise(() => new Promise((resolve) => setTimeout(resolve, 20)))
-      assert.deepStrictEqual((yield* call(() => get(node.url, `/api/jobs?id=${id}`))).json(), [
+      const late = yield* Effect.promise(() =>
+        eventually(
+          () => get(node.url, `/api/jobs?id=${id}`),
+          (res) => res.json().length > 0
+        )
+      )
+      assert.deepStrictEqual(late.json(), [
         { id, status: "success", result: { container: "slow", output: "late" } }
       ])
     }).pipe(Effect.scoped)

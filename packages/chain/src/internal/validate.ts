@@ -20,7 +20,10 @@ const uintBig = (field: string, value: unknown, bits: number): bigint => {
   if (typeof value === "bigint") n = value
   else if (typeof value === "number" && Number.isInteger(value)) {
     if (!Number.isSafeInteger(value)) {
-      throw Errors.invalidSubscription(field, `must be an exact integer, got ${value} (pass a bigint for large values)`)
+      throw Errors.invalidSubscription(
+        field,
+        `is ${BigInt(value)}, above Number.MAX_SAFE_INTEGER, where a number may not hold the digits written: pass a bigint`
+      )
     }
     n = BigInt(value)
   } else throw Errors.invalidSubscription(field, `must be an unsigned integer (uint${bits}), got ${show(value)}`)

@@ -323,7 +323,6 @@ const job = define({
     `echo '{"prompt": "hi"}' | ${NAME} job -c hello-world --sync`,
     `ROUTER_URL=http://localhost:4100 ${NAME} job -c hello-world -i input-data.json -n auto`
   ],
-  excerpt: { from: 3, why: "needs an Infernet Router (ROUTER_URL): -n auto" },
   run: (flags) =>
     Effect.flatMap(Flags.splitContainers(flags.containers), (containers) =>
       withJobTarget(flags, containers, (client, globals) =>
@@ -374,7 +373,6 @@ const batch = define({
   ],
   flags: { input: Flags.input("an array of job requests"), output: Flags.output },
   examples: [`${NAME} batch -i requests.json`],
-  excerpt: { why: "needs requests.json, an array of job requests" },
   run: (flags) =>
     withNode(flags, (client, globals) =>
       Effect.gen(function* () {
@@ -417,7 +415,6 @@ const results = define({
     `${NAME} results --id b7a7f9a7-8f80-4905-96a9-c9c7d3ef83b8 --id 4ac0b5a5-eedb-4688-bb96-75afca891a47`,
     `${NAME} results --id b7a7f9a7-8f80-4905-96a9-c9c7d3ef83b8 -n 10.0.0.7:4000`
   ],
-  excerpt: { why: "needs the ids of jobs this client created" },
   run: (flags) =>
     withJobTarget(flags, undefined, (client, globals) =>
       Effect.gen(function* () {

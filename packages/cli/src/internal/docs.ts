@@ -69,7 +69,7 @@ export const reference = (commands: ReadonlyArray<Spec.CommandSpec> = COMMANDS):
         `${spec.summary.charAt(0).toUpperCase()}${spec.summary.slice(1)}.`,
         "",
         ...spec.description.flatMap((text) => [text, ""]),
-        "```",
+        "```text",
         Help.usage(NAME, spec),
         "```",
         "",

@@ -11,8 +11,6 @@ import * as Spec from "./spec.js"
 
 const ROUTER_NOTE = `Here --url is the Infernet Router (Python 1.4's flag), not a node: else ROUTER_URL, else ${Router.DEFAULT_ROUTER_URL}.`
 
-const ROUTER_EXCERPT = { why: "needs an Infernet Router (npx infernet-node-mock --nodes 3 --router serves one)" }
-
 /** Runs `body` with the router client and the merged global flags (`--url` naming the router, not a node). */
 const withRouter = <R>(
   flags: Flags.GlobalFlags & { readonly output: Option.Option<string> },
@@ -41,7 +39,6 @@ const containers = define({
   ],
   flags: { output: Flags.output },
   examples: [`${NAME} containers`, `${NAME} containers --url http://localhost:4100`],
-  excerpt: ROUTER_EXCERPT,
   run: (flags) =>
     withRouter(flags, (router, output) =>
       Effect.flatMap(
@@ -75,7 +72,6 @@ const find = define({
     `${NAME} find -c hello-world`,
     `${NAME} find -c openai-inference-0.0.1 -c hello-world -n 5 --skip 5 --url http://localhost:4100`
   ],
-  excerpt: ROUTER_EXCERPT,
   run: (flags) =>
     withRouter(flags, (router, output) =>
       Effect.gen(function* () {

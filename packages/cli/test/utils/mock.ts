@@ -9,7 +9,8 @@ export const testConfig: MockConfig.Input = {
     ...MockConfig.defaultConfig.containers,
     { id: "fail", external: true, behavior: { type: "fail", failure: "non_json", message: "boom" } },
     // Long enough to be seen running; short because node-mock's close() waits for running jobs to finish.
-    { id: "slow", external: true, behavior: { type: "echo", latency_ms: 5_000 } },
+    // Still running for the whole of any test that needs a running job, on a loaded machine too.
+    { id: "slow", external: true, behavior: { type: "echo", latency_ms: 60_000 } },
     { id: "echo", external: true, behavior: { type: "echo" } },
     {
       id: "stream-fail",

@@ -98,3 +98,17 @@ export const waitForJob = async (
     await new Promise((resolve) => setTimeout(resolve, 10))
   }
 }
+
+/**
+ * Reads `read` until `holds` is true of what it gives, in real time (every 5 ms, up to `timeoutMs`), and returns the
+ * last value read: the test then asserts on it, so a state that never comes fails with what was seen. For work that
+ * runs real I/O after a `TestClock.adjust`, instead of sleeping a fixed time.
+ */
+export const eventually = async <A>(read: () => Promise<A>, holds: (a: A) => boolean, timeoutMs = 10_000) => {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const value = await read()
+    if (holds(value) || Date.now() > deadline) return value
+    await new Promise((resolve) => setTimeout(resolve, 5))
+  }
+}
