@@ -12,6 +12,7 @@ import type * as MockNodeModule from "./MockNode.js"
 // Arguments are handled before Effect and the server are loaded, so `--help` and usage errors answer at once.
 
 const HELP = `Usage: infernet-node-mock [options]
+       infernet-node-mock record --upstream <url> --out <file> [options]   (record --help for its options)
 
 A mock Infernet node: the node's REST API on the wire, with configurable containers.
 
@@ -24,6 +25,9 @@ Options:
       --control-open   answer the /__mock/ control API to every client, not only loopback ones
                        (overrides mock.control_open; anyone who can reach the port can then reset the node)
       --nodes <n>      start a network of n nodes, each with its own containers, on ports from --port up
+      --replay <file>  answer with a cassette written by \`infernet-node-mock record\`
+      --replay-mode <strict|fallback>   unrecorded requests: 501 (strict, default) or the simulated containers
+      --replay-speed <recorded|max>     streams at their recorded pace (default) or at once
       --router         start a mock Infernet Router in front of them (--router-port, default 4100;
                        --refresh <seconds>, default 30; --router-limit <n>/<seconds> or off, default 10/30)
   -h, --help           show this help
@@ -31,7 +35,7 @@ Options:
 
 Control API (mock only, loopback clients unless --control-open): GET /__mock/requests,
 GET /__mock/subscriptions, GET /__mock/jobs, GET /__mock/containers, PUT /__mock/containers/<id>,
-POST /__mock/reset
+POST /__mock/reset, GET /__mock/replay; the live inspector page: GET /__mock/ui
 `
 
 const usageError = (message: string): never => {
@@ -54,6 +58,9 @@ const parse = () => {
         "router-port": { type: "string" },
         refresh: { type: "string" },
         "router-limit": { type: "string" },
+        replay: { type: "string" },
+        "replay-mode": { type: "string" },
+        "replay-speed": { type: "string" },
         help: { type: "boolean", short: "h" },
         version: { type: "boolean", short: "v" }
       },
@@ -97,12 +104,26 @@ const banner = (node: MockNodeModule.MockNodeService): string => {
     ...rows.map(line),
     "",
     `Control API: ${node.url}/__mock/requests (${config.mock.control_open ? "open to every client" : "loopback clients only"})   Press Ctrl-C to stop.`,
+    `Inspector:   ${node.url}/__mock/ui (a live page of jobs, requests and subscriptions)`,
+    ...(args.replay === undefined
+      ? []
+      : [
+          `Replaying ${args.replay} (${args["replay-mode"] ?? "strict"}); unused recordings: ${node.url}/__mock/replay`
+        ]),
     ""
   ].join("\n")
 }
 
-const args = parse()
-if (args.help === true) {
+const oneOf = <A extends string>(name: string, text: string | undefined, allowed: ReadonlyArray<A>): A | undefined => {
+  if (text === undefined || allowed.includes(text as A)) return text as A | undefined
+  return usageError(`--${name} expects ${allowed.join(" or ")}, got ${JSON.stringify(text)}`)
+}
+
+const args = process.argv[2] === "record" ? ({} as ReturnType<typeof parse>) : parse()
+if (process.argv[2] === "record") {
+  const { main } = await import("./internal/recordBin.js")
+  await main(process.argv.slice(3))
+} else if (args.help === true) {
   process.stdout.write(HELP)
 } else if (args.version === true) {
   const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }
@@ -142,7 +163,16 @@ if (args.help === true) {
       host: args.host ?? "127.0.0.1",
       ...(args.config === undefined ? {} : { config: args.config }),
       ...(seed === undefined ? {} : { seed }),
-      ...(args["control-open"] === true ? { controlOpen: true } : {})
+      ...(args["control-open"] === true ? { controlOpen: true } : {}),
+      ...(args.replay === undefined
+        ? {}
+        : {
+            replay: {
+              cassette: args.replay,
+              mode: oneOf("replay-mode", args["replay-mode"], ["strict", "fallback"] as const),
+              speed: oneOf("replay-speed", args["replay-speed"], ["recorded", "max"] as const)
+            }
+          })
     })
     yield* Effect.sync(() => process.stdout.write(banner(node)))
     return yield* Effect.never.pipe(
