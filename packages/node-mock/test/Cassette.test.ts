@@ -64,7 +64,13 @@ describe("Cassette", () => {
       ["POST /api/jobs 200", "GET /api/jobs 200", "GET /info 200", "POST /api/jobs 405", "GET /nope 404"]
     )
     // Secrets: headers other than content-type are dropped; a signature is a hash.
-    for (const secret of ["SECRET", "COOKIE", "authorization", "f8ad0f2bbc399e1ae81f38c0e55053144c958d9f", "7e8a9497dfbef1531"]) {
+    for (const secret of [
+      "SECRET",
+      "COOKIE",
+      "authorization",
+      "f8ad0f2bbc399e1ae81f38c0e55053144c958d9f",
+      "7e8a9497dfbef1531"
+    ]) {
       assert.notInclude(text, secret)
     }
     const r = BigInt("0xf8ad0f2bbc399e1ae81f38c0e55053144c958d9f34493e6b00b97c6f3b96c4fb").toString()
@@ -223,7 +229,9 @@ describe("Cassette", () => {
   it.effect("sends a stream at once with speed max (no clock adjustment needed)", () =>
     Effect.gen(function* () {
       const node = yield* MockNode.make({ replay: { cassette: pacedCassette, speed: "max" } })
-      const res = yield* Effect.promise(() => request(node.url, "/api/jobs/stream", { method: "POST", body: streamBody }))
+      const res = yield* Effect.promise(() =>
+        request(node.url, "/api/jobs/stream", { method: "POST", body: streamBody })
+      )
       assert.strictEqual(res.text, "job-1\nfirst second")
     }).pipe(Effect.scoped)
   )
@@ -282,13 +290,20 @@ describe("Cassette", () => {
     const loose = await startMockNode({
       replay: {
         cassette: out,
-        match: (incoming, recorded) => incoming.method === recorded.request.method && incoming.path === recorded.request.path
+        match: (incoming, recorded) =>
+          incoming.method === recorded.request.method && incoming.path === recorded.request.path
       }
     })
     try {
       const res = await request(loose.url, "/api/jobs", job(["echo"], { anything: true }))
       assert.strictEqual(res.status, 200)
-      assert.strictEqual(Cassette.defaultMatch({ method: "POST", path: "/api/jobs", query: "", body: "{}" }, Effect.runSync(Cassette.load(out)).interactions[0]!), false)
+      assert.strictEqual(
+        Cassette.defaultMatch(
+          { method: "POST", path: "/api/jobs", query: "", body: "{}" },
+          Effect.runSync(Cassette.load(out)).interactions[0]!
+        ),
+        false
+      )
     } finally {
       await loose.close()
     }
@@ -296,13 +311,16 @@ describe("Cassette", () => {
 
   it("rejects a file that is not a cassette with a MockNodeError naming the field", async () => {
     const bad = file()
-    writeFileSync(bad, Json.stringify({
+    writeFileSync(
+      bad,
+      Json.stringify({
         format: "infernet-node-mock-cassette",
         version: 2,
         upstream: "http://x",
         signatures: "hashed",
         interactions: []
-      }))
+      })
+    )
     const error = await startMockNode({ replay: bad }).catch((e: unknown) => e)
     assert.instanceOf(error, Error)
     assert.strictEqual((error as { reason: { _tag: string } }).reason._tag, "InvalidConfig")
