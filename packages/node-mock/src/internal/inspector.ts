@@ -74,7 +74,14 @@ export const nodeSnapshot = (state: NodeState) => {
     subscriptions: lastOf(state.subscriptions, LISTED).reverse(),
     rate_limit: {
       config: state.config.mock.rate_limit ?? null,
-      entries: state.limiter.entries(now)
+      entries: state.limiter.entries(now).map((entry) => {
+        const config = state.config.mock.rate_limit
+        const rule = config?.routes?.[entry.key.slice(0, entry.key.indexOf("|"))] ?? config
+        if (rule === undefined) return { ...entry, limit: null, remaining: null }
+        const periodMs = rule.period_seconds * 1000
+        const remaining = Math.max(0, Math.trunc((periodMs - entry.ahead_ms) / (periodMs / rule.limit) + 1e-6))
+        return { ...entry, limit: rule.limit, remaining }
+      })
     },
     replay: replayer === undefined ? null : summary(replayer)
   }

@@ -9,6 +9,7 @@ export const INSPECTOR_PAGE = `<!doctype html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>node-mock inspector</title>
+<link rel="icon" href="data:,">
 <style>
 :root { --bg: #0f1216; --panel: #171b21; --line: #262c35; --text: #d8dee9; --dim: #8a94a6; --ok: #5fbf7f;
   --bad: #e06c75; --run: #e5c07b; --accent: #61afef; font: 13px/1.45 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; }
@@ -100,8 +101,8 @@ function render(s) {
   }
   const limits = vs.flatMap((v) => v.snap.rate_limit.entries.map((e) => ({ ...e, node: v.label })));
   const configs = vs.map((v) => (v.label ? v.label + ": " : "") + (v.snap.rate_limit.config ? v.snap.rate_limit.config.limit + " per " + v.snap.rate_limit.config.period_seconds + " s" : "off"));
-  $("limits").innerHTML = '<div class="dim">' + esc(configs.join(" · ")) + "</div>" + table([["route | client", "70%"], ["ahead", "30%"]],
-    limits.map((e) => "<tr><td>" + esc((e.node ? e.node + " " : "") + e.key) + "</td><td>" + ms(e.ahead_ms) + "</td></tr>"), "no client is being limited");
+  $("limits").innerHTML = '<div class="dim">' + esc(configs.join(" · ")) + "</div>" + table([["route | client", "55%"], ["remaining", "20%"], ["full again in", "25%"]],
+    limits.map((e) => "<tr><td>" + esc((e.node ? e.node + " " : "") + e.key) + '</td><td class="' + (e.remaining === 0 ? "bad" : "") + '">' + (e.limit === null ? "" : e.remaining + " of " + e.limit) + "</td><td>" + ms(e.ahead_ms) + "</td></tr>"), "every client has its full burst");
 
   const jobs = vs.flatMap((v) => v.snap.jobs.map((j) => ({ ...j, node: v.label, nodeIndex: v.index }))).sort((a, b) => b.started_at - a.started_at);
   $("jobs-count").textContent = "· " + jobs.length;
