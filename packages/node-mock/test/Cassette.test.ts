@@ -323,7 +323,7 @@ describe("Cassette", () => {
     )
     const error = await startMockNode({ replay: bad }).catch((e: unknown) => e)
     assert.instanceOf(error, Error)
-    assert.strictEqual((error as { reason: { _tag: string } }).reason._tag, "InvalidConfig")
+    assert.strictEqual((error as unknown as { reason: { _tag: string } }).reason._tag, "InvalidConfig")
     assert.include((error as Error).message, "version")
     const missing = await startMockNode({ replay: join(dir, "none.json") }).catch((e: unknown) => e)
     assert.include((missing as Error).message, "no such file")
