@@ -69,13 +69,14 @@ describe("the inspector page", () => {
         assert.include(await page.textContent("#containers"), "openai-inference-streaming-0.0.1")
         const id: string = await client.requestJob({ containers: ["hello-world"], data: { name: "Ritual" } })
         // Polled by Playwright until the deadline: the page updates itself, no reload.
-        const row = await page.waitForSelector(`tr[data-job="${id}"]`, { timeout: 1000 })
+        await page.waitForSelector(`tr[data-job="${id}"]`, { timeout: 1000 })
         await page.waitForFunction(
           (jobId: string) => document.querySelector(`tr[data-job="${jobId}"] .status`)?.textContent === "success",
           id,
           { timeout: 2000 }
         )
-        await row.click()
+        // A locator click: it finds the row again if a poll redraws the table meanwhile.
+        await page.click(`tr[data-job="${id}"]`)
         await page.waitForSelector("#job-detail pre", { timeout: 2000 })
         const detail = await page.textContent("#job-detail")
         assert.include(detail, '"name": "Ritual"')

@@ -61,6 +61,8 @@ const pretty = (text) => { if (text == null) return ""; try { return JSON.string
 const table = (head, rows, empty) => rows.length === 0 ? '<div class="empty">' + esc(empty) + "</div>"
   : "<table><thead><tr>" + head.map((h) => "<th" + (h[1] ? ' style="width:' + h[1] + '"' : "") + ">" + esc(h[0]) + "</th>").join("") + "</tr></thead><tbody>" + rows.join("") + "</tbody></table>";
 let state = null;
+// A section is redrawn only when its HTML changed, so rows stay put (and text stays selectable) between polls.
+const set = (id, html) => { const el = $(id); if (el.__html !== html) { el.__html = html; el.innerHTML = html; } };
 let openJob = null;
 let openRequest = null;
 
@@ -78,7 +80,7 @@ function render(s) {
   $("network").hidden = !network;
   if (network) {
     $("router-view").textContent = "· the router lists " + s.router.available.length + " of " + s.nodes.length + " as available";
-    $("nodes").innerHTML = table([["node", "6%"], ["url", "20%"], ["health", "12%"], ["router", "10%"], ["chaos", "20%"], ["containers", "32%"]],
+    set("nodes", table([["node", "6%"], ["url", "20%"], ["health", "12%"], ["router", "10%"], ["chaos", "20%"], ["containers", "32%"]],
       s.nodes.map((n) => {
         const c = n.chaos || {};
         const chaos = [c.down ? '<span class="bad">down</span>' : "", c.delay_ms ? '<span class="warn">slow ' + c.delay_ms + " ms</span>" : "",
@@ -89,53 +91,53 @@ function render(s) {
         const containers = n.state ? n.state.containers.map((x) => x.id).join(", ") : "";
         return '<tr data-node-row="' + n.index + '"><td>' + n.index + '</td><td><a href="' + esc(n.url) + '/__mock/ui" style="color:inherit">' + esc(n.address) + "</a></td><td>" + health +
           "</td><td>" + listed + "</td><td>" + chaos + '</td><td title="' + esc(containers) + '">' + esc(containers) + '</td></tr><tr><td></td><td colspan="5">' + buttons + "</td></tr>";
-      }), "no nodes");
+      }), "no nodes"));
   }
   $("containers-section").hidden = network;
   if (!network) {
-    $("containers").innerHTML = table([["id", "35%"], ["behaviour", "15%"], ["external", "10%"], ["settings", "40%"]],
+    set("containers", table([["id", "35%"], ["behaviour", "15%"], ["external", "10%"], ["settings", "40%"]],
       s.containers.map((c) => {
         const { type, ...rest } = c.behavior;
         return "<tr><td>" + esc(c.id) + "</td><td>" + esc(type) + "</td><td>" + (c.external ? "yes" : "no") + '</td><td class="dim" title="' + esc(JSON.stringify(rest)) + '">' + esc(JSON.stringify(rest)) + "</td></tr>";
-      }), "no containers");
+      }), "no containers"));
   }
   const limits = vs.flatMap((v) => v.snap.rate_limit.entries.map((e) => ({ ...e, node: v.label })));
   const configs = vs.map((v) => (v.label ? v.label + ": " : "") + (v.snap.rate_limit.config ? v.snap.rate_limit.config.limit + " per " + v.snap.rate_limit.config.period_seconds + " s" : "off"));
-  $("limits").innerHTML = '<div class="dim">' + esc(configs.join(" · ")) + "</div>" + table([["route | client", "55%"], ["remaining", "20%"], ["full again in", "25%"]],
-    limits.map((e) => "<tr><td>" + esc((e.node ? e.node + " " : "") + e.key) + '</td><td class="' + (e.remaining === 0 ? "bad" : "") + '">' + (e.limit === null ? "" : e.remaining + " of " + e.limit) + "</td><td>" + ms(e.ahead_ms) + "</td></tr>"), "every client has its full burst");
+  set("limits", '<div class="dim">' + esc(configs.join(" · ")) + "</div>" + table([["route | client", "55%"], ["remaining", "20%"], ["full again in", "25%"]],
+    limits.map((e) => "<tr><td>" + esc((e.node ? e.node + " " : "") + e.key) + '</td><td class="' + (e.remaining === 0 ? "bad" : "") + '">' + (e.limit === null ? "" : e.remaining + " of " + e.limit) + "</td><td>" + ms(e.ahead_ms) + "</td></tr>"), "every client has its full burst"));
 
   const jobs = vs.flatMap((v) => v.snap.jobs.map((j) => ({ ...j, node: v.label, nodeIndex: v.index }))).sort((a, b) => b.started_at - a.started_at);
   $("jobs-count").textContent = "· " + jobs.length;
-  $("jobs").innerHTML = table([["id", "26%"], ...(network ? [["node", "7%"]] : []), ["status", "8%"], ["containers", "20%"], ["started", "11%"], ["took", "8%"], ["output", network ? "20%" : "27%"]],
+  set("jobs", table([["id", "26%"], ...(network ? [["node", "7%"]] : []), ["status", "8%"], ["containers", "20%"], ["started", "11%"], ["took", "8%"], ["output", network ? "20%" : "27%"]],
     jobs.map((j) => '<tr class="click" data-job="' + esc(j.id) + '" data-node="' + (j.nodeIndex ?? "") + '"><td>' + esc(j.id) + "</td>" + (network ? "<td>" + esc(j.node) + "</td>" : "") +
       '<td class="status status-' + esc(j.status) + '">' + esc(j.status) + "</td><td>" + esc(j.containers.join(", ")) + "</td><td>" + time(j.started_at) + "</td><td>" + ms(j.duration_ms) +
-      '</td><td class="dim">' + esc(j.preview) + "</td></tr>"), "no jobs yet");
+      '</td><td class="dim">' + esc(j.preview) + "</td></tr>"), "no jobs yet"));
 
   const requests = vs.flatMap((v) => v.snap.requests.map((r, i) => ({ ...r, node: v.label, key: v.label + "#" + r.at + "#" + i }))).sort((a, b) => (a.at < b.at ? 1 : -1));
   window.__requests = requests;
   $("requests-count").textContent = "· " + requests.length + " (newest first)";
-  $("requests").innerHTML = table([["at", "11%"], ...(network ? [["node", "7%"]] : []), ["request", "40%"], ["status", "7%"], ["client", "12%"], ["body", "30%"]],
+  set("requests", table([["at", "11%"], ...(network ? [["node", "7%"]] : []), ["request", "40%"], ["status", "7%"], ["client", "12%"], ["body", "30%"]],
     requests.map((r, i) => '<tr class="click" data-request="' + i + '"><td>' + esc(r.at.slice(11, 23)) + "</td>" + (network ? "<td>" + esc(r.node) + "</td>" : "") + "<td>" + esc(r.method + " " + r.path + (r.query ? "?" + r.query : "")) +
-      '</td><td class="' + (r.status < 400 ? "ok" : r.status >= 500 ? "bad" : "warn") + '">' + r.status + "</td><td>" + esc(r.client) + '</td><td class="dim">' + esc(r.body ?? "") + "</td></tr>"), "no requests yet");
+      '</td><td class="' + (r.status < 400 ? "ok" : r.status >= 500 ? "bad" : "warn") + '">' + r.status + "</td><td>" + esc(r.client) + '</td><td class="dim">' + esc(r.body ?? "") + "</td></tr>"), "no requests yet"));
 
   const subs = vs.flatMap((v) => v.snap.subscriptions.map((x) => ({ ...x, node: v.label })));
   $("subs-count").textContent = "· " + subs.length;
-  $("subs").innerHTML = table([["at", "11%"], ["route", "14%"], ["owner", "22%"], ["containers", "15%"], ["accepted", "14%"], ["signature", "24%"]],
+  set("subs", table([["at", "11%"], ["route", "14%"], ["owner", "22%"], ["containers", "15%"], ["accepted", "14%"], ["signature", "24%"]],
     subs.map((x) => {
       const sig = x.signature || {};
       const cls = sig.status === "verified" ? "ok" : sig.status === "not_checked" ? "dim" : "bad";
       const detail = sig.signer || sig.recovered || sig.error || sig.reason || "";
       return "<tr><td>" + esc(x.at.slice(11, 23)) + "</td><td>" + esc(x.route) + "</td><td>" + esc(x.owner) + "</td><td>" + esc((x.containers || ["?"]).join(", ")) + "</td><td class=" + (x.accepted ? "ok" : "bad") + ">" +
         (x.accepted ? "yes" : esc("no: " + (x.error || ""))) + '</td><td class="' + cls + '" title="' + esc(detail) + '">' + esc(sig.status + (detail ? " " + detail : "")) + "</td></tr>";
-    }), "no delegated subscriptions yet");
+    }), "no delegated subscriptions yet"));
 
   const replays = vs.filter((v) => v.snap.replay);
   $("replay-section").hidden = replays.length === 0;
-  $("replay").innerHTML = replays.map((v) => {
+  set("replay", replays.map((v) => {
     const r = v.snap.replay;
     return '<div>' + esc((v.label ? v.label + ": " : "") + "mode " + r.mode + ", speed " + r.speed + ", " + r.recordings + " recordings from " + r.upstream + "; " + r.hits + " answered, " + r.misses + " not recorded, " + r.unused.length + " unused") + "</div>" +
       table([["#", "6%"], ["request", "64%"], ["status", "30%"]], r.unused.map((u) => "<tr><td>" + u.index + "</td><td>" + esc(u.method + " " + u.path + (u.query ? "?" + u.query : "")) + "</td><td>" + u.status + "</td></tr>"), "every recording was used");
-  }).join("");
+  }).join(""));
   if (openRequest !== null) showRequest(openRequest);
 }
 
