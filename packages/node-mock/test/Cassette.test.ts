@@ -110,6 +110,21 @@ describe("Cassette", () => {
     }
   })
 
+  it("hashes signatures inside a batch and keeps integers beyond 2^53 exact", async () => {
+    let answer = ""
+    const big = 2n ** 60n
+    const out = await recordSession(async (url) => {
+      const batch = [v0Body({ subscription: { max_gas_price: big } }), { containers: ["echo"], data: { n: big } }]
+      answer = (await request(url, "/api/jobs/batch", { method: "POST", body: batch })).text
+    })
+    const text = readFileSync(out, "utf8")
+    const recorded = Effect.runSync(Cassette.load(out)).interactions[0]!
+    assert.strictEqual(recorded.response.body, answer)
+    assert.include(recorded.request.body, `"max_gas_price":${big}`)
+    assert.strictEqual(text.match(/sha256/g)?.length, 1)
+    assert.notInclude(text, "f8ad0f2bbc399e1ae81f38c0e55053144c958d9f")
+  })
+
   it("keeps signatures with keepSignatures", async () => {
     const out = await recordSession(async (url) => {
       await request(url, "/api/jobs", { method: "POST", body: v0Body() })

@@ -5,6 +5,7 @@
 import { renameSync, writeFileSync } from "node:fs"
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http"
 import type { Socket } from "node:net"
+import { Json } from "@infernet/types"
 import type { Cassette, Chunk, Interaction, Recorder, RecordOptions } from "../Cassette.js"
 import { scrubQuery, scrubSignatures } from "./cassetteMatch.js"
 
@@ -120,7 +121,7 @@ export const startRecorder = (options: RecordOptions): Promise<Recorder> => {
       path,
       query: scrubQuery(query),
       headers: requestHeaders,
-      body: body.length === 0 ? null : scrubBody(body.toString("utf8"), (value) => JSON.stringify(value))
+      body: body.length === 0 ? null : scrubBody(body.toString("utf8"), (value) => Json.stringify(value))
     }
     const streamed = path === STREAM_PATH && answer.status === 200 && answer.body !== null
     let recordedResponse: Interaction["response"]
