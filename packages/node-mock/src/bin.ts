@@ -24,10 +24,10 @@ Options:
       --seed <n>       seed for latency ranges and failure rates (overrides mock.seed)
       --control-open   answer the /__mock/ control API to every client, not only loopback ones
                        (overrides mock.control_open; anyone who can reach the port can then reset the node)
-      --nodes <n>      start a network of n nodes, each with its own containers, on ports from --port up
       --replay <file>  answer with a cassette written by \`infernet-node-mock record\`
       --replay-mode <strict|fallback>   unrecorded requests: 501 (strict, default) or the simulated containers
       --replay-speed <recorded|max>     streams at their recorded pace (default) or at once
+      --nodes <n>      start a network of n nodes, each with its own containers, on ports from --port up
       --router         start a mock Infernet Router in front of them (--router-port, default 4100;
                        --refresh <seconds>, default 30; --router-limit <n>/<seconds> or off, default 10/30)
   -h, --help           show this help
@@ -129,6 +129,7 @@ if (process.argv[2] === "record") {
   const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }
   process.stdout.write(`${pkg.version}\n`)
 } else if (args.nodes !== undefined || args.router === true) {
+  if (args.replay !== undefined) usageError("--replay starts one node; it cannot be combined with --nodes or --router")
   const limit = args["router-limit"]
   const parsedLimit = limit === undefined || limit === "off" ? limit : /^(\d+)\/(\d+)$/.exec(limit)
   if (parsedLimit === null) usageError(`--router-limit expects <n>/<seconds> or off, got ${JSON.stringify(limit)}`)

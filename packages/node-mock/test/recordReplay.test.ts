@@ -161,6 +161,9 @@ describe("infernet-node-mock record, then --replay, with the CLI", () => {
     const badMode = runBin(bin, ["--replay", join(work, "x.json"), "--replay-mode", "loose"], work)
     assert.strictEqual(await badMode.exit, 2)
     assert.include(badMode.stderr(), '--replay-mode expects strict or fallback, got "loose"')
+    const withNetwork = runBin(bin, ["--replay", join(work, "x.json"), "--nodes", "2"], work)
+    assert.strictEqual(await withNetwork.exit, 2)
+    assert.include(withNetwork.stderr(), "--replay starts one node; it cannot be combined with --nodes or --router")
   })
 
   it("writes the cassette and exits 0 on SIGINT too", async () => {
