@@ -7,6 +7,7 @@ import { assert, describe, it } from "@effect/vitest"
 import { Effect, Fiber, TestClock } from "effect"
 import { Json } from "@infernet/types"
 import { Cassette, MockConfig, MockNode, startMockNode } from "../src/index.js"
+import { globalSetup, optionsFromEnv } from "../src/vitest.js"
 import { request } from "./utils/http.js"
 import { v0Body } from "./utils/subscriptions.js"
 
@@ -342,6 +343,25 @@ describe("Cassette", () => {
     assert.include((error as Error).message, "version")
     const missing = await startMockNode({ replay: join(dir, "none.json") }).catch((e: unknown) => e)
     assert.include((missing as Error).message, "no such file")
+  })
+
+  it("replays in Vitest's global setup: globalSetup({ replay }) and INFERNET_NODE_MOCK_REPLAY", async () => {
+    const out = await recordSession(async (url) => {
+      await request(url, "/health")
+    })
+    assert.deepStrictEqual(optionsFromEnv({ INFERNET_NODE_MOCK_REPLAY: out }), { replay: out })
+    let url = ""
+    const teardown = await globalSetup(optionsFromEnv({ INFERNET_NODE_MOCK_REPLAY: out }))({
+      provide: (_, value) => {
+        url = value
+      }
+    })
+    try {
+      assert.strictEqual((await request(url, "/health")).text, '{"status":"healthy"}\n')
+      assert.strictEqual((await request(url, "/info")).status, 501)
+    } finally {
+      await teardown()
+    }
   })
 
   it("writes a valid cassette after every exchange, before it is closed", async () => {
