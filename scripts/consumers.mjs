@@ -748,6 +748,21 @@ await scenario("vitest", async (report) => {
   return `effect 3.22.2 shared; globalSetup and MockNode.layer: ${tests[1]} tests passed`
 })
 
+// node-mock's record and replay, from the tarball (scripts/consumers-record-replay.mjs)
+await (await import("./consumers-record-replay.mjs")).default({
+  scenario,
+  project,
+  install,
+  installLines,
+  readme,
+  codeBlocks,
+  cover,
+  toJs,
+  runNode,
+  fail,
+  cleanups
+})
+
 // --- every README code block: run, type-checked, parsed, text, or an excerpt with a reason ---------------------------
 
 await scenario("docs", async () => {

@@ -24,7 +24,9 @@ import { makeApp, setBehavior as setContainerBehavior } from "./internal/app.js"
 import { originProblem } from "./internal/cors.js"
 import { ServerHook } from "./internal/chaos.js"
 import { makeListener } from "./internal/fastPath.js"
+import { attachReplay, unused as unusedRecordingsOf } from "./internal/replay.js"
 import { lastOf, makeState, resetState } from "./internal/state.js"
+import * as Cassette from "./Cassette.js"
 import * as MockConfig from "./MockConfig.js"
 import * as MockNodeError from "./MockNodeError.js"
 
@@ -101,6 +103,12 @@ export interface MockNodeOptions {
    * time regardless.
    */
   readonly clock?: Clock.Clock | undefined
+  /**
+   * Replays a cassette written by `infernet-node-mock record` (a file path, or {@link Cassette.ReplayOptions}):
+   * recorded requests get their recorded answers; others a `501` (mode `strict`, the default) or the simulated
+   * containers (mode `fallback`).
+   */
+  readonly replay?: string | Cassette.ReplayOptions | undefined
 }
 
 /**
@@ -129,6 +137,8 @@ export interface MockNodeService {
     container: string,
     behavior: MockConfig.BehaviorInput
   ) => Effect.Effect<void, MockNodeError.MockNodeError>
+  /** With `replay`: the recorded interactions no request has used yet (empty without a cassette). */
+  readonly unusedRecordings: Effect.Effect<ReadonlyArray<Cassette.Interaction>>
 }
 
 /**
@@ -238,6 +248,7 @@ export const make = (
     // Job chains run on fibers of their own, interrupted when the node stops.
     const runJob = yield* FiberSet.makeRuntime<never, void, never>()
     const state = makeState(config, address, (rest) => void runJob(rest), yield* Effect.clock)
+    const replayer = options.replay === undefined ? undefined : yield* loadReplay(options.replay, state)
     const host = options.host ?? "127.0.0.1"
     const requestedPort = options.port ?? 0
     const nodeServer = makeServer(config.mock)
@@ -296,12 +307,23 @@ export const make = (
                 : new MockNodeError.UnknownContainer({ container })
             })
           )
-        })
+        }),
+      unusedRecordings: Effect.sync(() => (replayer === undefined ? [] : unusedRecordingsOf(replayer)))
     }
     return service
   })
   return options.clock === undefined ? program : Effect.withClock(program, options.clock)
 }
+
+const loadReplay = (replay: string | Cassette.ReplayOptions, state: State.NodeState) =>
+  Effect.gen(function* () {
+    const options: Cassette.ReplayOptions = typeof replay === "string" ? { cassette: replay } : replay
+    const cassette =
+      typeof options.cassette === "string"
+        ? yield* Cassette.load(options.cassette)
+        : yield* Cassette.decode(options.cassette, "replay.cassette")
+    return attachReplay(state, cassette, options)
+  })
 
 const describeListenError = (cause: unknown, port: number): string => {
   const code = (cause as { code?: string } | undefined)?.code
@@ -354,6 +376,8 @@ export interface RunningMockNode {
   subscriptions(): Promise<ReadonlyArray<RecordedSubscription>>
   jobs(): Promise<ReadonlyArray<JobSnapshot>>
   setBehavior(container: string, behavior: MockConfig.BehaviorInput): Promise<void>
+  /** With `replay`: the recorded interactions no request has used yet, e.g. to check at the end of a test run. */
+  unusedRecordings(): Promise<ReadonlyArray<Cassette.Interaction>>
 }
 
 /**
@@ -403,6 +427,7 @@ export const start = async (options?: MockNodeOptions): Promise<RunningMockNode>
     requests: () => run(node.requests),
     subscriptions: () => run(node.subscriptions),
     jobs: () => run(node.jobs),
-    setBehavior: (container, behavior) => run(node.setBehavior(container, behavior))
+    setBehavior: (container, behavior) => run(node.setBehavior(container, behavior)),
+    unusedRecordings: () => run(node.unusedRecordings)
   }
 }

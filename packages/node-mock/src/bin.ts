@@ -12,6 +12,7 @@ import type * as MockNodeModule from "./MockNode.js"
 // Arguments are handled before Effect and the server are loaded, so `--help` and usage errors answer at once.
 
 const HELP = `Usage: infernet-node-mock [options]
+       infernet-node-mock record --upstream <url> --out <file> [options]   (record --help for its options)
 
 A mock Infernet node: the node's REST API on the wire, with configurable containers.
 
@@ -26,6 +27,9 @@ Options:
       --cors <origin>  let pages of this origin call the node from a browser (repeatable; "*" for any):
                        answers CORS preflights and adds CORS headers, as a CORS-adding proxy in front of a
                        real node would (the real node sends none; overrides mock.cors)
+      --replay <file>  answer with a cassette written by \`infernet-node-mock record\`
+      --replay-mode <strict|fallback>   unrecorded requests: 501 (strict, default) or the simulated containers
+      --replay-speed <recorded|max>     streams at their recorded pace (default) or at once
       --nodes <n>      start a network of n nodes, each with its own containers, on ports from --port up
       --router         start a mock Infernet Router in front of them (--router-port, default 4100;
                        --refresh <seconds>, default 30; --router-limit <n>/<seconds> or off, default 10/30)
@@ -34,7 +38,7 @@ Options:
 
 Control API (mock only, loopback clients unless --control-open): GET /__mock/requests,
 GET /__mock/subscriptions, GET /__mock/jobs, GET /__mock/containers, PUT /__mock/containers/<id>,
-POST /__mock/reset
+POST /__mock/reset, GET /__mock/replay; the live inspector page: GET /__mock/ui
 `
 
 const usageError = (message: string): never => {
@@ -58,6 +62,9 @@ const parse = () => {
         "router-port": { type: "string" },
         refresh: { type: "string" },
         "router-limit": { type: "string" },
+        replay: { type: "string" },
+        "replay-mode": { type: "string" },
+        "replay-speed": { type: "string" },
         help: { type: "boolean", short: "h" },
         version: { type: "boolean", short: "v" }
       },
@@ -104,11 +111,22 @@ const banner = (node: MockNodeModule.MockNodeService): string => {
       ? []
       : [`CORS: pages of ${config.mock.cors.join(", ")} may call this node (the real node sends no CORS headers)`]),
     `Control API: ${node.url}/__mock/requests (${config.mock.control_open ? "open to every client" : "loopback clients only"})   Press Ctrl-C to stop.`,
+    `Inspector:   ${node.url}/__mock/ui (a live page of jobs, requests and subscriptions)`,
+    ...(args.replay === undefined
+      ? []
+      : [
+          `Replaying ${args.replay} (${args["replay-mode"] ?? "strict"}); unused recordings: ${node.url}/__mock/replay`
+        ]),
     ""
   ].join("\n")
 }
 
-const args = parse()
+const oneOf = <A extends string>(name: string, text: string | undefined, allowed: ReadonlyArray<A>): A | undefined => {
+  if (text === undefined || allowed.includes(text as A)) return text as A | undefined
+  return usageError(`--${name} expects ${allowed.join(" or ")}, got ${JSON.stringify(text)}`)
+}
+
+const args = process.argv[2] === "record" ? ({} as ReturnType<typeof parse>) : parse()
 // `--cors` values are checked before anything starts (a bad one is a usage error, as a bad port).
 const cors = args.cors
 if (cors !== undefined) {
@@ -118,12 +136,16 @@ if (cors !== undefined) {
     if (problem !== undefined) usageError(`--cors ${problem}`)
   }
 }
-if (args.help === true) {
+if (process.argv[2] === "record") {
+  const { main } = await import("./internal/recordBin.js")
+  await main(process.argv.slice(3))
+} else if (args.help === true) {
   process.stdout.write(HELP)
 } else if (args.version === true) {
   const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }
   process.stdout.write(`${pkg.version}\n`)
 } else if (args.nodes !== undefined || args.router === true) {
+  if (args.replay !== undefined) usageError("--replay starts one node; it cannot be combined with --nodes or --router")
   const limit = args["router-limit"]
   const parsedLimit = limit === undefined || limit === "off" ? limit : /^(\d+)\/(\d+)$/.exec(limit)
   if (parsedLimit === null) usageError(`--router-limit expects <n>/<seconds> or off, got ${JSON.stringify(limit)}`)
@@ -160,7 +182,16 @@ if (args.help === true) {
       ...(args.config === undefined ? {} : { config: args.config }),
       ...(seed === undefined ? {} : { seed }),
       ...(args["control-open"] === true ? { controlOpen: true } : {}),
-      ...(cors === undefined ? {} : { cors })
+      ...(cors === undefined ? {} : { cors }),
+      ...(args.replay === undefined
+        ? {}
+        : {
+            replay: {
+              cassette: args.replay,
+              mode: oneOf("replay-mode", args["replay-mode"], ["strict", "fallback"] as const),
+              speed: oneOf("replay-speed", args["replay-speed"], ["recorded", "max"] as const)
+            }
+          })
     })
     yield* Effect.sync(() => process.stdout.write(banner(node)))
     return yield* Effect.never.pipe(

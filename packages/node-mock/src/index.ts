@@ -5,6 +5,8 @@
  * @since 0.1.0
  */
 
+/** @since 0.2.0 */
+export * as Cassette from "./Cassette.js"
 /** @since 0.1.0 */
 export * as MockConfig from "./MockConfig.js"
 /** @since 0.1.0 */

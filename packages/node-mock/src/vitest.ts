@@ -47,8 +47,8 @@ export interface GlobalSetupContext {
 export const providedKey = "infernetNodeUrl" as const
 
 /**
- * Options from the environment: `INFERNET_NODE_MOCK_CONFIG` (a config file path), `INFERNET_NODE_MOCK_PORT` and
- * `INFERNET_NODE_MOCK_SEED`.
+ * Options from the environment: `INFERNET_NODE_MOCK_CONFIG` (a config file path), `INFERNET_NODE_MOCK_PORT`,
+ * `INFERNET_NODE_MOCK_SEED` and `INFERNET_NODE_MOCK_REPLAY` (a cassette to replay, strict).
  *
  * @since 0.1.0
  * @category constructors
@@ -64,7 +64,9 @@ export const optionsFromEnv = (env: NodeJS.ProcessEnv = process.env): MockNodeOp
   const config = env.INFERNET_NODE_MOCK_CONFIG
   const port = number("INFERNET_NODE_MOCK_PORT")
   const seed = number("INFERNET_NODE_MOCK_SEED")
+  const replay = env.INFERNET_NODE_MOCK_REPLAY
   return {
+    ...(replay === undefined || replay === "" ? {} : { replay }),
     ...(config === undefined || config === "" ? {} : { config }),
     ...(port === undefined ? {} : { port }),
     ...(seed === undefined ? {} : { seed })

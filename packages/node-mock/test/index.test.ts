@@ -13,6 +13,19 @@ const names = (module: object) =>
 it("pins the public API of @infernet/node-mock", () => {
   expect(names(NodeMock)).toMatchInlineSnapshot(`
     {
+      "Cassette": [
+        "Cassette",
+        "Chunk",
+        "Headers",
+        "Interaction",
+        "RecordedRequest",
+        "RecordedResponse",
+        "decode",
+        "defaultMatch",
+        "load",
+        "normalize",
+        "record",
+      ],
       "MockConfig": [
         "Behavior",
         "Chain",

@@ -13,7 +13,10 @@ import { makeContainerLookup } from "./containerLookup.js"
 import * as Cors from "./cors.js"
 import { checkJob, checkSubscription, type SubscriptionContainers } from "./guardian.js"
 import * as Html from "./html.js"
+import { jobDetail, nodeSnapshot, noteInput } from "./inspector.js"
+import { INSPECTOR_PAGE } from "./inspectorPage.js"
 import { normalizeAddress } from "./ip.js"
+import { replayAnswer, replayerOf, summary as replaySummary } from "./replay.js"
 import * as Runner from "./runner.js"
 import {
   lastOf,
@@ -224,6 +227,7 @@ const errorBody = (outcome: { readonly error: string; readonly params?: Json.Jso
 const startJob = (ctx: Ctx, request: Job.JobRequest): string => {
   const { state, client } = ctx
   const id = crypto.randomUUID()
+  noteInput(state, id, request.data)
   const containers = [...request.containers]
   state.store.setRunning(client, id, containers, state.now())
   const results: Array<ContainerResult> = []
@@ -484,6 +488,7 @@ const createStream: Handler = (ctx) =>
     // Only the first container runs when streaming.
     const container = request.containers[0]!
     const id = crypto.randomUUID()
+    noteInput(state, id, request.data)
     state.store.setRunning(client, id, request.containers, state.now())
     const parts: Array<Uint8Array> = []
     const finish = (status: "success" | "failed", result: ContainerResult) =>
@@ -622,6 +627,20 @@ const controlSetContainer =
     return json(200, { id, behavior: encodeBehavior(result.right) })
   }
 
+// The live inspector page and what it polls; the replay's state (`unusedRecordings`).
+const controlUi: Handler = () => html(200, INSPECTOR_PAGE, { "cache-control": "no-store" })
+const controlUiState: Handler = (ctx) => json(200, nodeSnapshot(ctx.state), { "cache-control": "no-store" })
+const controlUiJob: Handler = (ctx) => {
+  const job = jobDetail(ctx.state, ctx.query.get("id") ?? "")
+  return job === undefined ? json(404, { error: "Unknown job" }) : json(200, job)
+}
+const controlReplay: Handler = (ctx) => {
+  const replayer = replayerOf(ctx.state)
+  return replayer === undefined
+    ? json(404, { error: "node-mock: this node is not replaying a cassette" })
+    : json(200, replaySummary(replayer))
+}
+
 const badContainerPath: Handler = () =>
   json(400, { error: "Bad request: the container id in the path is not valid percent-encoding" })
 
@@ -662,7 +681,11 @@ for (const r of [
   route("GET", "/__mock/subscriptions", false, controlSubscriptions),
   route("GET", "/__mock/jobs", false, controlJobs),
   route("GET", "/__mock/containers", false, controlContainers),
-  route("POST", "/__mock/reset", false, controlReset, false)
+  route("POST", "/__mock/reset", false, controlReset, false),
+  route("GET", "/__mock/replay", false, controlReplay),
+  route("GET", "/__mock/ui", false, controlUi),
+  route("GET", "/__mock/ui/state", false, controlUiState),
+  route("GET", "/__mock/ui/job", false, controlUiJob)
 ]) {
   const path = r.key.slice(r.method.length + 1)
   routes.set(path, [...(routes.get(path) ?? []), r])
@@ -733,6 +756,16 @@ const dispatch = (ctx: Ctx): Effect.Effect<Response> => {
     !ctx.state.loopback.contains(ctx.client)
   ) {
     return json(403, FORBIDDEN_CONTROL)
+  }
+  // Replaying a cassette: recorded requests get their recorded answers (see replay.ts).
+  const replayer = ctx.path.startsWith(CONTROL_PREFIX) ? undefined : replayerOf(ctx.state)
+  if (replayer !== undefined && typeof ctx.received === "string") {
+    const text = ctx.received === "" ? null : ctx.received
+    const replayed = replayAnswer(replayer, { method: ctx.method, path: ctx.path, query: ctx.rawQuery, body: text })
+    if (replayed !== undefined) {
+      ctx.body = text
+      return replayed
+    }
   }
   const candidates = routesFor(ctx.path)
   if (candidates === undefined) return html(404, Html.NOT_FOUND)

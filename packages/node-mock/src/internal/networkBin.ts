@@ -31,6 +31,7 @@ const banner = (network: MockNetwork.MockNetworkService): string => {
     lines.push(
       `Chaos: POST ${network.router.url}/__mock/nodes/<index>/down|up|heal, /slow {"ms":500}, /fail {"status":503,"for_ms":5000}`
     )
+    lines.push(`Inspector: ${network.router.url}/__mock/ui (every node, chaos buttons, the router's view)`)
   } else {
     lines.push("No router (start with --router for one).")
   }

@@ -47,6 +47,13 @@ export class RateLimiter {
     }
   }
 
+  /** Every `(route|client)` key still ahead of `now`, with how far ahead (ms): what the inspector page shows. */
+  entries(now: number): Array<{ readonly key: string; readonly ahead_ms: number }> {
+    const out: Array<{ key: string; ahead_ms: number }> = []
+    for (const [key, tat] of this.tat) if (tat > now) out.push({ key, ahead_ms: Math.round(tat - now) })
+    return out
+  }
+
   clear(): void {
     this.tat.clear()
   }

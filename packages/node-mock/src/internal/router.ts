@@ -8,6 +8,7 @@ import { Json, NodeInfo } from "@infernet/types"
 import { Schema } from "effect"
 import type { Chaos } from "./chaos.js"
 import { normalizeAddress } from "./ip.js"
+import { inspectNetwork } from "./networkInspector.js"
 
 export interface RouterNode {
   /** `host:port`, as the router hands it out. */
@@ -194,6 +195,14 @@ export const makeRouter = (settings: RouterSettings): Router => {
     return node?.chaos
   }
   const control = async (method: string, path: string, request: IncomingMessage, response: ServerResponse) => {
+    if (method === "GET" && path.startsWith("/__mock/ui")) {
+      const network = {
+        nodes: settings.nodes,
+        view: (address: string) => views.get(address)!,
+        available: () => availableNodes().map(({ node }) => node.address)
+      }
+      if (await inspectNetwork(network, path, request, response)) return
+    }
     if (method === "GET" && path === "/__mock/nodes") {
       return json(
         response,

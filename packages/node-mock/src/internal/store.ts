@@ -11,6 +11,8 @@ export interface StoredJob {
   readonly results: ReadonlyArray<ContainerResult>
   /** Epoch milliseconds of the last status change. */
   readonly updatedAt: number
+  /** Epoch milliseconds when the job was first stored as running (its `updatedAt` when it never was). */
+  readonly startedAt: number
 }
 
 interface PendingEntry {
@@ -64,7 +66,7 @@ export class JobStore {
   }
 
   setRunning(client: string, id: string, containers: ReadonlyArray<string>, now: number): void {
-    const job: StoredJob = { id, status: "running", containers, results: [], updatedAt: now }
+    const job: StoredJob = { id, status: "running", containers, results: [], updatedAt: now, startedAt: now }
     this.bucket(this.pending, client).set(id, { job, expiresAt: now + this.ttlMs })
   }
 
@@ -76,8 +78,10 @@ export class JobStore {
     results: ReadonlyArray<ContainerResult>,
     now: number
   ): void {
-    this.pending.get(client)?.delete(id)
-    this.bucket(this.completed, client).set(id, { id, status, containers, results, updatedAt: now })
+    const bucket = this.pending.get(client)
+    const startedAt = bucket?.get(id)?.job.startedAt ?? now
+    bucket?.delete(id)
+    this.bucket(this.completed, client).set(id, { id, status, containers, results, updatedAt: now, startedAt })
   }
 
   /** Job ids of one client: pending first, then completed, as the real node lists them. */
