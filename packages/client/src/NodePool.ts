@@ -570,10 +570,14 @@ export const make = (options: Options): Effect.Effect<Service, never, HttpClient
         })
       )
 
+    // Whether some node may be pausing new jobs: until one does, routing reads no clock.
+    let anyPaused = false
+
     /** A 429 to a job-creating request: no new jobs there for a while, its jobs still readable. */
     const creationLimited = (entry: Pool.Entry, error: NodeClientError) =>
       Effect.flatMap(Clock.currentTimeMillis, (now) =>
         Effect.sync(() => {
+          anyPaused = true
           const reason = error.reason
           Pool.markCreationLimited(
             entry,
@@ -669,33 +673,39 @@ export const make = (options: Options): Effect.Effect<Service, never, HttpClient
       const tried = new Set<Pool.Entry>()
       const seen: Array<string> = []
       const attempt = (): Effect.Effect<{ readonly value: A; readonly entry: Pool.Entry }, NodeClientError, R> =>
-        Effect.flatMap(Clock.currentTimeMillis, (now) => {
-          const entry = Pool.pick(entries, containers, tried, turn++, now)
-          if (entry === undefined) return Effect.fail(noNode(method, containers, seen, now))
-          tried.add(entry)
-          return inNode(entry)(request(entry)).pipe(
-            Effect.map((value) => {
-              entry.jobs++
-              return { value, entry }
-            }),
-            Effect.catchAll((error) => {
-              const verdict = Pool.classify(error)
-              if (verdict._tag === "answer") return Effect.fail(new NodeClientError({ method, reason: error.reason }))
-              seen.push(`${entry.url}: ${error.reason.message}`)
-              const move = failover === "always" || (failover === "safe" && verdict._tag === "not-created")
-              return Effect.zipRight(
-                error.reason._tag === "RateLimited"
-                  ? // A limit on creating jobs: new jobs go elsewhere, its existing jobs stay readable.
-                    creationLimited(entry, error)
-                  : verdict._tag === "ambiguous" || verdict.unhealthy
-                    ? failed(entry, error)
-                    : // It does not run a container it listed: read its /info again (one probe, in the pool's scope).
-                      Effect.asVoid(startProbe(entry)),
-                move ? Effect.suspend(attempt) : Effect.fail(onNode(method, entry, error))
-              )
-            })
-          )
-        })
+        anyPaused ? Effect.flatMap(Clock.currentTimeMillis, attemptAt) : attemptAt(Number.POSITIVE_INFINITY)
+      const attemptAt = (
+        now: number
+      ): Effect.Effect<{ readonly value: A; readonly entry: Pool.Entry }, NodeClientError, R> => {
+        if (anyPaused && now !== Number.POSITIVE_INFINITY && entries.every((e) => e.creationBlockedUntil <= now)) {
+          anyPaused = false
+        }
+        const entry = Pool.pick(entries, containers, tried, turn++, now)
+        if (entry === undefined) return Effect.fail(noNode(method, containers, seen, now))
+        tried.add(entry)
+        return inNode(entry)(request(entry)).pipe(
+          Effect.map((value) => {
+            entry.jobs++
+            return { value, entry }
+          }),
+          Effect.catchAll((error) => {
+            const verdict = Pool.classify(error)
+            if (verdict._tag === "answer") return Effect.fail(new NodeClientError({ method, reason: error.reason }))
+            seen.push(`${entry.url}: ${error.reason.message}`)
+            const move = failover === "always" || (failover === "safe" && verdict._tag === "not-created")
+            return Effect.zipRight(
+              error.reason._tag === "RateLimited"
+                ? // A limit on creating jobs: new jobs go elsewhere, its existing jobs stay readable.
+                  creationLimited(entry, error)
+                : verdict._tag === "ambiguous" || verdict.unhealthy
+                  ? failed(entry, error)
+                  : // It does not run a container it listed: read its /info again (one probe, in the pool's scope).
+                    Effect.asVoid(startProbe(entry)),
+              move ? Effect.suspend(attempt) : Effect.fail(onNode(method, entry, error))
+            )
+          })
+        )
+      }
       return Effect.suspend(attempt)
     }
 
