@@ -5,13 +5,19 @@
  * - Routing: a job goes to a healthy node that runs **all** its containers (from each node's `/info`), least loaded
  *   first (its pending jobs plus this pool's requests in flight to it), so a burst spreads over the nodes.
  * - Job ids stay tied to the node that created them: results, sync waits and status go there; `getJobResults` over
- *   ids of several nodes asks each node once and answers in input order; `getJobs` merges every node's ids.
+ *   ids of several nodes asks each node once and answers in input order; `getJobs` merges every node's ids. A node's
+ *   answer for an id that was not asked is ignored, so no node can take over another's job; an id the pool does not
+ *   track is looked for on every node it knows and can reach, and lives on the first whose answer is for that id.
  * - Failover: a job moves to the next node only when it surely was not created (connection refused, 429, 503, the
  *   node not running the container); never after a timeout or a connection cut mid-request, unless the call says
  *   `failover: "always"`. Streams likewise, before the id line.
- * - Health: a failing node is cooled down (`Retry-After` respected) and probed again with backoff; after `dropAfter`
- *   failures in a row it is dropped from routing until a probe succeeds. Calls for jobs on a node that is down fail
- *   with a `NodeUnavailable` reason naming the node: nothing is lost silently, nothing runs twice.
+ * - Health: a failing node is cooled down (`Retry-After` respected, capped by `maxCooldown`) and probed again with
+ *   backoff; after `dropAfter` failures in a row it is dropped from routing until a probe succeeds. A 429 on job
+ *   creation only pauses new jobs there: its jobs stay readable. Calls for jobs on a node that is down fail with a
+ *   `NodeUnavailable` reason naming the node: nothing is lost silently, nothing runs twice.
+ * - Bounds: at most `n` router-listed nodes (invalid addresses skipped, each node once whatever its spelling), nodes
+ *   no longer listed dropped unless they hold tracked jobs, `probeConcurrency` probes at once, and every fiber in the
+ *   pool's scope. A failing router is named (`RouterUnavailable`) when no node can take a call.
  * - Observability: `snapshot` of every node, and a `NodePool.node` span (attribute `infernet.node.url`) around every
  *   request to a node when a tracer is installed.
  *
@@ -225,8 +231,9 @@ export interface Service {
   ) => Effect.Effect<NodeClient.PairedBatch<Request>, NodeClientError>
   /**
    * Results of ids from any nodes: one request per node, answered in input order (ids no node knows are left out).
-   * Ids the pool did not create are looked for on every node. Fails with `NodeUnavailable` when a node holding some
-   * of the ids cannot be reached.
+   * Ids the pool does not track are looked for on every node it knows and can reach. Fails with `NodeUnavailable`
+   * when a node holding some of the ids cannot be reached (or, for untracked ids, when no node could be asked:
+   * `RouterUnavailable` when the router failed too).
    */
   readonly getJobResults: (
     ids: Iterable<string>,
