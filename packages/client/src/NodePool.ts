@@ -48,7 +48,14 @@ import { type Cause, Clock, Context, Duration, Effect, Either, Fiber, Layer, typ
 import * as Pool from "./internal/poolNodes.js"
 import * as Runtime from "./internal/runtime.js"
 import * as NodeClient from "./NodeClient.js"
-import { JobNotFound, NoNodeAvailable, NodeClientError, NodeUnavailable, RouterUnavailable } from "./NodeClientError.js"
+import {
+  JobNotFound,
+  NoNodeAvailable,
+  NodeClientError,
+  NodeUnavailable,
+  RouterUnavailable,
+  UnexpectedResponse
+} from "./NodeClientError.js"
 import * as RouterClient from "./RouterClient.js"
 
 /**
@@ -750,15 +757,44 @@ export const make = (options: Options): Effect.Effect<Service, never, HttpClient
       return rest
     }
 
+    /**
+     * Records the node that created jobs. An id the pool already tracks on another node is a lie (job ids are random
+     * UUIDs): the call fails, typed, and the job keeps its home.
+     */
+    const settle = (
+      method: string,
+      entry: Pool.Entry,
+      path: string,
+      ids: ReadonlyArray<string>
+    ): Effect.Effect<void, NodeClientError> => {
+      const taken = ids.filter((id) => {
+        const home = jobs.get(id)
+        return home !== undefined && home !== entry
+      })
+      if (taken.length === 0) {
+        for (const id of ids) jobs.set(id, entry)
+        return Effect.void
+      }
+      return Effect.fail(
+        new NodeClientError({
+          method,
+          reason: new UnexpectedResponse({
+            url: `${entry.url}${path}`,
+            status: 200,
+            body: JSON.stringify(taken).slice(0, 256),
+            detail: `the node answered with the id of a job another node created (${taken.map((id) => `${id} on ${jobs.get(id)!.url}`).join(", ")})`
+          })
+        })
+      )
+    }
+
     const submit = (method: string, request: NodeClient.JobRequestInput, callOptions: CallOptions | undefined) =>
-      Effect.map(
+      Effect.flatMap(
         routed(method, request.containers, callOptions?.failover ?? defaultFailover, (entry) =>
           entry.client.requestJob(request, stripFailover(callOptions))
         ),
-        ({ value, entry }) => {
-          jobs.set(value, entry)
-          return { id: value, node: entry.url } satisfies Submitted
-        }
+        ({ value, entry }) =>
+          Effect.as(settle(method, entry, "/api/jobs", [value]), { id: value, node: entry.url } satisfies Submitted)
       )
 
     const submitJob = Runtime.fn("NodePool.submitJob")(function* (
@@ -789,7 +825,12 @@ export const make = (options: Options): Effect.Effect<Service, never, HttpClient
         callOptions?.failover ?? defaultFailover,
         (e) => e.client.requestJobs(requests, stripFailover(callOptions))
       )
-      for (const item of value) if ("id" in item) jobs.set(item.id, entry)
+      yield* settle(
+        "NodePool.requestJobs",
+        entry,
+        "/api/jobs/batch",
+        value.flatMap((item) => ("id" in item ? [item.id] : []))
+      )
       return value
     })
 
@@ -797,14 +838,20 @@ export const make = (options: Options): Effect.Effect<Service, never, HttpClient
       requests: ReadonlyArray<Request>,
       callOptions?: CallOptions
     ): Effect.Effect<NodeClient.PairedBatch<Request>, NodeClientError> =>
-      Effect.map(
+      Effect.flatMap(
         routed("NodePool.requestJobsPaired", allContainers(requests), callOptions?.failover ?? defaultFailover, (e) =>
           e.client.requestJobsPaired(requests, stripFailover(callOptions))
         ),
-        ({ value, entry }) => {
-          for (const accepted of value.accepted) jobs.set(accepted.id, entry)
-          return value
-        }
+        ({ value, entry }) =>
+          Effect.as(
+            settle(
+              "NodePool.requestJobsPaired",
+              entry,
+              "/api/jobs/batch",
+              value.accepted.map((accepted) => accepted.id)
+            ),
+            value
+          )
       ).pipe(Runtime.withSpan("NodePool.requestJobsPaired"))
 
     /** Only the answers for ids that were asked: a node's answer for another id is ignored (it may be forged). */
@@ -952,7 +999,7 @@ export const make = (options: Options): Effect.Effect<Service, never, HttpClient
         callOptions?.failover ?? defaultFailover,
         (e) => e.client.requestStream(request, stripFailover(callOptions))
       )
-      jobs.set(value.id, entry)
+      yield* settle("NodePool.requestStream", entry, "/api/jobs/stream", [value.id])
       return {
         ...value,
         node: entry.url,

@@ -119,6 +119,24 @@ describe("homes of ids: a node's answer for an id that was not asked is ignored"
     )
   })
 
+  it("a node claiming to have created a job another node created fails the call; the job keeps its home", async () => {
+    const honest = await node("honest", ["a"])
+    const liar = await node("liar", ["b"])
+    await runPool({ nodes: [honest.url, liar.url], ...quiet }, (pool) =>
+      Effect.gen(function* () {
+        const submitted = yield* pool.submitJob(job(["a"]))
+        liar.override = (_request, response, hit) =>
+          hit.method === "POST" ? sendJson(response, 200, { id: submitted.id }) : undefined
+        const error = failure(yield* Effect.either(pool.submitJob(job(["b"]))))
+        assert.strictEqual(error.reason._tag, "UnexpectedResponse")
+        assert.include(error.message, `the id of a job another node created (${submitted.id} on ${honest.url})`)
+        assert.strictEqual(yield* pool.nodeOf(submitted.id), honest.url)
+        const result = yield* pool.getJobResultSync(submitted.id)
+        assert.deepStrictEqual(result.result as unknown, { container: "a", output: { node: "honest" } })
+      })
+    )
+  })
+
   it("NodeClient.getJobResultSync checks the id of the answer (UnexpectedResponse naming both ids)", async () => {
     const liar = await node("liar", ["a"])
     const asked = "1c7e4f0a-2b1d-4f7e-8c3a-9a0b1c2d3e4f"
