@@ -11,6 +11,8 @@ import type { Socket } from "node:net"
 export interface Hit {
   readonly method: string
   readonly path: string
+  /** The query, with its `?` (empty when none). */
+  readonly search: string
   readonly ids: ReadonlyArray<string>
   /** Resolves when the request's connection closes (the answer sent, or the client gone). */
   readonly closed: Promise<void>
@@ -75,6 +77,7 @@ const listen = async (
     const hit: Hit = {
       method: request.method ?? "",
       path: url.pathname,
+      search: url.search,
       ids: url.searchParams.getAll("id"),
       closed: new Promise<void>((resolve) => {
         closed = resolve
