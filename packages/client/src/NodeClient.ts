@@ -37,7 +37,14 @@ import * as Runtime from "./internal/runtime.js"
 import * as NodeCalls from "./internal/nodeCalls.js"
 import { decodeUtf8 } from "./internal/text.js"
 import { version } from "./internal/version.js"
-import { JobFailed, JobNotFound, NodeClientError, StillRunning, SubscriptionError } from "./NodeClientError.js"
+import {
+  JobFailed,
+  JobNotFound,
+  NodeClientError,
+  StillRunning,
+  SubscriptionError,
+  UnexpectedResponse
+} from "./NodeClientError.js"
 
 /**
  * A retry policy: a `Schedule` fed with each failure, a number of retries with the default backoff, or `false`.
@@ -85,6 +92,11 @@ export interface Options {
   readonly maxUrlLength?: number | undefined
   /** How many of those split requests run at once. Default 4. */
   readonly concurrency?: number | undefined
+  /**
+   * The largest answer body read, in bytes; past it the call fails with `ResponseTooLarge` and the connection is
+   * closed. Default 64 MiB (a real result fits with room to spare; an endless body does not).
+   */
+  readonly maxResponseSize?: number | undefined
 }
 
 /**
@@ -506,6 +518,8 @@ export const make = (options: Options): Effect.Effect<Service, never, HttpClient
         attempts++
         const results = yield* fetchResults("getJobResultSync", [id], options)
         const result = results[0]
+        // An answer for another job is not this job's result (a broken or lying node): fail, typed, naming both.
+        if (result !== undefined && result.id !== id) return yield* Effect.fail(foreignResult(id, result))
         if (result !== undefined) {
           if (result.status === "success") return result
           if (result.status === "failed") return yield* fail(new JobFailed({ result }))
@@ -518,6 +532,17 @@ export const make = (options: Options): Effect.Effect<Service, never, HttpClient
         }
       }
     })
+
+    const foreignResult = (id: string, result: Job.JobResult) =>
+      new NodeClientError({
+        method: "getJobResultSync",
+        reason: new UnexpectedResponse({
+          url: Http.urlOf(settings, { path: "/api/jobs", urlParams: [["id", id]] }),
+          status: 200,
+          body: JSON.stringify({ id: result.id, status: result.status }),
+          detail: `the node answered with job ${result.id}, not the job asked for (${id})`
+        })
+      })
 
     const requestStream = Runtime.fn("NodeClient.requestStream")(function* (
       request: JobRequestInput,

@@ -201,13 +201,24 @@ export class JobFailed extends Schema.TaggedClass<JobFailed>("@infernet/client/J
  */
 export class JobNotFound extends Schema.TaggedClass<JobNotFound>("@infernet/client/JobNotFound")("JobNotFound", {
   /** The job id that was asked for. */
-  id: Schema.String
+  id: Schema.String,
+  /** A `NodePool`: the nodes that were asked and answered without it. */
+  asked: Schema.optionalWith(Schema.Array(Schema.String), { exact: true }),
+  /** A `NodePool`: the nodes that could not be asked (down, cooling down, or failing when asked). */
+  unreachable: Schema.optionalWith(Schema.Array(Schema.String), { exact: true })
 }) {
   /**
    * @since 0.1.0
    */
   get message(): string {
-    return `The node does not know job ${this.id} (unknown id, or created from another address)`
+    const base = `The node does not know job ${this.id} (unknown id, or created from another address)`
+    if (this.asked === undefined) return base
+    const asked = this.asked.length === 0 ? "no node could be asked" : `asked ${this.asked.join(", ")}`
+    const unreachable =
+      this.unreachable === undefined || this.unreachable.length === 0
+        ? ""
+        : `; could not ask ${this.unreachable.join(", ")}`
+    return `No node of the pool knows job ${this.id} (${asked}${unreachable})`
   }
 }
 
@@ -327,6 +338,72 @@ export class NoNodeAvailable extends Schema.TaggedClass<NoNodeAvailable>("@infer
 }
 
 /**
+ * An answer grew past the client's `maxResponseSize` (default 64 MiB): the node sent more than any real answer holds
+ * (a broken or hostile node streaming without end). The connection is closed as soon as the limit is passed.
+ *
+ * @since 0.1.0
+ * @category reasons
+ */
+export class ResponseTooLarge extends Schema.TaggedClass<ResponseTooLarge>("@infernet/client/ResponseTooLarge")(
+  "ResponseTooLarge",
+  {
+    /** The URL of the request. */
+    url: Schema.String,
+    /** The HTTP status of the answer. */
+    status: Schema.Number,
+    /** The limit, in bytes. */
+    limit: Schema.Number
+  }
+) {
+  /**
+   * @since 0.1.0
+   */
+  get message(): string {
+    return `The answer of ${this.url} (HTTP ${this.status}) is larger than ${formatBytes(this.limit)} (maxResponseSize); it was cut off`
+  }
+}
+
+const formatBytes = (bytes: number): string =>
+  bytes >= 1024 * 1024 && bytes % (1024 * 1024) === 0
+    ? `${bytes / (1024 * 1024)} MiB`
+    : bytes >= 1024 && bytes % 1024 === 0
+      ? `${bytes / 1024} KiB`
+      : `${bytes} bytes`
+
+/**
+ * A `NodePool` discovering nodes through a router could not ask it (refused, timed out, rate limited, an error
+ * status), and knows no node that could take the call. `router` is the router's URL; `status` and `retryAfter` are
+ * the router's answer, when it sent one; `cause` is the router client's error.
+ *
+ * @since 0.1.0
+ * @category reasons
+ */
+export class RouterUnavailable extends Schema.TaggedClass<RouterUnavailable>("@infernet/client/RouterUnavailable")(
+  "RouterUnavailable",
+  {
+    /** The router's URL. */
+    router: Schema.String,
+    /** What went wrong, in a few words. */
+    detail: Schema.String,
+    /** The router's HTTP status, when it answered. */
+    status: Schema.optionalWith(Schema.Number, { exact: true }),
+    /** The router's `Retry-After`, when it sent one. */
+    retryAfter: Schema.optionalWith(Schema.DurationFromSelf, { exact: true }),
+    /** The router client's error. */
+    cause: Schema.optionalWith(Schema.Defect, { exact: true })
+  }
+) {
+  /**
+   * @since 0.1.0
+   */
+  get message(): string {
+    const status = this.status === undefined ? "" : ` (HTTP ${this.status})`
+    const wait = this.retryAfter === undefined ? "" : `; retry after ${Duration.format(this.retryAfter)}`
+    return `The router at ${this.router} could not be asked for nodes: ${this.detail}${status}${wait}`
+  }
+}
+
+/**
  * Every reason a {@link NodeClientError} can carry.
  *
  * @since 0.1.0
@@ -345,7 +422,9 @@ export const Reason = Schema.Union(
   SubscriptionError,
   NotSupported,
   NodeUnavailable,
-  NoNodeAvailable
+  NoNodeAvailable,
+  ResponseTooLarge,
+  RouterUnavailable
 )
 
 /**

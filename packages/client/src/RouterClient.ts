@@ -65,6 +65,8 @@ export interface Options {
   readonly userAgent?: string | false | undefined
   /** Headers added to every request. */
   readonly headers?: Headers.Input | undefined
+  /** The largest answer body read, in bytes (`ResponseTooLarge` past it). Default 64 MiB. */
+  readonly maxResponseSize?: number | undefined
 }
 
 /**

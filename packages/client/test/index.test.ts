@@ -32,6 +32,8 @@ it("pins the public API of @infernet/client", () => {
         "NotSupported",
         "RateLimited",
         "Reason",
+        "ResponseTooLarge",
+        "RouterUnavailable",
         "StillRunning",
         "StreamIdle",
         "SubscriptionError",

@@ -4,7 +4,7 @@
 import { Command } from "@effect/cli"
 import { NodeClient, NodeClientError, NodePool } from "@infernet/client"
 import { Job, Json, Primitives } from "@infernet/types"
-import { Duration, Effect, Option, Schema, Stream } from "effect"
+import { Duration, Effect, Logger, LogLevel, Option, Schema, Stream } from "effect"
 import * as CliError from "../CliError.js"
 import * as Errors from "./errors.js"
 import * as Flags from "./flags.js"
@@ -128,6 +128,9 @@ const withJobTarget = <A extends Flags.GlobalFlags & { readonly node: Option.Opt
         return yield* body(target, globals)
       })
     ).pipe(
+      // The pool's warnings (e.g. an invalid address skipped from the router's list) would go to stdout, mixed with
+      // the command's output: a failure that matters reaches the user as the one `error:` line instead.
+      Logger.withMinimumLogLevel(LogLevel.Error),
       Effect.catchIf(NodeClientError.isNodeClientError, (error) =>
         Effect.fail(Errors.fromNodeClientError(error, router))
       )

@@ -120,6 +120,26 @@ export const fromNodeClientError = (error: NodeClientError.NodeClientError, url:
         }),
         error
       )
+    case "ResponseTooLarge":
+      return make(
+        new CliError.NodeRejected({
+          status: reason.status,
+          detail: `the answer of ${reason.url} is larger than ${reason.limit} bytes (the client's maxResponseSize); it was cut off`
+        }),
+        error
+      )
+    case "RouterUnavailable":
+      // `-n auto` could not ask the router: name it, its status and Retry-After (exit code 3, as any unreachable service).
+      return make(
+        new CliError.NodeUnreachable({
+          service: "router",
+          url: reason.router,
+          detail: `${reason.detail}${reason.status === undefined ? "" : ` (HTTP ${reason.status})`}${
+            reason.retryAfter === undefined ? "" : `; retry after ${Duration.format(reason.retryAfter)}`
+          }. Set the router with ROUTER_URL, or ask one node with -n host:port.`
+        }),
+        error
+      )
   }
 }
 

@@ -63,7 +63,8 @@ export const start = (
   request: Request,
   timeout: Duration.Duration,
   describe: (cause: unknown, reading: boolean) => string,
-  done: (result: Either.Either<Answer, Errors.Reason>) => void
+  done: (result: Either.Either<Answer, Errors.Reason>) => void,
+  limit: number = Number.POSITIVE_INFINITY
 ): (() => void) => {
   const controller = new AbortController()
   const millis = Duration.toMillis(timeout)
@@ -102,10 +103,18 @@ export const start = (
           body: request.body ?? null,
           signal: controller.signal
         }
+  const tooLarge = (response: Response) => {
+    if (settled) return
+    settled = true
+    if (timer !== undefined) clearTimeout(timer)
+    controller.abort()
+    done(Either.left(new Errors.ResponseTooLarge({ url: request.url, status: response.status, limit })))
+  }
   ;(direct.fetch ?? globalThis.fetch)(request.url, init).then(
     (response) =>
-      response.text().then(
+      readBounded(response, limit).then(
         (text) => {
+          if (text === undefined) return tooLarge(response)
           if (settled) return
           settled = true
           if (timer !== undefined) clearTimeout(timer)
@@ -124,15 +133,46 @@ export const start = (
   }
 }
 
+/**
+ * The body as text, or `undefined` once it passes `limit` bytes. A declared `Content-Length` within the limit is read
+ * at once (`Response.text`, the fast path); any other body is read chunk by chunk and dropped past the limit.
+ */
+const readBounded = async (response: Response, limit: number): Promise<string | undefined> => {
+  const length = response.headers.get("content-length")
+  if (limit === Number.POSITIVE_INFINITY || (length !== null && /^\d+$/.test(length) && Number(length) <= limit)) {
+    return response.text()
+  }
+  if (length !== null && /^\d+$/.test(length)) return undefined
+  const body = response.body
+  if (body === null) return ""
+  const reader = body.getReader()
+  const decoder = new TextDecoder()
+  const parts: Array<string> = []
+  let size = 0
+  while (true) {
+    const { done, value } = await reader.read()
+    if (done) break
+    size += value.length
+    if (size > limit) {
+      reader.cancel().catch(() => {})
+      return undefined
+    }
+    parts.push(decoder.decode(value, { stream: true }))
+  }
+  parts.push(decoder.decode())
+  return parts.join("")
+}
+
 /** {@link start} as an Effect: interruption aborts the request. */
 export const send = (
   direct: DirectFetch,
   request: Request,
   timeout: Duration.Duration,
-  describe: (cause: unknown, reading: boolean) => string
+  describe: (cause: unknown, reading: boolean) => string,
+  limit?: number
 ): Effect.Effect<Answer, Errors.Reason> =>
   Effect.async<Answer, Errors.Reason>((resume) => {
-    const stop = start(direct, request, timeout, describe, resume)
+    const stop = start(direct, request, timeout, describe, resume, limit)
     return Effect.sync(stop)
   })
 
@@ -145,20 +185,28 @@ export const sendPromise = (
   request: Request,
   timeout: Duration.Duration,
   describe: (cause: unknown, reading: boolean) => string,
-  signal: AbortSignal | undefined
+  signal: AbortSignal | undefined,
+  limit?: number
 ): Promise<Either.Either<Answer, Errors.Reason>> =>
   new Promise((resolve, reject) => {
     if (signal === undefined) {
-      start(direct, request, timeout, describe, resolve)
+      start(direct, request, timeout, describe, resolve, limit)
       return
     }
     const onAbort = () => {
       stop()
       reject(abortReason(signal))
     }
-    const stop = start(direct, request, timeout, describe, (result) => {
-      signal.removeEventListener("abort", onAbort)
-      resolve(result)
-    })
+    const stop = start(
+      direct,
+      request,
+      timeout,
+      describe,
+      (result) => {
+        signal.removeEventListener("abort", onAbort)
+        resolve(result)
+      },
+      limit
+    )
     signal.addEventListener("abort", onAbort, { once: true })
   })

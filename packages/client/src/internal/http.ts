@@ -32,6 +32,8 @@ export const SNIPPET_LENGTH = 256
 export const DEFAULT_MAX_RETRY_AFTER = Duration.seconds(30)
 /** The default longest silence between two stream chunks. */
 export const DEFAULT_STREAM_IDLE_TIMEOUT = Duration.seconds(60)
+/** The default largest answer read (64 MiB): a real result fits with room to spare, an endless body does not. */
+export const DEFAULT_MAX_RESPONSE_SIZE = 64 * 1024 * 1024
 
 /** Retry policy of one call: `undefined` means "do not retry". */
 export type RetryPolicy = Schedule.Schedule<unknown, Errors.NodeClientError> | undefined
@@ -48,6 +50,8 @@ export interface Settings {
   readonly streamIdleTimeout?: Duration.Duration | undefined
   /** The client's retry schedule for safe requests. */
   readonly retry: RetryPolicy
+  /** The largest answer body read, in bytes; past it the call fails with `ResponseTooLarge`. Default 64 MiB. */
+  readonly maxResponseSize?: number | undefined
   /** Requests with the base URL, path and headers already set, one per method and path (built on first use). */
   readonly routes: Map<string, HttpClientRequest.HttpClientRequest>
   /**
@@ -241,16 +245,52 @@ export const parseRetryAfter = (value: string | undefined, nowMillis: number): D
 /** A call's URL, built only when an error needs it (the success path never does). */
 type LazyUrl = () => string
 
-const readText = (url: LazyUrl, response: HttpClientResponse.HttpClientResponse) =>
-  Effect.mapError(response.text, (error) => fromHttpClientError(url(), error))
+const readText = (
+  url: LazyUrl,
+  response: HttpClientResponse.HttpClientResponse,
+  limit: number
+): Effect.Effect<string, Errors.Reason> => {
+  const length = response.headers["content-length"]
+  // A declared length within the limit is read at once (the transport holds the body to it).
+  if (length !== undefined && /^\d+$/.test(length) && Number(length) <= limit) {
+    return Effect.mapError(response.text, (error) => fromHttpClientError(url(), error))
+  }
+  // Otherwise the body is read chunk by chunk and cut off (the stream interrupted, closing the connection) as soon as
+  // it passes the limit: a node streaming an endless body costs at most `limit` bytes.
+  return Effect.suspend(() => {
+    const decoder = new TextDecoder()
+    const parts: Array<string> = []
+    let size = 0
+    const tooLarge = () => new Errors.ResponseTooLarge({ url: url(), status: response.status, limit })
+    return response.stream.pipe(
+      Stream.mapError((error) => fromHttpClientError(url(), error)),
+      Stream.runForEachChunk((chunks) => {
+        for (const bytes of chunks) {
+          size += bytes.length
+          if (size > limit) return Effect.fail(tooLarge())
+          parts.push(decoder.decode(bytes, { stream: true }))
+        }
+        return Effect.void
+      }),
+      Effect.map(() => {
+        parts.push(decoder.decode())
+        return parts.join("")
+      })
+    )
+  })
+}
+
+const limitOf = (settings: Pick<Settings, "maxResponseSize">): number =>
+  settings.maxResponseSize ?? DEFAULT_MAX_RESPONSE_SIZE
 
 /** Maps a non-2xx answer to its reason: `RateLimited`, `ApiError` (a JSON `{error, params}` body) or `UnexpectedResponse`. */
 export const failureOf = (
   lazyUrl: LazyUrl,
-  response: HttpClientResponse.HttpClientResponse
+  response: HttpClientResponse.HttpClientResponse,
+  limit: number = DEFAULT_MAX_RESPONSE_SIZE
 ): Effect.Effect<never, Errors.Reason> =>
   // Read the body even when it is not needed, so the connection can be reused.
-  Effect.flatMap(readText(lazyUrl, response), (text) =>
+  Effect.flatMap(readText(lazyUrl, response, limit), (text) =>
     failureOfAnswer(lazyUrl, { status: response.status, header: headerOf(response), text })
   )
 
@@ -306,9 +346,10 @@ const decoderOf = <A, I>(schema: Schema.Schema<A, I>) => {
 const decodeBody = <A, I>(
   url: LazyUrl,
   response: HttpClientResponse.HttpClientResponse,
-  schema: Schema.Schema<A, I>
+  schema: Schema.Schema<A, I>,
+  limit: number
 ): Effect.Effect<A, Errors.Reason> =>
-  Effect.flatMap(readText(url, response), (text) =>
+  Effect.flatMap(readText(url, response, limit), (text) =>
     decodeAnswer(url, { status: response.status, header: headerOf(response), text }, schema)
   )
 
@@ -484,7 +525,9 @@ export const json = <A, I>(
     const attempt = Effect.flatMap(
       Effect.mapError(settings.client.execute(request), (error) => fromHttpClientError(url(), error)),
       (response) =>
-        response.status >= 200 && response.status < 300 ? decodeBody(url, response, schema) : failureOf(url, response)
+        response.status >= 200 && response.status < 300
+          ? decodeBody(url, response, schema, limitOf(settings))
+          : failureOf(url, response, limitOf(settings))
     )
     return withPolicy(settings, call, timed(settings, call, url, attempt))
   })
@@ -522,8 +565,9 @@ const directAttempt = <A, I>(
   request: Fetch.Request,
   schema: Schema.Schema<A, I>
 ): Effect.Effect<A, Errors.Reason> =>
-  Effect.flatMap(Fetch.send(transport, request, timeoutOf(settings, call), describeTransport), (answer) =>
-    decodeAnswer(() => request.url, answer, schema)
+  Effect.flatMap(
+    Fetch.send(transport, request, timeoutOf(settings, call), describeTransport, limitOf(settings)),
+    (answer) => decodeAnswer(() => request.url, answer, schema)
   )
 
 /** {@link json} on the lean `fetch` transport: the same URL, headers, body, timeout, errors and retries. */
@@ -556,7 +600,14 @@ export const jsonPromise = async <A, I, B = A>(
   finish?: (decoded: A) => Either.Either<B, Errors.NodeClientError>
 ): Promise<B> => {
   const request = directRequest(settings, transport, call)
-  const answer = await Fetch.sendPromise(transport, request, timeoutOf(settings, call), describeTransport, signal)
+  const answer = await Fetch.sendPromise(
+    transport,
+    request,
+    timeoutOf(settings, call),
+    describeTransport,
+    signal,
+    limitOf(settings)
+  )
   const lazyUrl = () => request.url
   let reason: Errors.Reason
   if (Either.isLeft(answer)) reason = answer.left
@@ -714,7 +765,9 @@ export const stream = (
       const response = yield* Effect.mapError(settings.client.execute(request), (error) =>
         fromHttpClientError(url, error)
       )
-      if (response.status < 200 || response.status >= 300) return yield* failureOf(lazyUrl, response)
+      if (response.status < 200 || response.status >= 300) {
+        return yield* failureOf(lazyUrl, response, limitOf(settings))
+      }
       const pull = yield* Stream.toPull(response.stream)
       const first = yield* Effect.mapError(readIdLine(pull), (error) => fromHttpClientError(url, error))
       const decoder = new TextDecoder()
@@ -796,6 +849,7 @@ export interface ClientOptions {
   readonly maxRetryAfter?: Duration.DurationInput | undefined
   readonly streamIdleTimeout?: Duration.DurationInput | undefined
   readonly retry?: Schedule.Schedule<unknown, Errors.NodeClientError> | number | false | undefined
+  readonly maxResponseSize?: number | undefined
 }
 
 /**
@@ -825,6 +879,11 @@ export const makeSettings = (
     maxRetryAfter: duration(options.maxRetryAfter, DEFAULT_MAX_RETRY_AFTER),
     streamIdleTimeout: duration(options.streamIdleTimeout, DEFAULT_STREAM_IDLE_TIMEOUT),
     retry: retry === "default" ? defaultRetrySchedule : retry,
+    maxResponseSize: maxResponseSizeOf(options.maxResponseSize),
     routes: new Map()
   }
 }
+
+/** The `maxResponseSize` option as a limit in bytes: a positive number, else the default (64 MiB). */
+const maxResponseSizeOf = (size: number | undefined): number =>
+  size !== undefined && Number.isFinite(size) && size > 0 ? Math.floor(size) : DEFAULT_MAX_RESPONSE_SIZE

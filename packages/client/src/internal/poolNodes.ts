@@ -12,6 +12,8 @@ export type NodeState = "unknown" | "healthy" | "cooling" | "dropped"
 
 export interface Entry {
   readonly url: string
+  /** The node's identity (see {@link nodeKey}): one entry per key, whatever the spelling of its address. */
+  readonly key: string
   readonly client: NodeClientService
   readonly source: "static" | "router"
   state: NodeState
@@ -24,12 +26,17 @@ export interface Entry {
   jobs: number
   failures: number
   cooldownUntil: number
+  /** Until when it takes no new jobs after a 429 on creation (reads of its jobs still go to it); 0 when it does. */
+  creationBlockedUntil: number
+  /** How many ids of the pool's job index live on it: a node holding tracked jobs is never dropped. */
+  tracked: number
   lastError: string | undefined
   lastInfoAt: number
 }
 
 export const makeEntry = (url: string, client: NodeClientService, source: Entry["source"]): Entry => ({
   url,
+  key: nodeKey(url),
   client,
   source,
   state: "unknown",
@@ -40,9 +47,21 @@ export const makeEntry = (url: string, client: NodeClientService, source: Entry[
   jobs: 0,
   failures: 0,
   cooldownUntil: 0,
+  creationBlockedUntil: 0,
+  tracked: 0,
   lastError: undefined,
   lastInfoAt: 0
 })
+
+/**
+ * The identity of a node URL (already normalised by `NodeClient.normalizeBaseUrl`): the URL with `localhost` read as
+ * `127.0.0.1`, so that every spelling of one node (`LOCALHOST:P`, `127.0.0.1:0P`, `127.0.0.1:P/`) is one entry.
+ */
+export const nodeKey = (url: string): string => url.replace(/^(https?:\/\/)localhost(?=[:/]|$)/, "$1127.0.0.1")
+
+/** Whether the node can be asked now: not cooling down or dropped, or its cool-down is over. */
+export const askable = (entry: Entry, now: number): boolean =>
+  entry.state === "healthy" || entry.state === "unknown" || now >= entry.cooldownUntil
 
 export const routable = (entry: Entry): boolean => entry.state === "healthy" && entry.listed
 
@@ -61,7 +80,8 @@ export const pick = (
   entries: ReadonlyArray<Entry>,
   containers: ReadonlyArray<string>,
   exclude: ReadonlySet<Entry>,
-  start: number
+  start: number,
+  now: number = Number.POSITIVE_INFINITY
 ): Entry | undefined => {
   let best: Entry | undefined
   let bestLoad = Number.POSITIVE_INFINITY
@@ -69,6 +89,7 @@ export const pick = (
   for (let k = 0; k < n; k++) {
     const entry = entries[(start + k) % n]!
     if (!routable(entry) || exclude.has(entry) || !runsAll(entry, containers)) continue
+    if (entry.creationBlockedUntil > now) continue
     const load = (entry.pending ?? 0) + entry.inFlight
     if (load < bestLoad) {
       best = entry
@@ -122,7 +143,10 @@ export interface HealthSettings {
   readonly dropAfter: number
 }
 
-/** Cools a node down after a failure: `cooldown` doubling per consecutive failure, capped, never under Retry-After. */
+/**
+ * Cools a node down after a failure: `cooldown` doubling per consecutive failure, at least the node's Retry-After,
+ * and never longer than `maxCooldown` (a node asking for an hour is probed again after `maxCooldown`).
+ */
 export const markFailure = (
   entry: Entry,
   settings: HealthSettings,
@@ -136,9 +160,31 @@ export const markFailure = (
     Duration.toMillis(settings.maxCooldown),
     Duration.toMillis(settings.cooldown) * 2 ** Math.min(30, entry.failures - 1)
   )
-  const wait = Math.max(backoff, retryAfter === undefined ? 0 : Duration.toMillis(retryAfter))
+  const wait = Math.min(
+    Duration.toMillis(settings.maxCooldown),
+    Math.max(backoff, retryAfter === undefined ? 0 : Duration.toMillis(retryAfter))
+  )
   entry.cooldownUntil = now + wait
   entry.state = entry.failures >= settings.dropAfter ? "dropped" : "cooling"
+}
+
+/**
+ * A 429 on a request that creates a job: the node takes no new jobs for its Retry-After (else `cooldown`), capped by
+ * `maxCooldown`. It stays healthy: reads of the jobs it holds still go to it.
+ */
+export const markCreationLimited = (
+  entry: Entry,
+  settings: HealthSettings,
+  now: number,
+  detail: string,
+  retryAfter?: Duration.Duration
+): void => {
+  entry.lastError = detail
+  const wait = Math.min(
+    Duration.toMillis(settings.maxCooldown),
+    retryAfter === undefined ? Duration.toMillis(settings.cooldown) : Duration.toMillis(retryAfter)
+  )
+  entry.creationBlockedUntil = Math.max(entry.creationBlockedUntil, now + wait)
 }
 
 export const markHealthy = (entry: Entry, info: NodeInfo.NodeInfo | undefined, now: number): void => {
@@ -152,7 +198,7 @@ export const markHealthy = (entry: Entry, info: NodeInfo.NodeInfo | undefined, n
   }
 }
 
-/** Which node holds which job, forgetting the oldest beyond `limit`. */
+/** Which node holds which job, forgetting the oldest beyond `limit`; keeps each entry's `tracked` count. */
 export class JobIndex {
   private readonly nodes = new Map<string, Entry>()
   constructor(private readonly limit: number) {}
@@ -160,10 +206,20 @@ export class JobIndex {
     return this.nodes.get(id)
   }
   set(id: string, entry: Entry): void {
+    const previous = this.nodes.get(id)
+    if (previous === entry) return
+    if (previous !== undefined) previous.tracked--
     this.nodes.set(id, entry)
+    entry.tracked++
     if (this.nodes.size > this.limit) {
-      const oldest = this.nodes.keys().next()
-      if (oldest.done !== true) this.nodes.delete(oldest.value)
+      const oldest = this.nodes.entries().next()
+      if (oldest.done !== true) {
+        this.nodes.delete(oldest.value[0])
+        oldest.value[1].tracked--
+      }
     }
+  }
+  get size(): number {
+    return this.nodes.size
   }
 }

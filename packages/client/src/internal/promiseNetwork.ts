@@ -148,7 +148,7 @@ export interface PromiseNodePool {
   readonly health: () => Promise<boolean>
   /** The URL of the node holding a job, when the pool knows it. */
   readonly nodeOf: (id: string) => Promise<string | undefined>
-  readonly snapshot: () => Promise<ReadonlyArray<NodePool.NodeSnapshot>>
+  readonly snapshot: () => Promise<NodePool.Snapshot>
   readonly refresh: () => Promise<void>
   /** `GET /info` of one node of the pool. */
   readonly info: (node: string, options?: NodeClient.CallOptions & Signal) => Promise<NodeInfo.NodeInfo>

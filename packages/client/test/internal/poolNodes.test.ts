@@ -82,8 +82,11 @@ describe("markFailure / markHealthy", () => {
     const e = entry("a", ["x"])
     Pool.markFailure(e, settings, 1000, "boom")
     assert.deepStrictEqual([e.state, e.cooldownUntil, e.failures, e.lastError], ["cooling", 1100, 1, "boom"])
+    Pool.markFailure(e, settings, 1000, "boom", Duration.millis(300))
+    assert.strictEqual(e.cooldownUntil, 1300)
+    // A Retry-After past maxCooldown is capped: the node is probed again after maxCooldown.
     Pool.markFailure(e, settings, 1000, "boom", Duration.seconds(5))
-    assert.strictEqual(e.cooldownUntil, 6000)
+    assert.strictEqual(e.cooldownUntil, 1350)
     Pool.markFailure(e, settings, 1000, "boom")
     assert.deepStrictEqual([e.state, e.cooldownUntil], ["dropped", 1350])
     Pool.markHealthy(
