@@ -9,14 +9,23 @@ import {
   BaseError,
   type Client,
   ContractFunctionRevertedError,
+  encodeFunctionData,
   type Hex,
   InsufficientFundsError,
+  keccak256,
   parseEventLogs,
+  RpcRequestError,
   type TransactionReceipt,
-  TransactionReceiptNotFoundError,
   type WalletClient
 } from "viem"
-import { call, getTransactionReceipt, sendTransaction, simulateContract, writeContract } from "viem/actions"
+import {
+  call,
+  getTransactionReceipt,
+  prepareTransactionRequest,
+  sendRawTransaction,
+  sendTransaction,
+  simulateContract
+} from "viem/actions"
 import * as ChainError from "../ChainError.js"
 import * as Errors from "./errors.js"
 import * as Rpc from "./rpc.js"
@@ -108,7 +117,7 @@ const isRevert = (cause: BaseError): boolean =>
 export const toChainError = (ctx: RevertContext, cause: unknown): ChainError.ChainError => {
   if (ChainError.isChainError(cause)) return cause
   if (!(cause instanceof BaseError)) return Errors.rpcError(ctx.functionName, cause)
-  const fail = (reason: ChainError.ChainErrorReason) => new ChainError.ChainError({ reason })
+  const fail = (reason: ChainError.ChainErrorReason) => Errors.withCause(new ChainError.ChainError({ reason }), cause)
   const short = cause.walk((e) => e instanceof InsufficientFundsError)
   if (short !== null) {
     return fail(
@@ -219,13 +228,14 @@ const awaitReceipt = (
     try: () => getTransactionReceipt(client, { hash }),
     catch: (cause) => cause
   })
+  // The transaction is out: every failure of a poll (not mined yet, or a flaky RPC) is retried until the timeout,
+  // because failing early would invite sending it again.
   return poll.pipe(
     Effect.retry({
       schedule: Schedule.spaced(Duration.millis(params.pollingIntervalMs ?? DEFAULT_POLLING_INTERVAL_MS)),
-      while: (cause) =>
-        cause instanceof BaseError && cause.walk((e) => e instanceof TransactionReceiptNotFoundError) !== null
+      while: () => true
     }),
-    Effect.mapError((cause) => Errors.rpcError("eth_getTransactionReceipt", cause)),
+    Effect.orDie,
     Effect.timeoutFail({
       duration: Duration.millis(timeoutMs),
       onTimeout: () =>
@@ -272,6 +282,76 @@ const mined = (
         )
   )
 
+/** What is sent: a call (`data`) and / or ETH (`value`) to `to`. */
+interface Request {
+  readonly to: Address
+  readonly data?: Hex | undefined
+  readonly value?: bigint | undefined
+}
+
+/**
+ * Whether a failed send certainly left nothing behind: the node answered a JSON-RPC error (it refused the
+ * transaction), other than "already known" (it has it). A timeout, a dropped connection or an HTTP error may follow a
+ * node that did take the transaction.
+ */
+const refused = (cause: unknown): boolean => {
+  if (!(cause instanceof BaseError)) return false
+  const answered = cause.walk((e) => e instanceof RpcRequestError) as RpcRequestError | null
+  if (answered === null) return false
+  const text = `${answered.details} ${answered.shortMessage}`
+  return !/already known|known transaction|already imported|already in (the )?(tx|transaction)?pool/i.test(text)
+}
+
+/** The ChainError of a transaction whose send failed after it left: it may be on chain. @internal */
+export const maybeSent = (ctx: RevertContext, hash: Hex | undefined, cause: unknown): ChainError.ChainError =>
+  Errors.withCause(
+    new ChainError.ChainError({
+      reason: new ChainError.TransactionMaybeSent({
+        contract: ctx.contract,
+        functionName: ctx.functionName,
+        sender: ctx.sender,
+        ...(hash === undefined ? {} : { hash }),
+        detail: Errors.describe(cause)
+      })
+    }),
+    cause
+  )
+
+/**
+ * Sends a transaction and returns its hash. A local account (`privateKeyToAccount`, ...) signs here, so the hash is
+ * known before anything leaves: `keccak256` of the signed transaction, then `eth_sendRawTransaction`. From the moment
+ * the signed transaction is handed to the RPC, a failure that does not prove it was refused (a timeout, a dropped
+ * connection, an HTTP error) is `TransactionMaybeSent` with the hash, never a plain RPC error: sending again would pay
+ * twice. An address sends with `eth_sendTransaction` (the node signs), whose hash is only known from its answer.
+ */
+const send = (ctx: RevertContext, resolved: Resolved, request: Request): Effect.Effect<Hex, ChainError.ChainError> =>
+  Effect.gen(function* () {
+    const account = resolved.account
+    const client = resolved.send
+    const chain = client.chain ?? null
+    if (typeof account === "string" || account.type !== "local") {
+      return yield* Effect.tryPromise({
+        try: () => sendTransaction(client, { account, chain, ...request } as never),
+        catch: (cause) => (refused(cause) ? toChainError(ctx, cause) : maybeSent(ctx, undefined, cause))
+      })
+    }
+    // Before the send, failures are what they seem: nothing has left.
+    const prepared = yield* Effect.tryPromise({
+      try: () => prepareTransactionRequest(client, { account, chain, ...request } as never),
+      catch: (cause) => toChainError(ctx, cause)
+    })
+    const serializer = client.chain?.serializers?.transaction
+    const signed = yield* Effect.tryPromise({
+      try: () => account.signTransaction(prepared as never, serializer === undefined ? undefined : { serializer }),
+      catch: (cause) => Errors.signingError(Errors.describe(cause))
+    })
+    const hash = keccak256(signed)
+    return yield* Effect.tryPromise({
+      try: () => sendRawTransaction(client, { serializedTransaction: signed }),
+      catch: (cause) => (refused(cause) ? toChainError(ctx, cause) : maybeSent(ctx, hash, cause))
+    }).pipe(Effect.as(hash))
+  })
+
 /**
  * Simulates `functionName` as the sender, sends it, waits for the receipt and returns the hash, the receipt and
  * the simulated return value.
@@ -301,15 +381,12 @@ export const write = <R = unknown>(
         } as never) as Promise<{ result: R; request: Record<string, unknown> }>,
       catch: (cause) => toChainError(ctx, cause)
     })
-    const hash = yield* Effect.tryPromise({
-      try: () =>
-        writeContract(resolved.send, {
-          ...simulated.request,
-          account: resolved.account,
-          chain: resolved.send.chain ?? null
-        } as never),
-      catch: (cause) => toChainError(ctx, cause)
-    })
+    const data = encodeFunctionData({
+      abi: callParams.abi,
+      functionName: callParams.functionName,
+      args: callParams.args
+    } as never)
+    const hash = yield* send(ctx, resolved, { to: callParams.address, data })
     const receipt = yield* mined({ ...ctx, hash }, resolved, hash, params)
     return { hash, receipt, result: simulated.result }
   })
@@ -331,11 +408,7 @@ export const sendValue = (
       try: () => call(resolved.read, { account: resolved.account, to, value }),
       catch: (cause) => toChainError(ctx, cause)
     })
-    const hash = yield* Effect.tryPromise({
-      try: () =>
-        sendTransaction(resolved.send, { account: resolved.account, to, value, chain: resolved.send.chain ?? null }),
-      catch: (cause) => toChainError(ctx, cause)
-    })
+    const hash = yield* send(ctx, resolved, { to, value })
     const receipt = yield* mined({ ...ctx, hash }, resolved, hash, params)
     return { hash, receipt, result: undefined }
   })
