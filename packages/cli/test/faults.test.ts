@@ -171,6 +171,42 @@ const table: ReadonlyArray<readonly [code: number, cases: ReadonlyArray<Case>]> 
         name: "a key given as --key=KEY",
         args: () => [...sub({ "--key": "" }), `--key=${FILE_KEY}`],
         message: "--key: looks like a private key"
+      },
+      // A key-shaped argument anywhere is named, never echoed, whatever error it causes.
+      {
+        name: "a key glued to -pk (0x...)",
+        args: () => ["fund", "-w", COORDINATOR, "-a", "1", `-pk${FILE_KEY}`],
+        message: "error: unknown flag: a value that looks like a private key given to fund (a key glued to its flag?"
+      },
+      {
+        name: "a key glued to -pk (bare hex)",
+        args: () => ["fund", "-w", COORDINATOR, "-a", "1", `-pk${FILE_KEY.slice(2)}`],
+        message: "error: unknown flag: a value that looks like a private key"
+      },
+      {
+        name: "a key as a stray positional argument",
+        args: () => ["fund", "-w", COORDINATOR, FILE_KEY, "-a", "1"],
+        message: "error: unexpected argument: a value that looks like a private key; pass a key with --key FILE"
+      },
+      {
+        name: "a key after --",
+        args: () => ["fund", "-w", COORDINATOR, "-a", "1", "--", FILE_KEY],
+        message: "a value that looks like a private key"
+      },
+      {
+        name: "a bare-hex key after -- of a command without arguments",
+        args: () => ["info", "--", FILE_KEY.slice(2)],
+        message: "a value that looks like a private key"
+      },
+      {
+        name: "a key in place of the command",
+        args: () => [FILE_KEY],
+        message: "error: unknown command: a value that looks like a private key"
+      },
+      {
+        name: "a key as the value of an integer flag",
+        args: () => ["job", "-c", "echo", "--retries", FILE_KEY.slice(2)],
+        message: "error: --retries: expected an integer, got a value that looks like a private key"
       }
     ]
   ],

@@ -507,7 +507,7 @@ const HASH = /^0x[0-9a-fA-F]{64}$/
 const tx = define({
   name: "tx",
   group: "Wallet",
-  summary: "Check a sent transaction: mined, reverted, pending or unknown",
+  summary: "Check whether a sent transaction was mined",
   description: [
     "Reads the transaction's receipt (eth_getTransactionReceipt), else asks whether the RPC knows it " +
       "(eth_getTransactionByHash). Use it with the hash a write printed ('Sent transaction 0x...') when the write " +
@@ -520,9 +520,7 @@ const tx = define({
     hash: Spec.requiredText({ name: "hash", arg: "HASH", summary: "The transaction hash (0x and 64 hex digits)" }),
     rpcUrl
   },
-  examples: [
-    `${NAME} tx --hash 0x2f1bd4ee3b1e6d36d0a3b6f0a7f4bb1c5e0b6f6f3c0d7c9f1e1b0a9d8c7b6a59 --rpc-url http://localhost:8545`
-  ],
+  examples: [`${NAME} tx --hash 0xHash --rpc-url http://localhost:8545`],
   excerpt: { why: "needs a chain RPC and the hash of a transaction sent to it" },
   run: (flags) =>
     withChain(flags, (context) =>
