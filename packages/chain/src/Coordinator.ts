@@ -26,6 +26,7 @@ import * as Message from "./internal/message.js"
 import * as Rpc from "./internal/rpc.js"
 import * as Run from "./internal/run.js"
 import * as Structs from "./internal/structs.js"
+import * as Tx from "./internal/tx.js"
 import * as Validate from "./internal/validate.js"
 import type * as Subscription from "./Subscription.js"
 
@@ -526,26 +527,28 @@ export const simulateCreateSubscriptionDelegateeEffect = (
     const [subscriptionId, existed] = yield* Effect.tryPromise({
       try: run,
       catch: (cause) => {
-        const revert = cause instanceof BaseError ? cause.walk((e) => e instanceof ContractFunctionRevertedError) : null
-        if (!(revert instanceof ContractFunctionRevertedError)) {
-          return Errors.rpcError("createSubscriptionDelegatee", cause)
-        }
-        const errorName = revert.data?.errorName
-        const selector =
-          revert.raw !== undefined && revert.raw.length >= 10 ? revert.raw.slice(0, 10) : revert.signature
-        return new ChainError.ChainError({
-          reason: new ChainError.SimulationReverted({
-            coordinator: address,
-            ...(errorName === undefined ? {} : { errorName }),
-            ...(selector === undefined ? {} : { selector }),
-            detail:
-              errorName !== undefined
-                ? (revert.reason ?? "")
-                : selector !== undefined
-                  ? revert.shortMessage
-                  : "is the owner a contract that exposes its delegated signer?"
-          })
-        })
+        // Any node's error shape (Geth / Anvil code 3, Ganache -32000, Nethermind -32015, Besu "Execution reverted").
+        const revert = Tx.decodeRevert(cause, sub.version === "v0" ? abiV0 : abiV1)
+        if (revert === undefined) return Errors.rpcError("createSubscriptionDelegatee", cause)
+        const { errorName, selector, reason } = revert
+        return Errors.withCause(
+          new ChainError.ChainError({
+            reason: new ChainError.SimulationReverted({
+              coordinator: address,
+              ...(errorName === undefined ? {} : { errorName }),
+              ...(selector === undefined ? {} : { selector }),
+              detail:
+                errorName !== undefined
+                  ? ""
+                  : reason !== undefined
+                    ? reason
+                    : selector !== undefined
+                      ? `error ${selector} is not one of the Coordinator's`
+                      : "is the owner a contract that exposes its delegated signer?"
+            })
+          }),
+          cause
+        )
       }
     })
     return { subscriptionId, existed }

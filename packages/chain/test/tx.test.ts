@@ -6,9 +6,16 @@
 import { afterEach, assert, describe, it } from "@effect/vitest"
 import { type Address, createPublicClient, http, parseEther } from "viem"
 import { getBalance, getTransactionCount, getTransactionReceipt } from "viem/actions"
-import { type ChainError, Wallet, WalletFactory } from "../src/index.js"
-import { alice, reason, usePayments } from "./utils/payments.js"
-import { type RpcProxy, startRpcProxy } from "./utils/rpcProxy.js"
+import {
+  type ChainError,
+  Coordinator,
+  DelegatedSubscription,
+  Subscription,
+  Wallet,
+  WalletFactory
+} from "../src/index.js"
+import { alice, bob, reason, signer, usePayments } from "./utils/payments.js"
+import { type RpcErrorObject, type RpcProxy, startRpcProxy } from "./utils/rpcProxy.js"
 
 const { current } = usePayments()
 const proxies: Array<RpcProxy> = []
@@ -87,5 +94,128 @@ describe("a send whose answer never comes", () => {
       Wallet.fund({ publicClient: clientOf(known.url, 5_000), account: alice, wallet, amount: 1 })
     )
     assert.strictEqual(again._tag, "TransactionMaybeSent")
+  })
+})
+
+/** Error shapes of other nodes, made from Anvil's (code 3, the revert bytes in `data`). */
+const shapes: ReadonlyArray<readonly [string, (data: string) => RpcErrorObject]> = [
+  [
+    "Ganache 7 (-32000, data.result)",
+    (data) => ({
+      code: -32000,
+      message: "VM Exception while processing transaction: revert",
+      data: { hash: null, programCounter: 1234, result: data, reason: null, message: "revert" }
+    })
+  ],
+  [
+    "Ganache 7 eth_call (-32000, hex data)",
+    (data) => ({ code: -32000, message: "VM Exception while processing transaction: revert", data })
+  ],
+  [
+    "Nethermind (-32015, data: Reverted 0x...)",
+    (data) => ({ code: -32015, message: "VM execution error.", data: `Reverted ${data}` })
+  ],
+  ["Besu (-32000, Execution reverted)", (data) => ({ code: -32000, message: "Execution reverted", data })],
+  [
+    "Hardhat (-32603, data.data)",
+    (data) => ({ code: -32603, message: "Error: VM Exception", data: { message: "revert", data } })
+  ]
+]
+
+describe("reverts are typed whatever shape the node gives its error", () => {
+  let wallet: Address
+  const reshaped = (shape: (data: string) => RpcErrorObject) =>
+    proxy({
+      rewriteError: (_, error) =>
+        typeof error.data === "string" && error.data.startsWith("0x") ? shape(error.data) : error
+    })
+
+  for (const [name, shape] of shapes) {
+    it(`${name}: InsufficientFunds and NotOwner`, async () => {
+      wallet ??= (
+        await WalletFactory.createWallet({ rpcUrl: current().rpcUrl, account: alice, factory: current().walletFactory })
+      ).wallet
+      const node = await reshaped(shape)
+      const publicClient = clientOf(node.url, 5_000)
+      const funds = await reason(Wallet.withdraw({ publicClient, account: alice, wallet, amount: "5 ether" }))
+      assert.strictEqual(funds._tag, "InsufficientFunds", funds.message)
+      const owner = await reason(
+        Wallet.approve({ publicClient, account: bob, wallet, spender: bob.address, amount: 1 })
+      )
+      assert.strictEqual(owner._tag, "NotOwner", owner.message)
+      assert.strictEqual((owner as ChainError.NotOwner).owner, alice.address)
+      // no transaction was sent
+      assert.notInclude(node.calls, "eth_sendRawTransaction")
+    })
+  }
+
+  for (const [name, shape] of shapes) {
+    it(`${name}: the Coordinator dry run names SignatureExpired()`, async () => {
+      const { chainId, coordinator, owner } = current()
+      const subscription = Subscription.v1({
+        owner,
+        activeAt: 0,
+        period: 0,
+        frequency: 1,
+        redundancy: 1,
+        containers: ["a"]
+      })
+      const signature = await DelegatedSubscription.signDelegatedSubscription({
+        account: signer,
+        chainId,
+        coordinator,
+        nonce: 1,
+        expiry: 1,
+        subscription
+      })
+      const node = await reshaped(shape)
+      const r = await reason(
+        Coordinator.simulateCreateSubscriptionDelegatee({
+          publicClient: clientOf(node.url, 5_000),
+          coordinator,
+          subscription,
+          signature
+        })
+      )
+      assert.deepStrictEqual(
+        [r._tag, (r as ChainError.SimulationReverted).errorName],
+        ["SimulationReverted", "SignatureExpired"],
+        r.message
+      )
+    })
+  }
+
+  it("Besu without data: a revert with no data, not an RPC failure", async () => {
+    const node = await proxy({
+      rewriteError: (_, error) =>
+        typeof error.data === "string" ? { code: -32000, message: "Execution reverted" } : error
+    })
+    const r = await reason(
+      Wallet.withdraw({ publicClient: clientOf(node.url, 5_000), account: alice, wallet, amount: "5 ether" })
+    )
+    assert.strictEqual(r._tag, "TransactionReverted", r.message)
+  })
+
+  it("an RPC error with a huge message is cut in the ChainError's message, whole in its cause", async () => {
+    const huge = "x".repeat(1_000_000)
+    const node = await proxy({
+      refuse: (method) => (method === "eth_call" ? { code: -32099, message: `overloaded ${huge}` } : undefined)
+    })
+    const error = await Wallet.withdraw({
+      publicClient: clientOf(node.url, 5_000),
+      account: alice,
+      wallet,
+      amount: 1
+    }).then(
+      () => assert.fail("expected a ChainError"),
+      (e: unknown) => e as ChainError.ChainError
+    )
+    assert.strictEqual(error.reason._tag, "RpcError")
+    assert.isBelow(error.message.length, 400)
+    assert.match(
+      error.message,
+      /^RPC call withdraw failed: the RPC answered error -32099: overloaded x+… \(\d+ more characters\)$/
+    )
+    assert.include(String((error as { cause?: { details?: string } }).cause?.details), huge)
   })
 })
