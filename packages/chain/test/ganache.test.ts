@@ -56,19 +56,19 @@ beforeAll(async () => {
     chain: { chainId: 31337, hardfork: "shanghai" },
     wallet: { mnemonic: MNEMONIC, totalAccounts: 10 },
     miner: { instamine: "eager" }
-  })
+    // ganache's typings take its flavor-specific options through a generic: the options are Ganache 7's documented ones
+  } as never)
   await server.listen(0, "127.0.0.1")
   rpcUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
   const contracts = compileForShanghai()
   const deployer = createWalletClient({
     account: privateKeyToAccount(anvilAccounts[0]!.privateKey),
-    chain: null,
     transport: http(rpcUrl)
   })
   const client = createPublicClient({ transport: http(rpcUrl) })
   const deploy = async (name: string, args: ReadonlyArray<unknown>): Promise<Address> => {
     const { abi, bytecode } = contracts[name]!
-    const hash = await deployer.deployContract({ abi, bytecode, args } as never)
+    const hash = await deployer.deployContract({ abi, bytecode, args, chain: null } as never)
     const receipt = await client.waitForTransactionReceipt({ hash, pollingInterval: 50 })
     return receipt.contractAddress!
   }
