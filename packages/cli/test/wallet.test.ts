@@ -12,7 +12,7 @@ import { createPublicClient, http, keccak256, parseEther } from "viem"
 import { getTransactionCount } from "viem/actions"
 import { expandShortFlags, sentHashes } from "../src/internal/wallet.js"
 import { runCli } from "./utils/cli.js"
-import { silentServer } from "./utils/mock.js"
+import { serve, silentServer } from "./utils/mock.js"
 import { startRpcProxy } from "./utils/rpcProxy.js"
 
 const dir = mkdtempSync(join(tmpdir(), "infernet-cli-wallet-"))
@@ -329,6 +329,41 @@ describe("a transaction that may have been sent (fake RPC in front of Anvil)", (
       assert.isBelow(elapsed, 5_000)
     } finally {
       await hanging.close()
+    }
+  })
+})
+
+describe("RPC errors with a huge body", () => {
+  it("are cut to one short line; --verbose prints them whole, never the RPC URL's path", async () => {
+    const huge = "x".repeat(1_000_000)
+    const rpc = await serve((request, response) => {
+      let body = ""
+      request.setEncoding("utf8")
+      request.on("data", (chunk: string) => {
+        body += chunk
+      })
+      request.on("end", () => {
+        const { id } = JSON.parse(body) as { id: number }
+        response.writeHead(200, { "content-type": "application/json" })
+        response.end(JSON.stringify({ jsonrpc: "2.0", id, error: { code: -32099, message: `overloaded ${huge}` } }))
+      })
+    })
+    try {
+      const url = `${rpc.url}/v3/secret-api-key-1234`
+      const plain = await run(["balance", "-w", owner, "--rpc-url", url])
+      assert.strictEqual(plain.code, 6)
+      assert.match(
+        plain.stderr,
+        /^error: RPC call \S+ failed: the RPC answered error -32099: overloaded x+… \(\d+ more characters\)\n$/
+      )
+      assert.isBelow(plain.stderr.length, 400)
+      const verbose = await run(["balance", "-w", owner, "--rpc-url", url, "--verbose"])
+      assert.strictEqual(verbose.code, 6)
+      assert.strictEqual(verbose.stderr.split("\n")[0], plain.stderr.trimEnd())
+      assert.include(verbose.stderr, `overloaded ${huge}`)
+      assert.notInclude(verbose.stderr, "secret-api-key-1234")
+    } finally {
+      await rpc.close()
     }
   })
 })

@@ -51,6 +51,22 @@ export const register = (secret: string | Redacted.Redacted<string>, replacement
   )
 }
 
+/**
+ * Registers the path and query of an RPC URL (`/v3/API_KEY`, `?token=...`): messages name an RPC by its origin, and
+ * `--verbose` prints the underlying errors, whose text may hold the whole URL.
+ *
+ * @internal
+ */
+export const registerUrl = (url: string): void => {
+  try {
+    const parsed = new URL(url)
+    const rest = `${parsed.pathname === "/" ? "" : parsed.pathname}${parsed.search}`
+    if (rest !== "") register(rest)
+  } catch {
+    // not a URL: nothing to hide
+  }
+}
+
 /** 32 bytes of hex (`0x` optional) standing alone or glued to other text (`-pk0x...`), not inside a longer hex run. */
 const KEY_RUN = /(?<![0-9a-fA-F])(?:0x)?[0-9a-fA-F]{64}(?![0-9a-fA-F])/g
 

@@ -13,6 +13,7 @@ import * as Errors from "./errors.js"
 import * as Flags from "./flags.js"
 import { Io } from "./Io.js"
 import * as Output from "./output.js"
+import * as Redact from "./redact.js"
 import { define, NAME, root } from "./root.js"
 import * as Spec from "./spec.js"
 import * as Sub from "./sub.js"
@@ -168,6 +169,7 @@ const withChain = <F extends CommonFlags, A, R>(
     const seconds = yield* timeoutOf(before.timeout, flags.timeout)
     const url = yield* fromFlagOrEnv(flags.rpcUrl, "RPC_URL", "missing RPC URL: pass --rpc-url URL or set RPC_URL")
     yield* Flags.validateUrl(url, "--rpc-url")
+    Redact.registerUrl(url)
     const lib = yield* loadChain
     const viem = yield* Effect.promise(() => import("./account.js"))
     const io = yield* Io
