@@ -159,6 +159,30 @@ const timeoutOf = (before: Option.Option<number>, after: Option.Option<number>) 
     return seconds
   })
 
+/**
+ * The viem client of every chain command (`sub` and the wallet commands): each request bounded by `--timeout` and
+ * not retried, and the hash of a signed transaction announced on stderr (`Sent transaction 0x...`) before it leaves.
+ *
+ * @internal
+ */
+export const rpcClient = (url: string, seconds: number): Effect.Effect<Client, never, Io> =>
+  Effect.gen(function* () {
+    const viem = yield* Effect.promise(() => import("./account.js"))
+    const io = yield* Io
+    return viem.createPublicClient({
+      transport: viem.http(url, {
+        timeout: seconds * 1000,
+        retryCount: 0,
+        // Announced before the request leaves: if its answer never comes, the hash is already on the screen.
+        onFetchRequest: async (_, init) => {
+          for (const hash of sentHashes(init.body, viem.keccak256)) {
+            await Effect.runPromise(io.stderr.write(`Sent transaction ${hash}\n`))
+          }
+        }
+      })
+    }) as Client
+  })
+
 const withChain = <F extends CommonFlags, A, R>(
   flags: F,
   body: (context: Context) => Effect.Effect<A, CliError.CliError, R>
@@ -171,20 +195,7 @@ const withChain = <F extends CommonFlags, A, R>(
     yield* Flags.validateUrl(url, "--rpc-url")
     Redact.registerUrl(url)
     const lib = yield* loadChain
-    const viem = yield* Effect.promise(() => import("./account.js"))
-    const io = yield* Io
-    const publicClient = viem.createPublicClient({
-      transport: viem.http(url, {
-        timeout: seconds * 1000,
-        retryCount: 0,
-        // Announced before the request leaves: if its answer never comes, the hash is already on the screen.
-        onFetchRequest: async (_, init) => {
-          for (const hash of sentHashes(init.body, viem.keccak256)) {
-            await Effect.runPromise(io.stderr.write(`Sent transaction ${hash}\n`))
-          }
-        }
-      })
-    }) as Client
+    const publicClient = yield* rpcClient(url, seconds)
     return yield* body({ output, publicClient, lib })
   })
 
