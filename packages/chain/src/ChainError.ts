@@ -397,6 +397,45 @@ export class ReceiptTimeout extends Schema.TaggedClass<ReceiptTimeout>("ReceiptT
   }
 }
 
+/**
+ * A transaction left for the RPC, and then the send failed in a way that does not prove it was refused (a timeout, a
+ * dropped connection, an HTTP error): it may be on chain, or may still be mined. `hash` is the transaction's hash
+ * (known before sending when a local account signs; absent when the node signed with `eth_sendTransaction`). Look it
+ * up (`eth_getTransactionReceipt`, a block explorer, `infernet-client tx --hash HASH`) before sending again: sending
+ * again pays twice.
+ *
+ * @since 0.3.0
+ * @category errors
+ */
+export class TransactionMaybeSent extends Schema.TaggedClass<TransactionMaybeSent>("TransactionMaybeSent")(
+  "TransactionMaybeSent",
+  {
+    contract: Schema.String,
+    functionName: Schema.String,
+    sender: Schema.String,
+    hash: Schema.optional(Schema.String),
+    detail: Schema.String
+  }
+) {
+  /**
+   * @since 0.3.0
+   */
+  get message(): string {
+    const which =
+      this.hash === undefined
+        ? `${this.functionName} transaction from ${this.sender} (hash unknown: the node signed it)`
+        : `${this.functionName} transaction ${this.hash}`
+    const check =
+      this.hash === undefined
+        ? `look at ${this.sender}'s latest transactions`
+        : `look up ${this.hash} (eth_getTransactionReceipt, a block explorer)`
+    return (
+      `The ${which} may be on chain: the RPC failed after it was sent (${this.detail}); ${check} before sending ` +
+      "again, which would pay twice"
+    )
+  }
+}
+
 const ZERO = "0x0000000000000000000000000000000000000000"
 
 /**
@@ -422,7 +461,8 @@ export const ChainErrorReason = Schema.Union(
   NotCoordinator,
   InvalidWallet,
   TransactionReverted,
-  ReceiptTimeout
+  ReceiptTimeout,
+  TransactionMaybeSent
 )
 
 /**

@@ -26,8 +26,9 @@ import * as Message from "./internal/message.js"
 import * as Rpc from "./internal/rpc.js"
 import * as Run from "./internal/run.js"
 import * as Structs from "./internal/structs.js"
+import * as Tx from "./internal/tx.js"
 import * as Validate from "./internal/validate.js"
-import type * as Subscription from "./Subscription.js"
+import * as Subscription from "./Subscription.js"
 
 const sharedAbi = [
   {
@@ -467,8 +468,12 @@ export const delegateKey = (owner: Address, nonce: number): Hex =>
 export interface SimulateCreateSubscriptionDelegateeParameters extends ClientParameters {
   /** The Coordinator address. */
   readonly coordinator: string
-  /** The signed subscription (its `version` picks the ABI). */
-  readonly subscription: Subscription.Subscription
+  /**
+   * The signed subscription: the model (`Subscription.v0` / `v1`, camelCase; its `version` picks the ABI), or its
+   * REST wire shape (`prepareDelegatedSubscription(...).subscription`, snake_case), converted with
+   * `Subscription.fromWire`.
+   */
+  readonly subscription: Subscription.Subscription | Subscription.WireSubscription
   /** The signature and its nonce / expiry, as `signDelegatedSubscription` returns it. */
   readonly signature: DelegatedSubscription.Signature
   /** The caller of the dry run (`from`); defaults to none. */
@@ -489,6 +494,38 @@ export interface SimulateCreateSubscriptionDelegateeReturnType {
 
 const toBytes32 = (n: bigint): Hex => `0x${n.toString(16).padStart(64, "0")}`
 
+const SHAPES =
+  "a Subscription: the model from Subscription.v0(...) / Subscription.v1(...) (camelCase, with version), or the " +
+  "REST wire shape of prepareDelegatedSubscription(...).subscription (snake_case; Subscription.fromWire converts it)"
+
+/** The model of a subscription given as the model or its wire shape; anything else is `InvalidArgument`. */
+const subscriptionArg = (value: unknown): Effect.Effect<Subscription.Subscription, ChainError.ChainError> =>
+  Effect.suspend(() => {
+    if (typeof value === "object" && value !== null) {
+      const version = (value as { readonly version?: unknown }).version
+      if (version === "v0" || version === "v1") return Effect.succeed(value as Subscription.Subscription)
+      if ("active_at" in value) {
+        return Effect.try({
+          try: () => Subscription.fromWire(value),
+          catch: (error) =>
+            Errors.invalidArgument(
+              "subscription",
+              `is snake_case like the REST wire shape but does not fit it (${ChainError.isChainError(error) ? error.reason.message : String(error)}); expected ${SHAPES}`
+            )
+        })
+      }
+      if ("activeAt" in value) {
+        return Effect.fail(
+          Errors.invalidArgument(
+            "subscription",
+            `has no version ("v0" or "v1"): build it with Subscription.v0 / v1; expected ${SHAPES}`
+          )
+        )
+      }
+    }
+    return Effect.fail(Errors.invalidArgument("subscription", `expected ${SHAPES}`))
+  })
+
 /**
  * Dry-runs (`eth_call`) `createSubscriptionDelegatee` with the signed subscription. Reverts fail with a
  * `SimulationReverted` reason whose `errorName` is the decoded custom error: `SignatureExpired`, `SignerMismatch` or
@@ -502,8 +539,9 @@ export const simulateCreateSubscriptionDelegateeEffect = (
 ): Effect.Effect<SimulateCreateSubscriptionDelegateeReturnType, ChainError.ChainError> =>
   Effect.gen(function* () {
     const address = yield* coordinatorAddress(params.coordinator)
+    const sub = yield* subscriptionArg(params.subscription)
     const client = yield* Rpc.resolveClient(params)
-    const { subscription: sub, signature: sig } = params
+    const sig = params.signature
     const r = toBytes32(sig.r)
     const s = toBytes32(sig.s)
     const account = params.from === undefined ? {} : { account: params.from }
@@ -526,26 +564,28 @@ export const simulateCreateSubscriptionDelegateeEffect = (
     const [subscriptionId, existed] = yield* Effect.tryPromise({
       try: run,
       catch: (cause) => {
-        const revert = cause instanceof BaseError ? cause.walk((e) => e instanceof ContractFunctionRevertedError) : null
-        if (!(revert instanceof ContractFunctionRevertedError)) {
-          return Errors.rpcError("createSubscriptionDelegatee", cause)
-        }
-        const errorName = revert.data?.errorName
-        const selector =
-          revert.raw !== undefined && revert.raw.length >= 10 ? revert.raw.slice(0, 10) : revert.signature
-        return new ChainError.ChainError({
-          reason: new ChainError.SimulationReverted({
-            coordinator: address,
-            ...(errorName === undefined ? {} : { errorName }),
-            ...(selector === undefined ? {} : { selector }),
-            detail:
-              errorName !== undefined
-                ? (revert.reason ?? "")
-                : selector !== undefined
-                  ? revert.shortMessage
-                  : "is the owner a contract that exposes its delegated signer?"
-          })
-        })
+        // Any node's error shape (Geth / Anvil code 3, Ganache -32000, Nethermind -32015, Besu "Execution reverted").
+        const revert = Tx.decodeRevert(cause, sub.version === "v0" ? abiV0 : abiV1)
+        if (revert === undefined) return Errors.rpcError("createSubscriptionDelegatee", cause)
+        const { errorName, selector, reason } = revert
+        return Errors.withCause(
+          new ChainError.ChainError({
+            reason: new ChainError.SimulationReverted({
+              coordinator: address,
+              ...(errorName === undefined ? {} : { errorName }),
+              ...(selector === undefined ? {} : { selector }),
+              detail:
+                errorName !== undefined
+                  ? ""
+                  : reason !== undefined
+                    ? reason
+                    : selector !== undefined
+                      ? `error ${selector} is not one of the Coordinator's`
+                      : "is the owner a contract that exposes its delegated signer?"
+            })
+          }),
+          cause
+        )
       }
     })
     return { subscriptionId, existed }

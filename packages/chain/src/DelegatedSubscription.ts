@@ -606,7 +606,10 @@ export const verifyDelegatedSubscription = (
  * @since 0.1.0
  * @category models
  */
-export type RequestBody = Wire.DelegatedSubscriptionRequest
+export interface RequestBody extends Omit<Wire.DelegatedSubscriptionRequest, "subscription"> {
+  /** The subscription in its REST (snake_case) wire shape; `Subscription.fromWire` gives the model back. */
+  readonly subscription: Subscription.WireSubscription
+}
 
 /**
  * A JSON object: the container input `data` of a request.

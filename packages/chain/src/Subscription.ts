@@ -27,7 +27,9 @@ import * as Validate from "./internal/validate.js"
 export type Integer = number | bigint
 
 /**
- * A generation 1 subscription (infernet-sdk 0.1).
+ * A generation 1 subscription (infernet-sdk 0.1): the model (camelCase, tagged `version: "v0"`) that
+ * {@link v0} builds and signing, hashing and the Coordinator dry run take. Its REST (snake_case) shape, the
+ * `subscription` of a request body, is {@link WireSubscriptionV0}.
  *
  * @since 0.1.0
  * @category models
@@ -47,7 +49,9 @@ export interface SubscriptionV0 {
 }
 
 /**
- * A generation 2 subscription (infernet-sdk 1.x).
+ * A generation 2 subscription (infernet-sdk 1.x): the model (camelCase, tagged `version: "v1"`) that {@link v1}
+ * builds and signing, hashing and the Coordinator dry run take. Its REST (snake_case) shape, the `subscription` of a
+ * request body, is {@link WireSubscriptionV1}.
  *
  * @since 0.1.0
  * @category models
@@ -277,12 +281,33 @@ export const isV0 = (subscription: Subscription): subscription is SubscriptionV0
 export const isV1 = (subscription: Subscription): subscription is SubscriptionV1 => subscription.version === "v1"
 
 /**
- * The REST (snake_case) shape of a subscription, as `@infernet/types` decodes it.
+ * A generation 1 subscription in its REST wire shape (snake_case: `active_at`, `max_gas_price`, `container_id`, ...),
+ * as `prepareDelegatedSubscription(...).subscription` holds it. Not the model ({@link SubscriptionV0}): convert with
+ * {@link fromWire}.
+ *
+ * @since 0.3.0
+ * @category models
+ */
+export interface WireSubscriptionV0 extends Wire.SubscriptionV0 {}
+
+/**
+ * A generation 2 subscription in its REST wire shape (snake_case: `active_at`, `containers`, `payment_amount`, ...),
+ * as `prepareDelegatedSubscription(...).subscription` holds it. Not the model ({@link SubscriptionV1}): convert with
+ * {@link fromWire}.
+ *
+ * @since 0.3.0
+ * @category models
+ */
+export interface WireSubscriptionV1 extends Wire.SubscriptionV1 {}
+
+/**
+ * The REST (snake_case) shape of a subscription, as `@infernet/types` decodes it: `WireSubscriptionV0 |
+ * WireSubscriptionV1`, told from the model ({@link Subscription}, camelCase with a `version`) by its names.
  *
  * @since 0.1.0
  * @category models
  */
-export type WireSubscription = Wire.Subscription
+export type WireSubscription = WireSubscriptionV0 | WireSubscriptionV1
 
 /**
  * Converts a subscription to its REST (snake_case) shape, the `subscription` of a `POST /api/jobs` body. Throws a

@@ -262,6 +262,31 @@ for (const generation of ["v0", "v1"] as const) {
       )
     })
 
+    it("the dry run takes the REST wire shape too (prepareDelegatedSubscription's body.subscription)", async () => {
+      const body = await DelegatedSubscription.prepareDelegatedSubscription({
+        account: signer,
+        ...rpc(),
+        coordinator,
+        subscription: vector.subscription,
+        expiry: future(),
+        data: {}
+      })
+      const fromWire = await Coordinator.simulateCreateSubscriptionDelegatee({
+        ...rpc(),
+        coordinator,
+        subscription: body.subscription,
+        signature: body.signature
+      })
+      const fromModel = await Coordinator.simulateCreateSubscriptionDelegatee({
+        ...rpc(),
+        coordinator,
+        subscription: vector.subscription,
+        signature: body.signature
+      })
+      assert.deepStrictEqual(fromWire, fromModel)
+      assert.isFalse(fromWire.existed)
+    })
+
     it("reads and checks the EIP-712 domain", async () => {
       const domain = await Coordinator.readDomain({ ...rpc(), coordinator })
       assert.deepStrictEqual(
@@ -326,6 +351,39 @@ for (const generation of ["v0", "v1"] as const) {
 }
 
 describe("Coordinator errors", () => {
+  it("a subscription in neither shape fails up front with InvalidArgument naming both, before any RPC", async () => {
+    let requests = 0
+    const server = createServer((_request, response) => {
+      requests++
+      response.writeHead(500).end()
+    })
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
+    const rpcUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+    const signature = { nonce: 1, expiry: 2_000_000_000, v: 27, r: 1n, s: 1n } as const
+    try {
+      for (const subscription of [
+        {},
+        { owner: zeroAddress, activeAt: 0, period: 0, frequency: 1, redundancy: 1 },
+        { owner: zeroAddress, active_at: 0 }
+      ]) {
+        const r = await reason(
+          Coordinator.simulateCreateSubscriptionDelegatee({
+            rpcUrl,
+            coordinator: V.v1.coordinator,
+            subscription: subscription as never,
+            signature
+          })
+        )
+        assert.deepStrictEqual([r._tag, (r as ChainError.InvalidArgument).field], ["InvalidArgument", "subscription"])
+        assert.include(r.message, "Subscription.v0(...) / Subscription.v1(...) (camelCase, with version)")
+        assert.include(r.message, "prepareDelegatedSubscription(...).subscription (snake_case; Subscription.fromWire")
+      }
+      assert.strictEqual(requests, 0)
+    } finally {
+      server.close()
+    }
+  })
+
   it("fails with RpcError when the RPC is unreachable", async () => {
     const r = await reason(
       Coordinator.maxSubscriberNonce({

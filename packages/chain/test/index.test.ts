@@ -54,6 +54,7 @@ describe("public API", () => {
           "RpcError",
           "SigningError",
           "SimulationReverted",
+          "TransactionMaybeSent",
           "TransactionReverted",
           "isChainError",
         ],

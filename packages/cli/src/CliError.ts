@@ -19,6 +19,7 @@ import { Predicate, Schema } from "effect"
  * | 5 | input or output file error: missing, unreadable, invalid JSON (with line and column), wrong shape |
  * | 6 | signing or RPC error (`sub`) |
  * | 7 | the job was still running after the last poll (`job --sync --retries N`) |
+ * | 8 | a transaction was sent and then something failed: it may be on chain (check its hash before sending again) |
  * | 70 | internal error (a bug: please report it with the `--verbose` output) |
  * | 130 | interrupted (Ctrl-C) |
  *
@@ -34,6 +35,7 @@ export const ExitCode = {
   BadFile: 5,
   Chain: 6,
   StillRunning: 7,
+  MaybeSent: 8,
   Internal: 70,
   Interrupted: 130
 } as const
@@ -203,6 +205,35 @@ export class StillRunning extends Schema.TaggedClass<StillRunning>("StillRunning
 }
 
 /**
+ * A transaction was sent (its hash was printed on stderr) and then the RPC failed or no receipt came in time: it may
+ * be on chain, so running the command again could pay twice. The message names the hash and how to check it
+ * (`infernet-client tx --hash HASH`). Exit code 8.
+ *
+ * @since 0.3.0
+ * @category errors
+ */
+export class TransactionMaybeSent extends Schema.TaggedClass<TransactionMaybeSent>("TransactionMaybeSent")(
+  "TransactionMaybeSent",
+  {
+    functionName: Schema.optional(Schema.String),
+    hash: Schema.optional(Schema.String),
+    detail: Schema.String
+  }
+) {
+  /**
+   * @since 0.3.0
+   */
+  get message(): string {
+    const what = this.functionName === undefined ? "transaction" : `${this.functionName} transaction`
+    return this.hash === undefined
+      ? `the ${what} may be on chain (${this.detail}); its hash is unknown (the node signed ` +
+          "it): check the sender's latest transactions before running the command again, which would pay twice"
+      : `the ${what} ${this.hash} may be on chain (${this.detail}); check it with ` +
+          `\`infernet-client tx --hash ${this.hash}\` before running the command again, which would pay twice`
+  }
+}
+
+/**
  * Every reason a {@link CliError} can carry.
  *
  * @since 0.1.0
@@ -216,7 +247,8 @@ export const CliErrorReason = Schema.Union(
   NodeUnhealthy,
   FileError,
   ChainFailure,
-  StillRunning
+  StillRunning,
+  TransactionMaybeSent
 )
 
 /**
@@ -233,7 +265,8 @@ const exitCodes: { readonly [K in CliErrorReason["_tag"]]: ExitCode } = {
   NodeUnhealthy: ExitCode.JobFailed,
   FileError: ExitCode.BadFile,
   ChainFailure: ExitCode.Chain,
-  StillRunning: ExitCode.StillRunning
+  StillRunning: ExitCode.StillRunning,
+  TransactionMaybeSent: ExitCode.MaybeSent
 }
 
 /**

@@ -29,6 +29,18 @@ describe("CliError", () => {
         new CliError.StillRunning({ id: "j", attempts: 20 }),
         7,
         "job j is still running after 20 checks; raise --retries, or fetch it later with: infernet-client results --id j"
+      ],
+      [
+        new CliError.TransactionMaybeSent({ functionName: "fund", hash: "0xab", detail: "no receipt within 60 s" }),
+        8,
+        "the fund transaction 0xab may be on chain (no receipt within 60 s); check it with `infernet-client tx --hash " +
+          "0xab` before running the command again, which would pay twice"
+      ],
+      [
+        new CliError.TransactionMaybeSent({ functionName: "approve", detail: "the RPC failed after it was sent: x" }),
+        8,
+        "the approve transaction may be on chain (the RPC failed after it was sent: x); its hash is unknown (the node " +
+          "signed it): check the sender's latest transactions before running the command again, which would pay twice"
       ]
     ]
     for (const [reason, code, message] of cases) {

@@ -42,6 +42,52 @@ let unhealthy: Awaited<ReturnType<typeof fixedServer>>
 let rateLimited: Awaited<ReturnType<typeof fixedServer>>
 let silent: Awaited<ReturnType<typeof silentServer>>
 let closed: string
+let lateChain: Awaited<ReturnType<typeof serve>>
+const heldSends = new Set<import("node:http").ServerResponse>()
+
+/**
+ * A scripted chain (Anvil's chain id, an empty account, fees and gas) that never answers `eth_sendRawTransaction`: a
+ * write's transaction leaves, and its answer never comes.
+ */
+const scriptedChain = () =>
+  serve((request, response) => {
+    let body = ""
+    request.setEncoding("utf8")
+    request.on("data", (chunk: string) => {
+      body += chunk
+    })
+    request.on("end", () => {
+      const { id, method } = JSON.parse(body) as { id: number; method: string }
+      if (method === "eth_sendRawTransaction") {
+        heldSends.add(response)
+        return
+      }
+      const results: Record<string, unknown> = {
+        eth_chainId: "0x7a69",
+        eth_call: "0x",
+        eth_getTransactionCount: "0x0",
+        eth_maxPriorityFeePerGas: "0x1",
+        eth_estimateGas: "0x5208",
+        eth_getBlockByNumber: {
+          number: "0x1",
+          hash: `0x${"11".repeat(32)}`,
+          timestamp: "0x1",
+          baseFeePerGas: "0x3b9aca00",
+          gasLimit: "0x1c9c380",
+          gasUsed: "0x0",
+          transactions: []
+        }
+      }
+      response.writeHead(200, { "content-type": "application/json" })
+      response.end(
+        JSON.stringify(
+          method in results
+            ? { jsonrpc: "2.0", id, result: results[method] }
+            : { jsonrpc: "2.0", id, error: { code: -32601, message: `no ${method} here` } }
+        )
+      )
+    })
+  })
 
 beforeAll(async () => {
   node = await startTestNode()
@@ -49,8 +95,11 @@ beforeAll(async () => {
   rateLimited = await fixedServer(429, '{"error": "Too many requests"}', { "retry-after": "0" })
   silent = await silentServer()
   closed = `http://127.0.0.1:${await closedPort()}`
+  lateChain = await scriptedChain()
 })
 afterAll(async () => {
+  for (const response of heldSends) response.socket?.destroy()
+  await lateChain.close()
   await node.close()
   await unhealthy.close()
   await rateLimited.close()
@@ -122,6 +171,42 @@ const table: ReadonlyArray<readonly [code: number, cases: ReadonlyArray<Case>]> 
         name: "a key given as --key=KEY",
         args: () => [...sub({ "--key": "" }), `--key=${FILE_KEY}`],
         message: "--key: looks like a private key"
+      },
+      // A key-shaped argument anywhere is named, never echoed, whatever error it causes.
+      {
+        name: "a key glued to -pk (0x...)",
+        args: () => ["fund", "-w", COORDINATOR, "-a", "1", `-pk${FILE_KEY}`],
+        message: "error: unknown flag: a value that looks like a private key given to fund (a key glued to its flag?"
+      },
+      {
+        name: "a key glued to -pk (bare hex)",
+        args: () => ["fund", "-w", COORDINATOR, "-a", "1", `-pk${FILE_KEY.slice(2)}`],
+        message: "error: unknown flag: a value that looks like a private key"
+      },
+      {
+        name: "a key as a stray positional argument",
+        args: () => ["fund", "-w", COORDINATOR, FILE_KEY, "-a", "1"],
+        message: "error: unexpected argument: a value that looks like a private key; pass a key with --key FILE"
+      },
+      {
+        name: "a key after --",
+        args: () => ["fund", "-w", COORDINATOR, "-a", "1", "--", FILE_KEY],
+        message: "a value that looks like a private key"
+      },
+      {
+        name: "a bare-hex key after -- of a command without arguments",
+        args: () => ["info", "--", FILE_KEY.slice(2)],
+        message: "a value that looks like a private key"
+      },
+      {
+        name: "a key in place of the command",
+        args: () => [FILE_KEY],
+        message: "error: unknown command: a value that looks like a private key"
+      },
+      {
+        name: "a key as the value of an integer flag",
+        args: () => ["job", "-c", "echo", "--retries", FILE_KEY.slice(2)],
+        message: "error: --retries: expected an integer, got a value that looks like a private key"
       }
     ]
   ],
@@ -250,6 +335,17 @@ const table: ReadonlyArray<readonly [code: number, cases: ReadonlyArray<Case>]> 
         message: "still running after 1 checks"
       }
     ]
+  ],
+  [
+    8,
+    [
+      {
+        name: "a transaction sent, its answer later than --timeout",
+        args: () => ["fund", "-w", COORDINATOR, "-a", "1", "--rpc-url", lateChain.url, "--timeout", "1"],
+        message:
+          /^error: the fund transaction 0x[0-9a-f]{64} may be on chain \(the RPC failed after it was sent: .+\); check it with `infernet-client tx --hash 0x[0-9a-f]{64}`/
+      }
+    ]
   ]
 ]
 
@@ -271,9 +367,12 @@ describe("fault suite (built binary): every exit code of the README's table, no 
       for (const c of cases) {
         it(c.name, async () => {
           const [plain, verbose] = await Promise.all([run(c.args(), c.stdin), run([...c.args(), "--verbose"], c.stdin)])
-          // `stream` announces its job on stderr before anything can fail: not part of the error.
+          // `stream` announces its job, a write its transaction, on stderr before anything can fail: not part of the
+          // error.
           for (const result of [plain, verbose]) {
-            ;(result as { stderr: string }).stderr = result.stderr.replace(/^Job ID: \S+\n/, "")
+            ;(result as { stderr: string }).stderr = result.stderr
+              .replace(/^Job ID: \S+\n/, "")
+              .replace(/^Sent transaction 0x[0-9a-f]{64}\n/, "")
           }
           assert.strictEqual(plain.code, code, `plain: ${plain.stderr}`)
           assert.strictEqual(verbose.code, code, `--verbose: ${verbose.stderr}`)

@@ -11,7 +11,7 @@ import { createWalletClient, http, type Hex } from "viem"
 import { privateKeyToAccount } from "viem/accounts"
 import { foundry } from "viem/chains"
 import { runCli } from "./utils/cli.js"
-import { closedPort, usagePageParams } from "./utils/mock.js"
+import { closedPort, silentServer, usagePageParams } from "./utils/mock.js"
 
 const dir = mkdtempSync(join(tmpdir(), "infernet-cli-sub-"))
 const file = (name: string, content: string) => {
@@ -276,5 +276,23 @@ describe("sub (Anvil + node-mock)", () => {
       verbose.stderr,
       /^Sent a v0 subscription of 0x[0-9a-fA-F]{40} \(nonce 2, expiry \d+\) for the Coordinator at /
     )
+  })
+})
+
+describe("sub and --timeout", () => {
+  it("each RPC request is bounded by --timeout: a hanging RPC fails in about 2 s with --timeout 2", async () => {
+    const hanging = await silentServer()
+    try {
+      const args = usagePageArgs(inAnHour()).map((arg) => (arg === anvil.rpcUrl ? hanging.url : arg))
+      const started = Date.now()
+      const result = await runCli([...args, "--timeout", "2"], { cwd: dir, env: { SERVER_URL: node0.url } })
+      const elapsed = Date.now() - started
+      assert.strictEqual(result.code, 6, result.stderr)
+      assert.match(result.stderr, /^error: RPC call \S+ failed: .*took too long/i)
+      assert.isAtLeast(elapsed, 1_900)
+      assert.isBelow(elapsed, 5_000)
+    } finally {
+      await hanging.close()
+    }
   })
 })

@@ -8,8 +8,12 @@ import { Json } from "@infernet/types"
 import { mkdtempSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { expandShortFlags } from "../src/internal/wallet.js"
+import { createPublicClient, http, keccak256, parseEther } from "viem"
+import { getTransactionCount } from "viem/actions"
+import { expandShortFlags, sentHashes } from "../src/internal/wallet.js"
 import { runCli } from "./utils/cli.js"
+import { serve, silentServer } from "./utils/mock.js"
+import { startRpcProxy } from "./utils/rpcProxy.js"
 
 const dir = mkdtempSync(join(tmpdir(), "infernet-cli-wallet-"))
 
@@ -252,6 +256,126 @@ describe("payment commands (Anvil)", () => {
       badKey.stderr,
       "error: Invalid private key: expected 32 bytes as 64 hex digits, optionally 0x-prefixed\n"
     )
+  })
+})
+
+describe("a transaction that may have been sent (fake RPC in front of Anvil)", () => {
+  const direct = () => createPublicClient({ transport: http(anvil.rpcUrl) })
+
+  it("fund: the hash is printed when sent; an answer later than --timeout exits 8 naming it; the chain holds it once", async () => {
+    const slow = await startRpcProxy(anvil.rpcUrl, {
+      delay: (method) => (method === "eth_sendRawTransaction" ? 4_000 : 0)
+    })
+    try {
+      const nonce = await getTransactionCount(direct(), { address: owner as `0x${string}` })
+      const before = await Wallet.balance({ rpcUrl: anvil.rpcUrl, wallet })
+      const started = Date.now()
+      const result = await run(["fund", "-w", wallet, "-a", "1 ether", "--key", "key.txt", "--timeout", "1"], {
+        RPC_URL: slow.url
+      })
+      assert.isBelow(Date.now() - started, 3_900, "the answer to the send is not waited for")
+      assert.strictEqual(result.code, 8, result.stderr)
+      assert.strictEqual(result.stdout, "")
+      const [sentLine, errorLine, ...rest] = result.stderr.split("\n")
+      const hash = /^Sent transaction (0x[0-9a-f]{64})$/.exec(sentLine!)?.[1]
+      assert.isDefined(hash, result.stderr)
+      assert.deepStrictEqual(rest, [""])
+      assert.match(
+        errorLine!,
+        new RegExp(
+          `^error: the fund transaction ${hash} may be on chain \\(the RPC failed after it was sent: .+\\); check it with \`infernet-client tx --hash ${hash}\` before running the command again, which would pay twice$`
+        )
+      )
+      // exactly one transaction, the one announced
+      assert.strictEqual(slow.calls.filter((m) => m === "eth_sendRawTransaction").length, 1)
+      assert.strictEqual(await getTransactionCount(direct(), { address: owner as `0x${string}` }), nonce + 1)
+      assert.strictEqual(await Wallet.balance({ rpcUrl: anvil.rpcUrl, wallet }), before + parseEther("1"))
+      // and the way to check it says it is mined
+      const checked = await run(["tx", "--hash", hash!])
+      assert.strictEqual(checked.code, 0, checked.stderr)
+      assert.match(checked.stdout, new RegExp(`^Transaction ${hash} succeeded in block \\d+\\n$`))
+      const json = await run(["tx", "--hash", hash!, "--json"])
+      assert.strictEqual((Json.parse(json.stdout) as { status: string }).status, "success")
+    } finally {
+      await slow.close()
+    }
+  })
+
+  it("every write prints its hash on stderr before its result", async () => {
+    const result = await run(["approve", "-w", wallet, "-s", consumer, "-a", "100 gwei", "--key", "key.txt"])
+    assert.strictEqual(result.code, 0, result.stderr)
+    const hash = /^Sent transaction (0x[0-9a-f]{64})\n$/.exec(result.stderr)?.[1]
+    assert.isDefined(hash, result.stderr)
+    assert.include(result.stdout, `(transaction ${hash})`)
+  })
+
+  it("tx: an unknown hash exits 8 (check again later); a malformed one is a usage error", async () => {
+    const unknown = await run(["tx", "--hash", `0x${"12".repeat(32)}`])
+    assert.strictEqual(unknown.code, 8)
+    assert.include(unknown.stderr, "unknown to this RPC: not received, or dropped")
+    const bad = await run(["tx", "--hash", "0x1234"])
+    assert.strictEqual(bad.code, 2)
+  })
+
+  it("balance --timeout 2 against a hanging RPC returns in about 2 s with a timeout error", async () => {
+    const hanging = await silentServer()
+    try {
+      const started = Date.now()
+      const result = await run(["balance", "-w", wallet, "--timeout", "2"], { RPC_URL: hanging.url })
+      const elapsed = Date.now() - started
+      assert.strictEqual(result.code, 6, result.stderr)
+      assert.match(result.stderr, /^error: RPC call \S+ failed: .*took too long/i)
+      assert.isAtLeast(elapsed, 1_900)
+      assert.isBelow(elapsed, 5_000)
+    } finally {
+      await hanging.close()
+    }
+  })
+})
+
+describe("RPC errors with a huge body", () => {
+  it("are cut to one short line; --verbose prints them whole, never the RPC URL's path", async () => {
+    const huge = "x".repeat(1_000_000)
+    const rpc = await serve((request, response) => {
+      let body = ""
+      request.setEncoding("utf8")
+      request.on("data", (chunk: string) => {
+        body += chunk
+      })
+      request.on("end", () => {
+        const { id } = JSON.parse(body) as { id: number }
+        response.writeHead(200, { "content-type": "application/json" })
+        response.end(JSON.stringify({ jsonrpc: "2.0", id, error: { code: -32099, message: `overloaded ${huge}` } }))
+      })
+    })
+    try {
+      const url = `${rpc.url}/v3/secret-api-key-1234`
+      const plain = await run(["balance", "-w", owner, "--rpc-url", url])
+      assert.strictEqual(plain.code, 6)
+      assert.match(
+        plain.stderr,
+        /^error: RPC call \S+ failed: the RPC answered error -32099: overloaded x+… \(\d+ more characters\)\n$/
+      )
+      assert.isBelow(plain.stderr.length, 400)
+      const verbose = await run(["balance", "-w", owner, "--rpc-url", url, "--verbose"])
+      assert.strictEqual(verbose.code, 6)
+      assert.strictEqual(verbose.stderr.split("\n")[0], plain.stderr.trimEnd())
+      assert.include(verbose.stderr, `overloaded ${huge}`)
+      assert.notInclude(verbose.stderr, "secret-api-key-1234")
+    } finally {
+      await rpc.close()
+    }
+  })
+})
+
+describe("sentHashes", () => {
+  it("hashes the signed transaction of an eth_sendRawTransaction body (single or batch), nothing else", () => {
+    const raw = "0x02f8" as const
+    const body = JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_sendRawTransaction", params: [raw] })
+    assert.deepStrictEqual(sentHashes(body, keccak256), [keccak256(raw)])
+    assert.deepStrictEqual(sentHashes(`[${body},${body}]`, keccak256), [keccak256(raw), keccak256(raw)])
+    assert.deepStrictEqual(sentHashes(JSON.stringify({ method: "eth_call", params: [raw] }), keccak256), [])
+    assert.deepStrictEqual(sentHashes("not json eth_sendRawTransaction", keccak256), [])
   })
 })
 

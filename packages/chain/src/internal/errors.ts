@@ -1,5 +1,5 @@
 import { ParseResult } from "effect"
-import { BaseError, HttpRequestError } from "viem"
+import { BaseError, HttpRequestError, RpcRequestError } from "viem"
 import * as ChainError from "../ChainError.js"
 
 /** @internal */
@@ -20,7 +20,31 @@ export const invalidKey = (kind: "privateKey" | "mnemonic", detail: string): Cha
 
 /** @internal */
 export const rpcError = (method: string, cause: unknown): ChainError.ChainError =>
-  new ChainError.ChainError({ reason: new ChainError.RpcError({ method, detail: describe(cause) }) })
+  withCause(new ChainError.ChainError({ reason: new ChainError.RpcError({ method, detail: describe(cause) }) }), cause)
+
+/**
+ * Keeps the underlying failure as the error's (non-enumerable) `cause`: messages are cut to one short line, the cause
+ * keeps the whole text for whoever prints it (the CLI's `--verbose`).
+ *
+ * @internal
+ */
+export const withCause = (error: ChainError.ChainError, cause: unknown): ChainError.ChainError => {
+  if (cause !== undefined && cause !== error) {
+    Object.defineProperty(error, "cause", { value: cause, enumerable: false, configurable: true, writable: true })
+  }
+  return error
+}
+
+/** How much of an RPC's own text a message shows; the rest is cut (a node may answer megabytes). @internal */
+export const MAX_DETAIL = 240
+
+/** `text` cut to {@link MAX_DETAIL} characters on one line, saying how much was left out. @internal */
+export const cut = (text: string): string => {
+  const line = text.replace(/\s+/g, " ").trim()
+  return line.length <= MAX_DETAIL
+    ? line
+    : `${line.slice(0, MAX_DETAIL)}… (${line.length - MAX_DETAIL} more characters)`
+}
 
 /** @internal */
 export const signingError = (detail: string): ChainError.ChainError =>
@@ -46,13 +70,19 @@ export const describe = (cause: unknown): string => {
     const http = cause.walk((e) => e instanceof HttpRequestError) as HttpRequestError | null
     if (http !== null) {
       const status = http.status === undefined ? "" : ` (HTTP ${http.status})`
-      const details = http.details === "" || http.details === undefined ? "" : `: ${http.details}`
+      const details = http.details === "" || http.details === undefined ? "" : `: ${cut(http.details)}`
       return `${http.shortMessage.replace(/\.$/, "")}${status} at ${originOf(http.url)}${details}`
     }
-    return cause.shortMessage
+    // The node's own error (code and message): viem's short message for it ("Missing or invalid parameters.") reads
+    // like a transport problem.
+    const answered = cause.walk((e) => e instanceof RpcRequestError) as RpcRequestError | null
+    if (answered !== null) {
+      return `the RPC answered error ${answered.code}: ${cut(answered.details === "" ? answered.shortMessage : answered.details)}`
+    }
+    return cut(cause.shortMessage)
   }
-  if (cause instanceof Error) return cause.message
-  return String(cause)
+  if (cause instanceof Error) return cut(cause.message)
+  return cut(String(cause))
 }
 
 const originOf = (url: string): string => {

@@ -9,14 +9,24 @@ import {
   BaseError,
   type Client,
   ContractFunctionRevertedError,
+  decodeErrorResult,
+  encodeFunctionData,
   type Hex,
   InsufficientFundsError,
+  keccak256,
   parseEventLogs,
+  RpcRequestError,
   type TransactionReceipt,
-  TransactionReceiptNotFoundError,
   type WalletClient
 } from "viem"
-import { call, getTransactionReceipt, sendTransaction, simulateContract, writeContract } from "viem/actions"
+import {
+  call,
+  getTransactionReceipt,
+  prepareTransactionRequest,
+  sendRawTransaction,
+  sendTransaction,
+  simulateContract
+} from "viem/actions"
 import * as ChainError from "../ChainError.js"
 import * as Errors from "./errors.js"
 import * as Rpc from "./rpc.js"
@@ -57,6 +67,8 @@ const knownErrors: Record<string, string> = {
 
 /** What a revert is decoded against: the call and whatever the caller knows about it. @internal */
 export interface RevertContext {
+  /** The called contract's ABI, to decode its custom errors (the payment contracts' are known by selector anyway). */
+  readonly abi?: Abi | undefined
   readonly contract: Address
   readonly functionName: string
   readonly sender: Address
@@ -66,38 +78,106 @@ export interface RevertContext {
   readonly hash?: Hex | undefined
 }
 
-const revertData = (cause: BaseError): { errorName?: string; selector?: Hex; reason?: string } => {
-  const reverted = cause.walk((e) => e instanceof ContractFunctionRevertedError)
-  if (reverted instanceof ContractFunctionRevertedError) {
-    const raw = reverted.raw !== undefined && reverted.raw.length >= 10 ? (reverted.raw.slice(0, 10) as Hex) : undefined
-    const selector = raw ?? (reverted.signature as Hex | undefined)
-    const errorName = reverted.data?.errorName ?? (selector === undefined ? undefined : knownErrors[selector])
-    return {
-      ...(errorName === undefined || errorName === "Error" ? {} : { errorName }),
-      ...(selector === undefined ? {} : { selector }),
-      ...(reverted.reason === undefined ? {} : { reason: reverted.reason })
+const HEX = /^0x(?:[0-9a-fA-F]{2})+$/
+const REVERTED_TEXT = /\bReverted (0x(?:[0-9a-fA-F]{2})+)\b/i
+
+/** Revert data in one value: hex of at least a selector, or text like Nethermind's `"Reverted 0x356680b7"`. */
+const hexIn = (value: unknown): Hex | undefined => {
+  if (typeof value !== "string") return undefined
+  if (HEX.test(value) && value.length >= 10) return value as Hex
+  const text = REVERTED_TEXT.exec(value)
+  return text !== null && text[1]!.length >= 10 ? (text[1] as Hex) : undefined
+}
+
+/**
+ * The revert data anywhere in a failure, whatever node shaped it: hex in an error's `data` (Geth, Anvil, Besu,
+ * Ganache's `eth_call`), in `data.data` (Hardhat) or `data.result` (Ganache 7's transactions), or a `"Reverted 0x..."`
+ * string (older Nethermind, -32015), down the `cause` chain of viem's errors and the JSON-RPC error objects.
+ *
+ * @internal
+ */
+export const findRevertData = (cause: unknown): Hex | undefined => {
+  const seen = new Set<unknown>()
+  const queue: Array<unknown> = [cause]
+  while (queue.length > 0 && seen.size < 64) {
+    const value = queue.shift()
+    if (value === null || typeof value !== "object" || seen.has(value)) continue
+    seen.add(value)
+    const record = value as Record<string, unknown>
+    if (value instanceof ContractFunctionRevertedError && value.raw !== undefined && value.raw.length >= 10) {
+      return value.raw
     }
+    const data = record.data
+    const found =
+      hexIn(data) ??
+      (data !== null && typeof data === "object"
+        ? (hexIn((data as Record<string, unknown>).data) ?? hexIn((data as Record<string, unknown>).result))
+        : undefined) ??
+      hexIn(record.details) ??
+      (typeof record.message === "string" ? hexIn(REVERTED_TEXT.exec(record.message)?.[0]) : undefined)
+    if (found !== undefined) return found
+    for (const next of [record.cause, record.error, data]) if (next !== undefined) queue.push(next)
   }
-  // Reverts surfaced by gas estimation or a raw call carry the revert data on an inner error.
-  const withData = cause.walk(
-    (e) => typeof (e as { data?: unknown }).data === "string" && /^0x[0-9a-fA-F]{8}/.test((e as { data: string }).data)
-  ) as { data: Hex } | null
-  if (withData !== null) {
-    const selector = withData.data.slice(0, 10) as Hex
+  return undefined
+}
+
+/** Texts of a failure that say "revert" (Ganache's "VM Exception while processing transaction: revert", ...). */
+const REVERT_TEXT = /revert/i
+
+/** Whether a failure is a revert (as opposed to a transport or RPC failure), whatever the node's error shape. */
+const isRevert = (cause: unknown): boolean => {
+  if (findRevertData(cause) !== undefined) return true
+  if (!(cause instanceof BaseError)) return false
+  return (
+    cause.walk(
+      (e) =>
+        e instanceof ContractFunctionRevertedError ||
+        (e instanceof BaseError && (REVERT_TEXT.test(e.name) || REVERT_TEXT.test(e.shortMessage))) ||
+        (e instanceof RpcRequestError && (e.code === 3 || e.code === -32015 || REVERT_TEXT.test(e.details)))
+    ) !== null
+  )
+}
+
+/** What a revert says: the custom error's name (decoded against `abi`, else by known selector), its selector, or an `Error(string)` reason. */
+interface Decoded {
+  readonly errorName?: string
+  readonly selector?: Hex
+  readonly reason?: string
+}
+
+/**
+ * Decodes a failure's revert: `undefined` when the failure is no revert (a transport or RPC failure).
+ *
+ * @internal
+ */
+export const decodeRevert = (cause: unknown, abi?: Abi): Decoded | undefined => {
+  if (!isRevert(cause)) return undefined
+  const data = findRevertData(cause)
+  if (data === undefined) {
+    const reverted = cause instanceof BaseError ? cause.walk((e) => e instanceof ContractFunctionRevertedError) : null
+    if (reverted instanceof ContractFunctionRevertedError) {
+      const errorName = reverted.data?.errorName
+      return {
+        ...(errorName === undefined || errorName === "Error" ? {} : { errorName }),
+        ...(reverted.signature === undefined ? {} : { selector: reverted.signature }),
+        ...(reverted.reason === undefined || /^execution reverted$/i.test(reverted.reason)
+          ? {}
+          : { reason: reverted.reason })
+      }
+    }
+    return {}
+  }
+  const selector = data.slice(0, 10) as Hex
+  try {
+    const decoded = decodeErrorResult({ abi: abi ?? [], data })
+    if (decoded.errorName === "Error") return { selector, reason: String(decoded.args?.[0] ?? "") }
+    if (decoded.errorName === "Panic") return { selector, reason: `panic ${String(decoded.args?.[0] ?? "")}` }
+    return { errorName: decoded.errorName, selector }
+  } catch {
     const errorName = knownErrors[selector]
     return { ...(errorName === undefined ? {} : { errorName }), selector }
   }
-  return {}
 }
-
-/** Whether a failure is a revert (as opposed to a transport or RPC failure). */
-const isRevert = (cause: BaseError): boolean =>
-  cause.walk(
-    (e) =>
-      e instanceof ContractFunctionRevertedError ||
-      (e instanceof BaseError && /revert/i.test(e.name)) ||
-      (e instanceof BaseError && /execution reverted/i.test(e.shortMessage))
-  ) !== null
 
 /**
  * Maps a failed simulation, send or receipt to a ChainError: typed reasons for the payment contracts' errors and
@@ -107,9 +187,8 @@ const isRevert = (cause: BaseError): boolean =>
  */
 export const toChainError = (ctx: RevertContext, cause: unknown): ChainError.ChainError => {
   if (ChainError.isChainError(cause)) return cause
-  if (!(cause instanceof BaseError)) return Errors.rpcError(ctx.functionName, cause)
-  const fail = (reason: ChainError.ChainErrorReason) => new ChainError.ChainError({ reason })
-  const short = cause.walk((e) => e instanceof InsufficientFundsError)
+  const fail = (reason: ChainError.ChainErrorReason) => Errors.withCause(new ChainError.ChainError({ reason }), cause)
+  const short = cause instanceof BaseError ? cause.walk((e) => e instanceof InsufficientFundsError) : null
   if (short !== null) {
     return fail(
       new ChainError.InsufficientFunds({
@@ -120,8 +199,9 @@ export const toChainError = (ctx: RevertContext, cause: unknown): ChainError.Cha
       })
     )
   }
-  if (!isRevert(cause)) return Errors.rpcError(ctx.functionName, cause)
-  const { errorName, selector, reason } = revertData(cause)
+  const decoded = decodeRevert(cause, ctx.abi)
+  if (decoded === undefined) return Errors.rpcError(ctx.functionName, cause)
+  const { errorName, selector, reason } = decoded
   const token = ctx.token === undefined ? {} : { token: ctx.token }
   const amount = ctx.amount === undefined ? {} : { required: ctx.amount }
   switch (errorName) {
@@ -219,13 +299,14 @@ const awaitReceipt = (
     try: () => getTransactionReceipt(client, { hash }),
     catch: (cause) => cause
   })
+  // The transaction is out: every failure of a poll (not mined yet, or a flaky RPC) is retried until the timeout,
+  // because failing early would invite sending it again.
   return poll.pipe(
     Effect.retry({
       schedule: Schedule.spaced(Duration.millis(params.pollingIntervalMs ?? DEFAULT_POLLING_INTERVAL_MS)),
-      while: (cause) =>
-        cause instanceof BaseError && cause.walk((e) => e instanceof TransactionReceiptNotFoundError) !== null
+      while: () => true
     }),
-    Effect.mapError((cause) => Errors.rpcError("eth_getTransactionReceipt", cause)),
+    Effect.orDie,
     Effect.timeoutFail({
       duration: Duration.millis(timeoutMs),
       onTimeout: () =>
@@ -272,6 +353,76 @@ const mined = (
         )
   )
 
+/** What is sent: a call (`data`) and / or ETH (`value`) to `to`. */
+interface Request {
+  readonly to: Address
+  readonly data?: Hex | undefined
+  readonly value?: bigint | undefined
+}
+
+/**
+ * Whether a failed send certainly left nothing behind: the node answered a JSON-RPC error (it refused the
+ * transaction), other than "already known" (it has it). A timeout, a dropped connection or an HTTP error may follow a
+ * node that did take the transaction.
+ */
+const refused = (cause: unknown): boolean => {
+  if (!(cause instanceof BaseError)) return false
+  const answered = cause.walk((e) => e instanceof RpcRequestError) as RpcRequestError | null
+  if (answered === null) return false
+  const text = `${answered.details} ${answered.shortMessage}`
+  return !/already known|known transaction|already imported|already in (the )?(tx|transaction)?pool/i.test(text)
+}
+
+/** The ChainError of a transaction whose send failed after it left: it may be on chain. @internal */
+export const maybeSent = (ctx: RevertContext, hash: Hex | undefined, cause: unknown): ChainError.ChainError =>
+  Errors.withCause(
+    new ChainError.ChainError({
+      reason: new ChainError.TransactionMaybeSent({
+        contract: ctx.contract,
+        functionName: ctx.functionName,
+        sender: ctx.sender,
+        ...(hash === undefined ? {} : { hash }),
+        detail: Errors.describe(cause)
+      })
+    }),
+    cause
+  )
+
+/**
+ * Sends a transaction and returns its hash. A local account (`privateKeyToAccount`, ...) signs here, so the hash is
+ * known before anything leaves: `keccak256` of the signed transaction, then `eth_sendRawTransaction`. From the moment
+ * the signed transaction is handed to the RPC, a failure that does not prove it was refused (a timeout, a dropped
+ * connection, an HTTP error) is `TransactionMaybeSent` with the hash, never a plain RPC error: sending again would pay
+ * twice. An address sends with `eth_sendTransaction` (the node signs), whose hash is only known from its answer.
+ */
+const send = (ctx: RevertContext, resolved: Resolved, request: Request): Effect.Effect<Hex, ChainError.ChainError> =>
+  Effect.gen(function* () {
+    const account = resolved.account
+    const client = resolved.send
+    const chain = client.chain ?? null
+    if (typeof account === "string" || account.type !== "local") {
+      return yield* Effect.tryPromise({
+        try: () => sendTransaction(client, { account, chain, ...request } as never),
+        catch: (cause) => (refused(cause) ? toChainError(ctx, cause) : maybeSent(ctx, undefined, cause))
+      })
+    }
+    // Before the send, failures are what they seem: nothing has left.
+    const prepared = yield* Effect.tryPromise({
+      try: () => prepareTransactionRequest(client, { account, chain, ...request } as never),
+      catch: (cause) => toChainError(ctx, cause)
+    })
+    const serializer = client.chain?.serializers?.transaction
+    const signed = yield* Effect.tryPromise({
+      try: () => account.signTransaction(prepared as never, serializer === undefined ? undefined : { serializer }),
+      catch: (cause) => Errors.signingError(Errors.describe(cause))
+    })
+    const hash = keccak256(signed)
+    return yield* Effect.tryPromise({
+      try: () => sendRawTransaction(client, { serializedTransaction: signed }),
+      catch: (cause) => (refused(cause) ? toChainError(ctx, cause) : maybeSent(ctx, hash, cause))
+    }).pipe(Effect.as(hash))
+  })
+
 /**
  * Simulates `functionName` as the sender, sends it, waits for the receipt and returns the hash, the receipt and
  * the simulated return value.
@@ -286,6 +437,7 @@ export const write = <R = unknown>(
   Effect.gen(function* () {
     const ctx: RevertContext = {
       ...callParams.context,
+      abi: callParams.abi,
       contract: callParams.address,
       functionName: callParams.functionName,
       sender: resolved.sender
@@ -301,15 +453,12 @@ export const write = <R = unknown>(
         } as never) as Promise<{ result: R; request: Record<string, unknown> }>,
       catch: (cause) => toChainError(ctx, cause)
     })
-    const hash = yield* Effect.tryPromise({
-      try: () =>
-        writeContract(resolved.send, {
-          ...simulated.request,
-          account: resolved.account,
-          chain: resolved.send.chain ?? null
-        } as never),
-      catch: (cause) => toChainError(ctx, cause)
-    })
+    const data = encodeFunctionData({
+      abi: callParams.abi,
+      functionName: callParams.functionName,
+      args: callParams.args
+    } as never)
+    const hash = yield* send(ctx, resolved, { to: callParams.address, data })
     const receipt = yield* mined({ ...ctx, hash }, resolved, hash, params)
     return { hash, receipt, result: simulated.result }
   })
@@ -331,11 +480,7 @@ export const sendValue = (
       try: () => call(resolved.read, { account: resolved.account, to, value }),
       catch: (cause) => toChainError(ctx, cause)
     })
-    const hash = yield* Effect.tryPromise({
-      try: () =>
-        sendTransaction(resolved.send, { account: resolved.account, to, value, chain: resolved.send.chain ?? null }),
-      catch: (cause) => toChainError(ctx, cause)
-    })
+    const hash = yield* send(ctx, resolved, { to, value })
     const receipt = yield* mined({ ...ctx, hash }, resolved, hash, params)
     return { hash, receipt, result: undefined }
   })

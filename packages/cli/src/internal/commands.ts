@@ -629,7 +629,8 @@ const sub = define({
         const { DelegatedSubscriptions } = yield* Effect.promise(() => import("@infernet/client/subscriptions"))
         const { request } = yield* DelegatedSubscriptions.request({
           account: prepared.key,
-          rpcUrl: prepared.rpcUrl,
+          // Every RPC request bounded by --timeout, as for the wallet commands.
+          publicClient: yield* Wallet.rpcClient(prepared.rpcUrl, globals.timeoutSeconds),
           coordinator: prepared.coordinator,
           subscription: prepared.subscription,
           expiry: prepared.expiry,

@@ -148,8 +148,25 @@ export const fromNodeClientError = (error: NodeClientError.NodeClientError, url:
  *
  * @internal
  */
-export const fromChainError = (error: ChainError.ChainError): CliError.CliError =>
-  make(new CliError.ChainFailure({ detail: error.message }), error)
+export const fromChainError = (error: ChainError.ChainError): CliError.CliError => {
+  const reason = error.reason
+  // Sent, then failed: the transaction may be on chain (exit code 8, the hash and how to check it).
+  if (reason._tag === "TransactionMaybeSent" || reason._tag === "ReceiptTimeout") {
+    const detail =
+      reason._tag === "ReceiptTimeout"
+        ? `no receipt within ${reason.timeoutMs / 1000} s`
+        : `the RPC failed after it was sent: ${reason.detail}`
+    return make(
+      new CliError.TransactionMaybeSent({
+        functionName: reason.functionName,
+        ...(reason.hash === undefined ? {} : { hash: reason.hash }),
+        detail
+      }),
+      error
+    )
+  }
+  return make(new CliError.ChainFailure({ detail: error.message }), error)
+}
 
 /** @internal */
 export const usage = (detail: string): CliError.CliError => make(new CliError.UsageError({ detail }))

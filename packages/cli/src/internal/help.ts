@@ -6,6 +6,7 @@
 import * as CliError from "../CliError.js"
 import type { CommandSpec, FlagDoc } from "./spec.js"
 import * as Spec from "./spec.js"
+import * as Redact from "./redact.js"
 
 /** @internal */
 export interface HelpOptions {
@@ -278,6 +279,12 @@ export type Check =
 
 const usageError = (detail: string) => new CliError.CliError({ reason: new CliError.UsageError({ detail }) })
 
+/** Where a key should go instead of a stray argument. */
+const KEY_HINT = "pass a key with --key FILE or PRIVATE_KEY (or -pk KEY)"
+
+/** A word of the command line as messages show it: quoted, or named when it holds a key, which is never echoed. */
+const shown = (word: string): string => (Redact.hasKeyShape(word) ? Redact.KEY_SHAPED : JSON.stringify(word))
+
 const find = (docs: ReadonlyArray<FlagDoc>, spelling: string): FlagDoc | undefined =>
   docs.find((doc) => Spec.spellings(doc).includes(spelling))
 
@@ -304,7 +311,11 @@ export const check = (
     const isFlag = arg.startsWith("-") && arg !== "-" && !/^-\d/.test(arg)
     if (!isFlag) {
       if (spec !== undefined) {
-        invalid ??= usageError(`unexpected argument ${JSON.stringify(arg)} (see: ${name} ${spec.name} --help)`)
+        invalid ??= usageError(
+          Redact.hasKeyShape(arg)
+            ? `unexpected argument: ${Redact.KEY_SHAPED}; ${KEY_HINT} (see: ${name} ${spec.name} --help)`
+            : `unexpected argument ${JSON.stringify(arg)} (see: ${name} ${spec.name} --help)`
+        )
         continue
       }
       if (arg === "help") {
@@ -345,12 +356,12 @@ export const check = (
 /** A value the flag cannot take (not an integer, not one of its choices), or `undefined`. */
 const invalidValue = (flag: string, doc: FlagDoc, value: string): CliError.CliError | undefined => {
   if (doc.integer === true && !/^-?\d+$/.test(value.trim())) {
-    return usageError(`${flag}: expected an integer, got ${JSON.stringify(value)}`)
+    return usageError(`${flag}: expected an integer, got ${shown(value)}`)
   }
   if (doc.choices !== undefined && !doc.choices.includes(value)) {
     const suggestion = closest(value, doc.choices)
     return usageError(
-      `${flag}: expected one of ${doc.choices.join(", ")}, got ${JSON.stringify(value)}` +
+      `${flag}: expected one of ${doc.choices.join(", ")}, got ${shown(value)}` +
         (suggestion === undefined ? "" : `; did you mean \`${suggestion}\`?`)
     )
   }
@@ -358,6 +369,8 @@ const invalidValue = (flag: string, doc: FlagDoc, value: string): CliError.CliEr
 }
 
 const unknownCommand = (name: string, word: string, commands: ReadonlyArray<CommandSpec>) => {
+  if (Redact.hasKeyShape(word))
+    return usageError(`unknown command: ${Redact.KEY_SHAPED}; ${KEY_HINT} (see: ${name} --help)`)
   const suggestion = closest(
     word,
     commands.map((c) => c.name)
@@ -371,6 +384,12 @@ const unknownCommand = (name: string, word: string, commands: ReadonlyArray<Comm
 
 const unknownFlag = (name: string, spelling: string, spec: CommandSpec | undefined, known: ReadonlyArray<FlagDoc>) => {
   const where = spec === undefined ? name : `${name} ${spec.name}`
+  if (Redact.hasKeyShape(spelling)) {
+    return usageError(
+      `unknown flag: ${Redact.KEY_SHAPED}${spec === undefined ? "" : ` given to ${spec.name}`} (a key glued to its ` +
+        `flag? put a space in between: -pk KEY; better, pass --key FILE or PRIVATE_KEY) (see: ${where} --help)`
+    )
+  }
   const suggestion = closest(
     spelling,
     known.flatMap((doc) => Spec.spellings(doc).filter((s) => s.startsWith("--")))

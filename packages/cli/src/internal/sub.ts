@@ -134,6 +134,7 @@ export const prepare = (flags: SubFlags): Effect.Effect<Prepared, CliError.CliEr
     }
     const rpcUrl = yield* required(flags.rpcUrl, "RPC_URL", "RPC URL: pass --rpc-url URL (or --rpc_url) or set RPC_URL")
     yield* Flags.validateUrl(rpcUrl, "--rpc-url")
+    Redact.registerUrl(rpcUrl)
     if (flags.expiry < 0 || flags.expiry > 0xffffffff) {
       return yield* Errors.usage(`--expiry: expected unix seconds (uint32), got ${flags.expiry}`)
     }

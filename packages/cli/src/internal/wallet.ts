@@ -7,12 +7,13 @@
 import type { FileSystem } from "@effect/platform"
 import type { ChainError } from "@infernet/chain"
 import { Effect, Option, Redacted } from "effect"
-import type { Account } from "viem"
-import type * as CliError from "../CliError.js"
+import type { Account, Client, Hex } from "viem"
+import * as CliError from "../CliError.js"
 import * as Errors from "./errors.js"
 import * as Flags from "./flags.js"
-import type { Io } from "./Io.js"
+import { Io } from "./Io.js"
 import * as Output from "./output.js"
+import * as Redact from "./redact.js"
 import { define, NAME, root } from "./root.js"
 import * as Spec from "./spec.js"
 import * as Sub from "./sub.js"
@@ -77,6 +78,7 @@ const sending = { rpcUrl, privateKey, key: keyFile }
 interface CommonFlags {
   readonly json: boolean
   readonly pretty: boolean
+  readonly timeout: Option.Option<number>
   readonly rpcUrl: Option.Option<string>
 }
 
@@ -118,9 +120,68 @@ const chain = <A, R>(effect: Effect.Effect<A, ChainError.ChainError, R>) =>
 
 interface Context {
   readonly output: Output.OutputOptions
-  readonly rpcUrl: string
+  /** Every RPC request goes through this client: bounded by --timeout, no retry, sends announced on stderr. */
+  readonly publicClient: Client
   readonly lib: typeof import("@infernet/chain")
 }
+
+/**
+ * The hashes of the signed transactions in a JSON-RPC request body (`eth_sendRawTransaction`): the hash of a signed
+ * transaction is the keccak256 of its bytes, so it is known before the node answers.
+ *
+ * @internal
+ */
+export const sentHashes = (body: unknown, keccak256: (hex: Hex) => Hex): Array<Hex> => {
+  if (typeof body !== "string" || !body.includes("eth_sendRawTransaction")) return []
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(body)
+  } catch {
+    return []
+  }
+  const messages = Array.isArray(parsed) ? parsed : [parsed]
+  return messages.flatMap((message: { method?: unknown; params?: unknown }) => {
+    const raw = Array.isArray(message?.params) ? message.params[0] : undefined
+    return message?.method === "eth_sendRawTransaction" && typeof raw === "string" && /^0x[0-9a-fA-F]*$/.test(raw)
+      ? [keccak256(raw as Hex)]
+      : []
+  })
+}
+
+/** The global `--timeout` (after the command name wins), in seconds. */
+const timeoutOf = (before: Option.Option<number>, after: Option.Option<number>) =>
+  Effect.gen(function* () {
+    const seconds = Option.getOrElse(
+      Option.orElse(after, () => before),
+      () => Flags.DEFAULT_TIMEOUT_SECONDS
+    )
+    if (seconds <= 0) return yield* Errors.usage(`--timeout must be a positive number of seconds, got ${seconds}`)
+    return seconds
+  })
+
+/**
+ * The viem client of every chain command (`sub` and the wallet commands): each request bounded by `--timeout` and
+ * not retried, and the hash of a signed transaction announced on stderr (`Sent transaction 0x...`) before it leaves.
+ *
+ * @internal
+ */
+export const rpcClient = (url: string, seconds: number): Effect.Effect<Client, never, Io> =>
+  Effect.gen(function* () {
+    const viem = yield* Effect.promise(() => import("./account.js"))
+    const io = yield* Io
+    return viem.createPublicClient({
+      transport: viem.http(url, {
+        timeout: seconds * 1000,
+        retryCount: 0,
+        // Announced before the request leaves: if its answer never comes, the hash is already on the screen.
+        onFetchRequest: async (_, init) => {
+          for (const hash of sentHashes(init.body, viem.keccak256)) {
+            await Effect.runPromise(io.stderr.write(`Sent transaction ${hash}\n`))
+          }
+        }
+      })
+    }) as Client
+  })
 
 const withChain = <F extends CommonFlags, A, R>(
   flags: F,
@@ -129,10 +190,13 @@ const withChain = <F extends CommonFlags, A, R>(
   Effect.gen(function* () {
     const before = yield* root
     const output = { json: before.json || flags.json, pretty: before.pretty || flags.pretty, file: Option.none() }
+    const seconds = yield* timeoutOf(before.timeout, flags.timeout)
     const url = yield* fromFlagOrEnv(flags.rpcUrl, "RPC_URL", "missing RPC URL: pass --rpc-url URL or set RPC_URL")
     yield* Flags.validateUrl(url, "--rpc-url")
+    Redact.registerUrl(url)
     const lib = yield* loadChain
-    return yield* body({ output, rpcUrl: url, lib })
+    const publicClient = yield* rpcClient(url, seconds)
+    return yield* body({ output, publicClient, lib })
   })
 
 /** The sender: `--private-key` (`-pk`), else `--key FILE`, else `PRIVATE_KEY`; checked without ever showing it. */
@@ -163,11 +227,11 @@ const readAccount = (
 
 /** `1.5 USDC (1500000)` / `0.01 ETH (10000000000000000 wei)`: the token's decimals and symbol when they can be read. */
 const describeAmount = (context: Context, token: string, amount: bigint): Effect.Effect<string> => {
-  const { lib, rpcUrl: url } = context
+  const { lib, publicClient } = context
   if (token === ETH) return Effect.succeed(`${lib.Amount.format(amount)} ETH (${amount} wei)`)
   return Effect.all([
-    lib.Token.decimalsEffect({ rpcUrl: url, token }),
-    lib.Token.symbolEffect({ rpcUrl: url, token })
+    lib.Token.decimalsEffect({ publicClient, token }),
+    lib.Token.symbolEffect({ publicClient, token })
   ]).pipe(
     Effect.map(([decimals, symbol]) => `${lib.Amount.format(amount, decimals)} ${symbol} (${amount})`),
     Effect.orElseSucceed(() => `${amount} of token ${token}`)
@@ -213,7 +277,7 @@ const createWallet = define({
         const account = yield* readAccount(flags, context.lib)
         const created = yield* chain(
           context.lib.WalletFactory.createWalletEffect({
-            rpcUrl: context.rpcUrl,
+            publicClient: context.publicClient,
             account,
             factory,
             owner: Option.getOrUndefined(flags.owner)
@@ -267,7 +331,7 @@ const approve = define({
         const account = yield* readAccount(flags, context.lib)
         const done = yield* chain(
           context.lib.Wallet.approveEffect({
-            rpcUrl: context.rpcUrl,
+            publicClient: context.publicClient,
             account,
             wallet: flags.wallet,
             spender: flags.spender,
@@ -316,7 +380,7 @@ const moveFunds = (
   send: (
     lib: Context["lib"],
     params: {
-      readonly rpcUrl: string
+      readonly publicClient: Client
       readonly account: Account
       readonly wallet: string
       readonly token: string | undefined
@@ -330,7 +394,7 @@ const moveFunds = (
       const account = yield* readAccount(flags, context.lib)
       const done = yield* chain(
         send(context.lib, {
-          rpcUrl: context.rpcUrl,
+          publicClient: context.publicClient,
           account,
           wallet: flags.wallet,
           token: Option.getOrUndefined(flags.token),
@@ -414,7 +478,7 @@ const balance = define({
   run: (flags) =>
     withChain(flags, (context) =>
       Effect.gen(function* () {
-        const rpc = { rpcUrl: context.rpcUrl }
+        const rpc = { publicClient: context.publicClient }
         const token = Option.getOrUndefined(flags.token)
         const [owner, held] = yield* chain(
           Effect.all([
@@ -449,8 +513,94 @@ const balance = define({
     )
 })
 
+// --- tx --------------------------------------------------------------------------------------------------------------
+
+const HASH = /^0x[0-9a-fA-F]{64}$/
+
+const tx = define({
+  name: "tx",
+  group: "Wallet",
+  summary: "Check whether a sent transaction was mined",
+  description: [
+    "Reads the transaction's receipt (eth_getTransactionReceipt), else asks whether the RPC knows it " +
+      "(eth_getTransactionByHash). Use it with the hash a write printed ('Sent transaction 0x...') when the write " +
+      "failed with exit code 8, before running it again.",
+    "Exit code 0: mined and successful (do not send it again). 6: mined but reverted (nothing it asked for " +
+      "happened; sending again is safe). 8: pending (known, not mined yet) or unknown to this RPC (not received, or " +
+      "dropped): check again later."
+  ],
+  flags: {
+    hash: Spec.requiredText({ name: "hash", arg: "HASH", summary: "The transaction hash (0x and 64 hex digits)" }),
+    rpcUrl
+  },
+  examples: [`${NAME} tx --hash 0xHash --rpc-url http://localhost:8545`],
+  excerpt: { why: "needs a chain RPC and the hash of a transaction sent to it" },
+  run: (flags) =>
+    withChain(flags, (context) =>
+      Effect.gen(function* () {
+        const hash = flags.hash.trim()
+        if (!HASH.test(hash)) {
+          return yield* Errors.usage(
+            "--hash: expected a transaction hash (0x and 64 hex digits), as a write prints it ('Sent transaction 0x...')"
+          )
+        }
+        const viem = yield* Effect.promise(() => import("./account.js"))
+        const rpc = (method: string, run: () => Promise<unknown>) =>
+          Effect.tryPromise({ try: run, catch: (cause) => cause }).pipe(
+            Effect.map((value) => ({ found: true as const, value })),
+            Effect.catchAll((cause) =>
+              // viem's TransactionReceiptNotFoundError / TransactionNotFoundError: the RPC does not have it (yet).
+              /NotFoundError$/.test(String((cause as { name?: unknown })?.name ?? ""))
+                ? Effect.succeed({ found: false as const, value: undefined })
+                : Effect.fail(
+                    new CliError.CliError({
+                      reason: new CliError.ChainFailure({
+                        detail: `RPC call ${method} failed: ${String((cause as { shortMessage?: unknown })?.shortMessage ?? cause)}`
+                      }),
+                      cause
+                    })
+                  )
+            )
+          )
+        const receipt = yield* rpc("eth_getTransactionReceipt", () =>
+          viem.getTransactionReceipt(context.publicClient, { hash: hash as Hex })
+        )
+        if (receipt.found) {
+          const { status, blockNumber } = receipt.value as { status: string; blockNumber: bigint }
+          if (status !== "success") {
+            return yield* Effect.fail(
+              new CliError.CliError({
+                reason: new CliError.ChainFailure({
+                  detail: `transaction ${hash} reverted in block ${blockNumber}: nothing it asked for happened, sending it again is safe`
+                })
+              })
+            )
+          }
+          return yield* report(context.output, `Transaction ${hash} succeeded in block ${blockNumber}`, {
+            hash,
+            status: "success",
+            blockNumber
+          })
+        }
+        const known = yield* rpc("eth_getTransactionByHash", () =>
+          viem.getTransaction(context.publicClient, { hash: hash as Hex })
+        )
+        return yield* Effect.fail(
+          new CliError.CliError({
+            reason: new CliError.TransactionMaybeSent({
+              hash,
+              detail: known.found
+                ? "pending: the RPC has it, not mined yet"
+                : "unknown to this RPC: not received, or dropped; if it stays unknown, it was not mined"
+            })
+          })
+        )
+      })
+    )
+})
+
 /** The payment commands, in help order. @internal */
-export const COMMANDS: ReadonlyArray<Spec.CommandSpec> = [createWallet, approve, fund, withdraw, balance]
+export const COMMANDS: ReadonlyArray<Spec.CommandSpec> = [createWallet, approve, fund, withdraw, balance, tx]
 
 /** `sub`'s payment flags. @internal */
 export const subFlags = {
