@@ -634,6 +634,10 @@ await scenario("vitest", async (report) => {
   return `effect 3.22.2 shared; globalSetup and MockNode.layer: ${tests[1]} tests passed`
 })
 
+// Install lines in prose and code pinned, npm only, and the client + node-mock lines composing (consumers-install.mjs).
+const installChecks = { scenario, project, install, installLines, readme, oneCopy, fail, root, PACKAGES }
+await (await import("./consumers-install.mjs")).installScenarios(installChecks)
+
 // --- every README code block: run, type-checked, parsed, or marked as an excerpt ----------------------------------------
 
 await scenario("docs", async () => {
