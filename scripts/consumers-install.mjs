@@ -59,7 +59,7 @@ export const installProblems = (file, root) => {
   // Inline code spans (which may wrap), then the prose around them.
   const lineOf = (offset) => prose.slice(0, offset).split("\n").length
   for (const span of prose.matchAll(/`([^`]+)`/g)) check(span[1].replace(/\s+/g, " "), lineOf(span.index), "prose")
-  prose.split("\n").forEach((text, i) => check(text.replace(/`[^`]*`/g, ""), i + 1, "prose"))
+  for (const [i, text] of prose.split("\n").entries()) check(text.replace(/`[^`]*`/g, ""), i + 1, "prose")
   for (const block of blocks) {
     if (block.lang !== "sh") continue
     block.code.split("\n").forEach((text, i) => {
