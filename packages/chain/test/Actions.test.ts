@@ -4,6 +4,7 @@
  * node holds, and a bare `createClient` without viem's wallet actions), each giving what the module function gives.
  */
 import { assert, describe, it } from "@effect/vitest"
+import { expectTypeOf } from "vitest"
 import { createClient, createPublicClient, createWalletClient, getAddress, http, parseEther, zeroAddress } from "viem"
 import { Actions, Coordinator, DelegatedSubscription, Subscription, Wallet } from "../src/index.js"
 import { devChain, walletFor } from "./utils/devnet.js"
@@ -19,6 +20,20 @@ describe("Actions (against Anvil)", () => {
   const walletClient = (account: typeof alice) =>
     walletFor(anvil.current(), account).extend(Actions.infernetWalletActions())
   let wallet: `0x${string}`
+
+  it("types: the extended clients keep viem's actions and type the Infernet ones (checked by typecheck)", () => {
+    const client = publicClient()
+    const wallet = walletClient(alice)
+    expectTypeOf(client.getBlockNumber).returns.toEqualTypeOf<Promise<bigint>>()
+    expectTypeOf(client.nextNonce).returns.toEqualTypeOf<Promise<number>>()
+    expectTypeOf(client.getWalletBalance).parameter(0).toHaveProperty("wallet")
+    expectTypeOf(client.getWalletBalance).parameter(0).not.toHaveProperty("rpcUrl")
+    expectTypeOf(wallet.sendTransaction).toBeFunction()
+    expectTypeOf(wallet.fund).returns.resolves.toEqualTypeOf<Wallet.FundReturnType>()
+    expectTypeOf(wallet.createWallet).parameter(0).not.toHaveProperty("walletClient")
+    assert.strictEqual(typeof client.getBlockNumber, "function")
+    assert.strictEqual(typeof wallet.signDelegatedSubscription, "function")
+  })
 
   it("extends a PublicClient with the reads and keeps viem's own actions", async () => {
     const client = publicClient()
