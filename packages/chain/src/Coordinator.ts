@@ -20,13 +20,13 @@ import {
 } from "viem"
 import { getChainId as viemGetChainId, readContract, simulateContract } from "viem/actions"
 import * as ChainError from "./ChainError.js"
-import type * as DelegatedSubscription from "./DelegatedSubscription.js"
 import * as Errors from "./internal/errors.js"
 import * as Message from "./internal/message.js"
 import * as Rpc from "./internal/rpc.js"
 import * as Run from "./internal/run.js"
 import * as Structs from "./internal/structs.js"
 import * as Tx from "./internal/tx.js"
+import type * as Types from "./internal/types.js"
 import * as Validate from "./internal/validate.js"
 import * as Subscription from "./Subscription.js"
 
@@ -475,7 +475,7 @@ export interface SimulateCreateSubscriptionDelegateeParameters extends ClientPar
    */
   readonly subscription: Subscription.Subscription | Subscription.WireSubscription
   /** The signature and its nonce / expiry, as `signDelegatedSubscription` returns it. */
-  readonly signature: DelegatedSubscription.Signature
+  readonly signature: Types.Signature
   /** The caller of the dry run (`from`); defaults to none. */
   readonly from?: Address | undefined
 }

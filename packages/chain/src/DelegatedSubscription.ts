@@ -26,6 +26,7 @@ import * as Errors from "./internal/errors.js"
 import * as Message from "./internal/message.js"
 import * as Run from "./internal/run.js"
 import * as Structs from "./internal/structs.js"
+import type * as Types from "./internal/types.js"
 import * as Validate from "./internal/validate.js"
 import * as Subscription from "./Subscription.js"
 import * as Wallet from "./Wallet.js"
@@ -268,13 +269,7 @@ export const hashDelegatedSubscription = (params: DelegatedSubscriptionParameter
  * @since 0.1.0
  * @category models
  */
-export interface Signature {
-  readonly nonce: number
-  readonly expiry: number
-  readonly v: 27 | 28
-  readonly r: bigint
-  readonly s: bigint
-}
+export type Signature = Types.Signature
 
 const SECP256K1_N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n
 

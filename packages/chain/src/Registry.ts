@@ -8,7 +8,6 @@ import { Effect } from "effect"
 import type { Address } from "viem"
 import { readContract } from "viem/actions"
 import type * as ChainError from "./ChainError.js"
-import type * as Coordinator from "./Coordinator.js"
 import * as Rpc from "./internal/rpc.js"
 import * as Run from "./internal/run.js"
 import * as Tx from "./internal/tx.js"
@@ -43,7 +42,7 @@ export const abi = [
  * @since 0.2.0
  * @category models
  */
-export interface ReadParameters extends Coordinator.ClientParameters {
+export interface ReadParameters extends Rpc.ClientParameters {
   /** The Registry address. */
   readonly registry: string
 }

@@ -9,12 +9,11 @@ import type { Address } from "viem"
 import { readContract } from "viem/actions"
 import * as Amount from "./Amount.js"
 import type * as ChainError from "./ChainError.js"
-import type * as Coordinator from "./Coordinator.js"
 import * as Rpc from "./internal/rpc.js"
 import * as Run from "./internal/run.js"
 import * as Tx from "./internal/tx.js"
+import type * as Types from "./internal/types.js"
 import * as Validate from "./internal/validate.js"
-import type * as Wallet from "./Wallet.js"
 
 /**
  * The ERC20 ABI this package calls: `name`, `symbol`, `decimals`, `balanceOf`, `transfer`, the `Transfer` event,
@@ -73,7 +72,7 @@ export const abi = [
  * @since 0.2.0
  * @category models
  */
-export interface TokenParameters extends Coordinator.ClientParameters {
+export interface TokenParameters extends Rpc.ClientParameters {
   /** The ERC20 token address. */
   readonly token: string
 }
@@ -185,7 +184,7 @@ export const symbol = (params: TokenParameters & Run.PromiseOptions): Promise<st
  * @since 0.2.0
  * @category models
  */
-export interface TransferParameters extends TokenParameters, Wallet.WriteParameters {
+export interface TransferParameters extends TokenParameters, Tx.WriteParameters {
   /** The recipient (e.g. an Infernet wallet, to fund it). */
   readonly to: string
   /** The amount: smallest units, or with a unit / decimal point in the token's own decimals (see `Amount`). */
@@ -210,7 +209,7 @@ export interface TransferEvent {
  * @since 0.2.0
  * @category models
  */
-export type TransferReturnType = Wallet.TransactionReturnType<TransferEvent>
+export type TransferReturnType = Types.TransactionReturnType<TransferEvent>
 
 /**
  * Transfers tokens (the Effect version of {@link transfer}).

@@ -11,15 +11,15 @@
  * @since 0.2.0
  */
 import { Effect } from "effect"
-import { type Address, type Hex, zeroAddress } from "viem"
+import { type Address, zeroAddress } from "viem"
 import { getBalance, readContract } from "viem/actions"
 import * as Amount from "./Amount.js"
 import * as ChainError from "./ChainError.js"
-import type * as Coordinator from "./Coordinator.js"
 import * as Errors from "./internal/errors.js"
 import * as Rpc from "./internal/rpc.js"
 import * as Run from "./internal/run.js"
 import * as Tx from "./internal/tx.js"
+import type * as Types from "./internal/types.js"
 import * as Validate from "./internal/validate.js"
 import * as Registry from "./Registry.js"
 import * as Token from "./Token.js"
@@ -160,11 +160,7 @@ export type WriteParameters = Tx.WriteParameters
  * @since 0.2.0
  * @category models
  */
-export interface TransactionReturnType<E> {
-  readonly hash: Hex
-  readonly blockNumber: bigint
-  readonly event: E
-}
+export type TransactionReturnType<E> = Types.TransactionReturnType<E>
 
 /**
  * Parameters naming a wallet.
@@ -172,7 +168,7 @@ export interface TransactionReturnType<E> {
  * @since 0.2.0
  * @category models
  */
-export interface WalletParameters extends Coordinator.ClientParameters {
+export interface WalletParameters extends Rpc.ClientParameters {
   /** The wallet address. */
   readonly wallet: string
 }
@@ -580,7 +576,7 @@ export const fund = (params: FundParameters & Run.PromiseOptions): Promise<FundR
  * @since 0.2.0
  * @category models
  */
-export interface CheckPaymentParameters extends Coordinator.ClientParameters {
+export interface CheckPaymentParameters extends Rpc.ClientParameters {
   /** The subscription whose `wallet`, `owner`, `paymentToken` and `paymentAmount` are checked. */
   readonly subscription: Subscription.SubscriptionV1
   /** The Registry (Ritual publishes one address per chain); its `WALLET_FACTORY()` is used. */

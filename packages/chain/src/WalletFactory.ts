@@ -8,12 +8,11 @@ import { Effect } from "effect"
 import { type Address, isAddressEqual } from "viem"
 import { readContract } from "viem/actions"
 import * as ChainError from "./ChainError.js"
-import type * as Coordinator from "./Coordinator.js"
 import * as Rpc from "./internal/rpc.js"
 import * as Run from "./internal/run.js"
 import * as Tx from "./internal/tx.js"
+import type * as Types from "./internal/types.js"
 import * as Validate from "./internal/validate.js"
-import type * as Wallet from "./Wallet.js"
 
 /**
  * The `WalletFactory` ABI: `createWallet(address initialOwner) returns (address)`, `isValidWallet(address)` and the
@@ -57,7 +56,7 @@ const arg = Validate.addressArgEffect
  * @since 0.2.0
  * @category models
  */
-export interface CreateWalletParameters extends Wallet.WriteParameters {
+export interface CreateWalletParameters extends Tx.WriteParameters {
   /** The WalletFactory address (e.g. `Registry.read(...).walletFactory`). */
   readonly factory: string
   /** The new wallet's owner; defaults to the sender. */
@@ -82,7 +81,7 @@ export interface WalletCreatedEvent {
  * @since 0.2.0
  * @category models
  */
-export interface CreateWalletReturnType extends Wallet.TransactionReturnType<WalletCreatedEvent> {
+export interface CreateWalletReturnType extends Types.TransactionReturnType<WalletCreatedEvent> {
   readonly wallet: Address
   readonly owner: Address
 }
@@ -169,7 +168,7 @@ export const createWallet = (params: CreateWalletParameters & Run.PromiseOptions
  * @since 0.2.0
  * @category models
  */
-export interface IsValidWalletParameters extends Coordinator.ClientParameters {
+export interface IsValidWalletParameters extends Rpc.ClientParameters {
   /** The WalletFactory address. */
   readonly factory: string
   /** The address to check. */

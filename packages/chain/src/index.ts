@@ -6,6 +6,8 @@
  * @since 0.1.0
  */
 
+/** @since 0.3.0 */
+export * as Actions from "./Actions.js"
 /** @since 0.2.0 */
 export * as Amount from "./Amount.js"
 /** @since 0.1.0 */

@@ -8,6 +8,7 @@ describe("public API", () => {
   it("@infernet/chain exports one namespace per concept", () => {
     expect(names(Chain)).toMatchInlineSnapshot(`
       [
+        "Actions",
         "Amount",
         "ChainError",
         "ContainerId",
@@ -28,6 +29,10 @@ describe("public API", () => {
       Object.fromEntries(Object.entries(Chain).map(([name, namespace]) => [name, names(namespace)]))
     ).toMatchInlineSnapshot(`
       {
+        "Actions": [
+          "infernetActions",
+          "infernetWalletActions",
+        ],
         "Amount": [
           "format",
           "parse",

@@ -344,7 +344,7 @@ describe("infernet-client (built binary)", () => {
       assert.strictEqual(missing.code, 2)
       assert.strictEqual(
         missing.stderr,
-        "error: Expected at least 1 value(s) for option: '--containers' (see: infernet-client job --help)\n"
+        "error: missing -c/--containers IDS: containers to run, in order: a,b or -c a -c b (see: infernet-client job --help)\n"
       )
       const unknown = await cli(["jobs"])
       assert.strictEqual(unknown.code, 2)

@@ -163,9 +163,12 @@ describe("the command line is checked against the descriptors", () => {
     const globals = Object.values(Flags.global).map((flag) => flag.doc)
     assert.deepStrictEqual(Help.check(NAME, ["--url", "http://x", "info"], COMMANDS, globals), { _tag: "Run" })
     assert.deepStrictEqual(Help.check(NAME, ["job", "-c", "a", "-i", "-"], COMMANDS, globals), { _tag: "Run" })
-    assert.deepStrictEqual(Help.check(NAME, ["sub", "--nonce", "-1", "--expiry", "1"], COMMANDS, globals), {
-      _tag: "Run"
-    })
+    assert.deepStrictEqual(
+      Help.check(NAME, ["sub", "-p", "p.json", "--nonce", "-1", "--expiry", "1"], COMMANDS, globals),
+      {
+        _tag: "Run"
+      }
+    )
     assert.deepStrictEqual(Help.check(NAME, ["--url=http://x", "info", "--json"], COMMANDS, globals), { _tag: "Run" })
   })
 })

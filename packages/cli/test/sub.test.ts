@@ -227,7 +227,10 @@ describe("sub (Anvil + node-mock)", () => {
       }
     )
     assert.strictEqual(typo.code, 5)
-    assert.strictEqual(typo.stderr, 'error: typo.json: unknown field "actve_at" for a v0 subscription\n')
+    assert.strictEqual(
+      typo.stderr,
+      'error: typo.json: unknown field "actve_at" for a v0 subscription; did you mean "active_at"?\n'
+    )
   })
 
   it("refuses a nonce the owner already used on-chain (the Coordinator would ignore it); the default moves past it", async () => {

@@ -69,7 +69,28 @@ describe("subscriptionParams", () => {
   it("names unknown, missing and mistyped fields", () => {
     assert.strictEqual(
       error(() => toMakeParameters({ ...usagePage, actve_at: 1 }, undefined)),
-      'unknown field "actve_at" for a v0 subscription'
+      'unknown field "actve_at" for a v0 subscription; did you mean "active_at"?'
+    )
+    assert.strictEqual(
+      error(() =>
+        toMakeParameters(
+          {
+            owner: usagePage.owner,
+            active_at: 0,
+            period: 0,
+            frequency: 1,
+            redundancy: 1,
+            containers: ["a"],
+            walet: "0x"
+          },
+          undefined
+        )
+      ),
+      'unknown field "walet" for a v1 subscription; did you mean "wallet"?'
+    )
+    assert.strictEqual(
+      error(() => toMakeParameters({ ...usagePage, zzz: 1 }, undefined)),
+      'unknown field "zzz" for a v0 subscription'
     )
     assert.strictEqual(
       error(() => toMakeParameters({ ...usagePage, lazy: true }, "v0")),

@@ -310,8 +310,8 @@ const job = define({
     retries: Spec.integer({
       name: "retries",
       arg: "N",
-      summary: "With --sync: checks before giving up",
-      default: "60 s"
+      // Not a `default`: without --retries the job is polled for up to 60 s, which is no count.
+      summary: "With --sync: give up after N checks (else after 60 s)"
     }),
     requiresProof: Spec.boolean({
       name: "requires-proof",

@@ -290,8 +290,8 @@ const find = (docs: ReadonlyArray<FlagDoc>, spelling: string): FlagDoc | undefin
 
 /**
  * Reads a command line as the descriptors describe it: the command, `--help`/`-h`, `--version`, and any command or
- * flag that does not exist (reported with the closest match). Everything else (values, required flags) is left to
- * the parser.
+ * flag that does not exist (reported with the closest match), a flag without a value or with an empty one, a value of
+ * the wrong shape, a required flag left out. What the descriptors cannot tell is left to the parser.
  *
  * @internal
  */
@@ -305,6 +305,7 @@ export const check = (
   let help = false
   let version = false
   let invalid: CliError.CliError | undefined
+  const given = new Set<string>()
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!
     if (arg === "--") break
@@ -343,18 +344,40 @@ export const check = (
     }
     if (doc.name === "help") help = true
     if (doc.name === "version") version = true
+    given.add(doc.name)
     if (doc.arg === undefined) continue
     const value = spelling === arg ? args[++i] : arg.slice(eq + 1)
-    if (value !== undefined) invalid ??= invalidValue(`--${doc.name}`, doc, value)
+    const where = spec === undefined ? name : `${name} ${spec.name}`
+    if (value === undefined)
+      invalid ??= usageError(`${spelled(doc)} needs a value: ${spelling} ${doc.arg} (see: ${where} --help)`)
+    else if (value.trim() === "")
+      invalid ??= usageError(`${spelled(doc)}: expected ${doc.arg}, got an empty value (see: ${where} --help)`)
+    else invalid ??= invalidValue(`--${doc.name}`, doc, value)
   }
   if (help) return { _tag: "Help", command: spec }
+  // A required flag left out: said here in the CLI's words rather than @effect/cli's ("Expected at least 1 value(s)").
+  const missing = version ? undefined : spec?.flags.find((doc) => doc.required === true && !given.has(doc.name))
+  if (missing !== undefined && spec !== undefined) {
+    invalid ??= usageError(
+      `missing ${spelled(missing)} ${missing.arg ?? ""}`.trimEnd() +
+        `: ${lowerFirst(missing.summary)} (see: ${name} ${spec.name} --help)`
+    )
+  }
   if (invalid !== undefined) return { _tag: "Invalid", error: invalid }
   if (version) return { _tag: "Version" }
   return { _tag: "Run" }
 }
 
-/** A value the flag cannot take (not an integer, not one of its choices), or `undefined`. */
+/** `-c/--containers`: the short and the long spelling of a flag. */
+const spelled = (doc: FlagDoc): string => (doc.short === undefined ? `--${doc.name}` : `-${doc.short}/--${doc.name}`)
+
+const lowerFirst = (text: string): string =>
+  /^[A-Z](?![A-Z])/.test(text) ? `${text[0]!.toLowerCase()}${text.slice(1)}` : text
+
+/** A value the flag cannot take (not an integer, not one of its choices, refused by its check), or `undefined`. */
 const invalidValue = (flag: string, doc: FlagDoc, value: string): CliError.CliError | undefined => {
+  const problem = doc.validate?.(value)
+  if (problem !== undefined) return usageError(`${flag}: ${problem}`)
   if (doc.integer === true && !/^-?\d+$/.test(value.trim())) {
     return usageError(`${flag}: expected an integer, got ${shown(value)}`)
   }

@@ -55,7 +55,8 @@ const find = define({
   description: [
     "GET /api/v1/ips on the Infernet Router: the host:port of up to -n available nodes running all the " +
       "containers, least busy first, after skipping --skip of them. [] when none.",
-    ROUTER_NOTE
+    ROUTER_NOTE,
+    "-n is --count here, as in the Python client; for job, results and stream, -n is --node."
   ],
   flags: {
     containers: Spec.repeatedText({

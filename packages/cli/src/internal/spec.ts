@@ -36,6 +36,8 @@ export interface FlagDoc {
   readonly integer?: boolean
   /** The value must be one of these. */
   readonly choices?: ReadonlyArray<string>
+  /** Checks the value's shape before anything runs: what is wrong with it (a usage error, exit code 2), or nothing. */
+  readonly validate?: (value: string) => string | undefined
 }
 
 /** A flag: its description and the @effect/cli option parsing it into an `A`. @internal */

@@ -3,6 +3,7 @@
 // else v1 when a v1-only field is present (`containers`, `lazy`, `verifier`, `payment_amount`, `payment_token`,
 // `wallet`), else v0 (the usage page's form).
 import type { Subscription } from "@infernet/chain"
+import { closest } from "./help.js"
 
 /** @internal */
 export type Generation = "v0" | "v1"
@@ -99,7 +100,9 @@ export const toMakeParameters = (raw: unknown, generation: Generation | undefine
           : version === "v1" && (key === "max_gas_price" || key === "max_gas_limit" || key === "inputs")
             ? " (it belongs to a v0 subscription)"
             : ""
-      throw new ParamsError(`unknown field ${JSON.stringify(key)} for a ${version} subscription${hint}`)
+      const suggestion = hint === "" ? closest(key, known) : undefined
+      const didYouMean = suggestion === undefined ? "" : `; did you mean ${JSON.stringify(suggestion)}?`
+      throw new ParamsError(`unknown field ${JSON.stringify(key)} for a ${version} subscription${hint}${didYouMean}`)
     }
   }
   const required = (key: string) => {

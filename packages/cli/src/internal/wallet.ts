@@ -64,11 +64,19 @@ const tokenFlag = Spec.text({
   default: "ETH (the zero address)"
 })
 
+/** What an amount looks like (as @infernet/chain's Amount.parse reads it): a bad one is a usage error, before any RPC. */
+const AMOUNT_SHAPE = /^(\d+(?:\.\d*)?|\.\d+)(?:\s*[A-Za-z][A-Za-z0-9._-]*)?$/
+
 const amountFlag = Spec.requiredText({
   name: "amount",
   short: "a",
   arg: "AMOUNT",
-  summary: "100 (wei), '1 ether', '100 gwei', '2 USDC'"
+  summary: "100 (wei), '1 ether', '100 gwei', '2 USDC'",
+  validate: (value) =>
+    AMOUNT_SHAPE.test(value.trim())
+      ? undefined
+      : `${/^(0x)?[0-9a-f]{16,}$/i.test(value.trim()) ? "this value" : JSON.stringify(value)} is not an amount: write an integer of smallest units (100), a decimal of whole ` +
+        "tokens (1.5), or a number and a unit (1 ether, 100 gwei, 2 USDC)"
 })
 
 /** The flags of the commands that send a transaction. */
