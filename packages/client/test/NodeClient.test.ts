@@ -23,11 +23,17 @@ import { chunked, type Fake, html, ids, json, makeFake, type Recorded, refused }
 
 const BASE = "http://node.test:4000"
 
+/** The `x-request-id` the clients of these tests send (the default maker is tested on its own). */
+const RID = "test-request-id"
+
 const run = <A, E, R>(
   fake: Fake,
   f: (client: NodeClient.Service) => Effect.Effect<A, E, R>,
   options: Partial<NodeClient.Options> = {}
-) => Effect.flatMap(NodeClient.make({ baseUrl: BASE, ...options }), f).pipe(Effect.provide(fake.layer))
+) =>
+  Effect.flatMap(NodeClient.make({ baseUrl: BASE, requestId: () => RID, ...options }), f).pipe(
+    Effect.provide(fake.layer)
+  )
 
 const result = (id: string, status: string, extra: object = {}) => ({
   id,
@@ -379,7 +385,12 @@ describe("getJobResultSync", () => {
       yield* TestClock.adjust("1 minute")
       const error = failure(yield* Fiber.join(fiber))
       assert.strictEqual(fake.requests.length, 5)
-      assert.deepStrictEqual(error.reason, new NodeClientError.StillRunning({ id: ids.a, attempts: 5 }))
+      assert.strictEqual(error.reason._tag, "StillRunning")
+      if (error.reason._tag !== "StillRunning") return
+      assert.strictEqual(error.reason.attempts, 5)
+      assert.strictEqual(error.reason.url, `${BASE}/api/jobs`)
+      // The default backoff's four waits: 10 + 15 + 22.5 + 33.75 ms (TestClock milliseconds are whole).
+      assert.closeTo(Duration.toMillis(error.reason.elapsed!), 81, 1)
     })
   )
 
@@ -420,7 +431,7 @@ describe("getJobResultSync", () => {
       assert.isTrue(Option.isNone(yield* Fiber.poll(fiber)))
       yield* TestClock.adjust("1 second")
       const error = failure(yield* Fiber.join(fiber))
-      assert.deepStrictEqual(error.reason, new NodeClientError.JobNotFound({ id: ids.a }))
+      assert.deepStrictEqual(error.reason, new NodeClientError.JobNotFound({ id: ids.a, url: `${BASE}/api/jobs` }))
       assert.isAtMost(fake.requests.length, 10)
     })
   )
@@ -540,7 +551,12 @@ describe("requestStream", () => {
       const error = failure(yield* Effect.exit(collect(fake)))
       assert.deepStrictEqual(
         error.reason,
-        new NodeClientError.ApiError({ status: 405, error: "Streaming only supported for OffchainJob requests." })
+        new NodeClientError.ApiError({
+          url: `${BASE}/api/jobs/stream`,
+          status: 405,
+          error: "Streaming only supported for OffchainJob requests.",
+          requestId: RID
+        })
       )
       assert.strictEqual(error.method, "requestStream")
     })
@@ -596,7 +612,11 @@ describe("requestStream", () => {
       const error = failure(yield* Fiber.join(fiber))
       assert.deepStrictEqual(
         error.reason,
-        new NodeClientError.StreamIdle({ url: `${BASE}/api/jobs/stream`, idleTimeout: Duration.seconds(60) })
+        new NodeClientError.StreamIdle({
+          url: `${BASE}/api/jobs/stream`,
+          idleTimeout: Duration.seconds(60),
+          requestId: RID
+        })
       )
       assert.strictEqual(
         error.message,
@@ -611,7 +631,7 @@ describe("requestStream", () => {
       const error3 = failure(yield* Fiber.join(fiber3))
       assert.deepStrictEqual(
         error3.reason,
-        new NodeClientError.StreamIdle({ url: `${BASE}/api/jobs/stream`, idleTimeout: Duration.seconds(2) })
+        new NodeClientError.StreamIdle({ url: `${BASE}/api/jobs/stream`, idleTimeout: Duration.seconds(2), requestId: RID })
       )
     })
   )
@@ -694,7 +714,13 @@ describe("errors", () => {
       const error = failure(yield* Effect.exit(run(fake, (c) => c.requestJob(request))))
       assert.deepStrictEqual(
         error.reason,
-        new NodeClientError.ApiError({ status: 405, error: "Container not supported", params: { container: "nope" } })
+        new NodeClientError.ApiError({
+          url: `${BASE}/api/jobs`,
+          status: 405,
+          error: "Container not supported",
+          params: { container: "nope" },
+          requestId: RID
+        })
       )
       assert.strictEqual(
         error.message,
@@ -732,7 +758,12 @@ describe("errors", () => {
       const error = failure(yield* Effect.exit(run(fake, (c) => c.recordStatus(ids.a, "success", request))))
       assert.deepStrictEqual(
         error.reason,
-        new NodeClientError.ApiError({ status: 500, error: "Could not store job status" })
+        new NodeClientError.ApiError({
+          url: `${BASE}/api/status`,
+          status: 500,
+          error: "Could not store job status",
+          requestId: RID
+        })
       )
     })
   )
@@ -745,7 +776,7 @@ describe("errors", () => {
       const error = failure(yield* Fiber.join(fiber))
       assert.deepStrictEqual(
         error.reason,
-        new NodeClientError.Timeout({ url: `${BASE}/health`, timeout: Duration.seconds(2) })
+        new NodeClientError.Timeout({ url: `${BASE}/health`, timeout: Duration.seconds(2), requestId: RID })
       )
       assert.strictEqual(error.message, `NodeClient.health: The node did not answer within 2s (${BASE}/health)`)
       assert.isTrue(interrupted())
@@ -775,7 +806,7 @@ describe("errors", () => {
   it("NodeClientError survives a round trip through its schema", () => {
     const error = new NodeClientError.NodeClientError({
       method: "requestJob",
-      reason: new NodeClientError.RateLimited({ url: `${BASE}/api/jobs`, retryAfter: Duration.seconds(3) })
+      reason: new NodeClientError.RateLimited({ url: `${BASE}/api/jobs`, retryAfter: Duration.seconds(3), requestId: RID })
     })
     assert.strictEqual(
       error.message,
@@ -799,7 +830,7 @@ describe("the live clock and tracing", () => {
       const error = failure(yield* Effect.exit(run(fake, (c) => c.health(), { timeout: "30 millis" })))
       assert.deepStrictEqual(
         error.reason,
-        new NodeClientError.Timeout({ url: `${BASE}/health`, timeout: Duration.millis(30) })
+        new NodeClientError.Timeout({ url: `${BASE}/health`, timeout: Duration.millis(30), requestId: RID })
       )
       assert.isTrue(interrupted())
       assert.isBelow(Date.now() - start, 1000)
@@ -813,7 +844,10 @@ describe("the live clock and tracing", () => {
       )
       assert.isTrue(yield* run(fake, (c) => c.health(), { timeout: "1 second" }))
       const error = failure(yield* Effect.exit(run(fake, (c) => c.info(), { timeout: "1 second" })))
-      assert.deepStrictEqual(error.reason, new NodeClientError.ApiError({ status: 400, error: "nope" }))
+      assert.deepStrictEqual(
+        error.reason,
+        new NodeClientError.ApiError({ url: `${BASE}/info`, status: 400, error: "nope", requestId: RID })
+      )
     })
   )
 
@@ -978,18 +1012,18 @@ describe("retries", () => {
       const error = failure(yield* Effect.exit(run(fake, (c) => c.requestJob(request))))
       assert.deepStrictEqual(
         error.reason,
-        new NodeClientError.RateLimited({ url: `${BASE}/api/jobs`, retryAfter: Duration.seconds(7) })
+        new NodeClientError.RateLimited({ url: `${BASE}/api/jobs`, retryAfter: Duration.seconds(7), requestId: RID })
       )
       yield* TestClock.setTime(Date.parse("2025-01-01T00:00:00Z"))
       const dated = makeFake(() => html(429, "", { "retry-after": "Wed, 01 Jan 2025 00:00:05 GMT" }))
       const error2 = failure(yield* Effect.exit(run(dated, (c) => c.requestJob(request))))
       assert.deepStrictEqual(
         error2.reason,
-        new NodeClientError.RateLimited({ url: `${BASE}/api/jobs`, retryAfter: Duration.seconds(5) })
+        new NodeClientError.RateLimited({ url: `${BASE}/api/jobs`, retryAfter: Duration.seconds(5), requestId: RID })
       )
       const none = makeFake(() => html(429))
       const error3 = failure(yield* Effect.exit(run(none, (c) => c.requestJob(request))))
-      assert.deepStrictEqual(error3.reason, new NodeClientError.RateLimited({ url: `${BASE}/api/jobs` }))
+      assert.deepStrictEqual(error3.reason, new NodeClientError.RateLimited({ url: `${BASE}/api/jobs`, requestId: RID }))
     })
   )
 
@@ -1002,7 +1036,7 @@ describe("retries", () => {
       const error = failure(yield* Effect.exit(run(day, (c) => c.info({ timeout: "2 seconds" }))))
       assert.deepStrictEqual(
         error.reason,
-        new NodeClientError.RateLimited({ url: `${BASE}/info`, retryAfter: Duration.seconds(86400) })
+        new NodeClientError.RateLimited({ url: `${BASE}/info`, retryAfter: Duration.seconds(86400), requestId: RID })
       )
       assert.strictEqual(day.requests.length, 1)
       // Within the timeout (30 s) but past maxRetryAfter.
@@ -1010,7 +1044,7 @@ describe("retries", () => {
       const error2 = failure(yield* Effect.exit(run(capped, (c) => c.info(), { maxRetryAfter: "5 seconds" })))
       assert.deepStrictEqual(
         error2.reason,
-        new NodeClientError.RateLimited({ url: `${BASE}/info`, retryAfter: Duration.seconds(10) })
+        new NodeClientError.RateLimited({ url: `${BASE}/info`, retryAfter: Duration.seconds(10), requestId: RID })
       )
       assert.strictEqual(capped.requests.length, 1)
       // The default cap is 30 s: 31 s is not waited for even with a minute's timeout, 30 s is.
@@ -1032,7 +1066,7 @@ describe("retries", () => {
       const error3 = failure(yield* Effect.exit(run(dated, (c) => c.info())))
       assert.deepStrictEqual(
         error3.reason,
-        new NodeClientError.RateLimited({ url: `${BASE}/info`, retryAfter: Duration.millis(3_600_000) })
+        new NodeClientError.RateLimited({ url: `${BASE}/info`, retryAfter: Duration.millis(3_600_000), requestId: RID })
       )
       assert.strictEqual(dated.requests.length, 1)
     })

@@ -228,7 +228,7 @@ describe("createNodeClient", () => {
       await client.getJobs({ pending: true })
     }
     const lean = fakeFetch(answer)
-    const options = { baseUrl: `${BASE}/prefix/`, headers: { "x-client": "c" } }
+    const options = { baseUrl: `${BASE}/prefix/`, headers: { "x-client": "c" }, requestId: () => "req-1" }
     const requestInit = { headers: { "x-init": "i", "user-agent": "overridden" } }
     await using leanClient = createNodeClient({ ...options, fetch: lean.fetch, requestInit })
     await exercise(leanClient)
@@ -252,6 +252,7 @@ describe("createNodeClient", () => {
     assert.strictEqual(lean.seen[1]!.headers.get("user-agent"), userAgent)
     assert.strictEqual(lean.seen[1]!.headers.get("accept"), "application/json; q=1")
     assert.strictEqual(lean.seen[1]!.headers.get("content-type"), "application/json")
+    assert.strictEqual(lean.seen[1]!.headers.get("x-request-id"), "req-1")
   })
 
   it("httpClient replaces fetch: requests go through the given HttpClient layer", async () => {
