@@ -604,7 +604,9 @@ export const make = (options: Options): Effect.Effect<Service, never, HttpClient
       }
       const success = result as JobSuccess<unknown>
       if (schema === undefined) return Effect.succeed(success)
-      const checked = (answer: StandardSchemaV1.Result<unknown>): Effect.Effect<JobSuccess<unknown>, NodeClientError> =>
+      const checked = (
+        answer: StandardSchemaV1.Result<unknown>
+      ): Effect.Effect<JobSuccess<unknown>, NodeClientError> =>
         answer.issues === undefined
           ? Effect.succeed({ ...success, result: { ...success.result, output: answer.value } })
           : Effect.fail(
@@ -622,7 +624,12 @@ export const make = (options: Options): Effect.Effect<Service, never, HttpClient
               })
             )
       const validated = schema["~standard"].validate(outcome.output)
-      return validated instanceof Promise ? Effect.flatMap(Effect.promise(() => validated), checked) : checked(validated)
+      return validated instanceof Promise
+        ? Effect.flatMap(
+            Effect.promise(() => validated),
+            checked
+          )
+        : checked(validated)
     }
 
     const getJobResultSync = Runtime.fn("NodeClient.getJobResultSync")(function* (
@@ -698,9 +705,7 @@ export const make = (options: Options): Effect.Effect<Service, never, HttpClient
     const subscriptionError = (method: string, detail: string, cause?: unknown) =>
       new NodeClientError({
         method,
-        reason: new SubscriptionError(
-          cause === undefined ? { detail, url: jobsUrl } : { detail, cause, url: jobsUrl }
-        )
+        reason: new SubscriptionError(cause === undefined ? { detail, url: jobsUrl } : { detail, cause, url: jobsUrl })
       })
 
     const sendDelegatedSubscription = Runtime.fn("NodeClient.sendDelegatedSubscription")(function* (

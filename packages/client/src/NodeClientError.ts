@@ -406,7 +406,10 @@ export class OutputMismatch extends Schema.TaggedClass<OutputMismatch>("@inferne
   get message(): string {
     const issues = this.issues
       .slice(0, 3)
-      .map((issue) => (issue.path === undefined || issue.path.length === 0 ? "" : `${issue.path.join(".")}: `) + issue.message)
+      .map(
+        (issue) =>
+          (issue.path === undefined || issue.path.length === 0 ? "" : `${issue.path.join(".")}: `) + issue.message
+      )
     const more = this.issues.length > 3 ? ` (and ${this.issues.length - 3} more)` : ""
     return `The output of job ${this.id} does not match its schema: ${issues.join("; ")}${more}`
   }
@@ -599,21 +602,24 @@ export type ReasonHandlers = {
 }
 
 type HandlersOf<Cases> = Cases[keyof Cases]
-type HandledA<Cases> = HandlersOf<Cases> extends infer F
-  ? F extends (...args: Array<any>) => Effect.Effect<infer A, any, any>
-    ? A
+type HandledA<Cases> =
+  HandlersOf<Cases> extends infer F
+    ? F extends (...args: Array<any>) => Effect.Effect<infer A, any, any>
+      ? A
+      : never
     : never
-  : never
-type HandledE<Cases> = HandlersOf<Cases> extends infer F
-  ? F extends (...args: Array<any>) => Effect.Effect<any, infer E, any>
-    ? E
+type HandledE<Cases> =
+  HandlersOf<Cases> extends infer F
+    ? F extends (...args: Array<any>) => Effect.Effect<any, infer E, any>
+      ? E
+      : never
     : never
-  : never
-type HandledR<Cases> = HandlersOf<Cases> extends infer F
-  ? F extends (...args: Array<any>) => Effect.Effect<any, any, infer R>
-    ? R
+type HandledR<Cases> =
+  HandlersOf<Cases> extends infer F
+    ? F extends (...args: Array<any>) => Effect.Effect<any, any, infer R>
+      ? R
+      : never
     : never
-  : never
 
 /**
  * Handles several reasons at once, one function per reason tag (like `Effect.catchTags`); each receives its narrowed
@@ -652,9 +658,10 @@ export const catchReasons: {
       self,
       (error): error is E & NodeClientError =>
         isNodeClientError(error) && Object.hasOwn(cases, error.reason._tag) && cases[error.reason._tag] !== undefined,
-      (error) => (cases[error.reason._tag] as (reason: Reason, error: NodeClientError) => Effect.Effect<any, any, any>)(
-        error.reason,
-        error
-      )
+      (error) =>
+        (cases[error.reason._tag] as (reason: Reason, error: NodeClientError) => Effect.Effect<any, any, any>)(
+          error.reason,
+          error
+        )
     )
 )

@@ -12,6 +12,7 @@ import {
   Option,
   Schedule,
   Stream,
+  Schema,
   TestClock,
   Tracer
 } from "effect"
@@ -631,7 +632,11 @@ describe("requestStream", () => {
       const error3 = failure(yield* Fiber.join(fiber3))
       assert.deepStrictEqual(
         error3.reason,
-        new NodeClientError.StreamIdle({ url: `${BASE}/api/jobs/stream`, idleTimeout: Duration.seconds(2), requestId: RID })
+        new NodeClientError.StreamIdle({
+          url: `${BASE}/api/jobs/stream`,
+          idleTimeout: Duration.seconds(2),
+          requestId: RID
+        })
       )
     })
   )
@@ -806,7 +811,11 @@ describe("errors", () => {
   it("NodeClientError survives a round trip through its schema", () => {
     const error = new NodeClientError.NodeClientError({
       method: "requestJob",
-      reason: new NodeClientError.RateLimited({ url: `${BASE}/api/jobs`, retryAfter: Duration.seconds(3), requestId: RID })
+      reason: new NodeClientError.RateLimited({
+        url: `${BASE}/api/jobs`,
+        retryAfter: Duration.seconds(3),
+        requestId: RID
+      })
     })
     assert.strictEqual(
       error.message,
@@ -1023,7 +1032,10 @@ describe("retries", () => {
       )
       const none = makeFake(() => html(429))
       const error3 = failure(yield* Effect.exit(run(none, (c) => c.requestJob(request))))
-      assert.deepStrictEqual(error3.reason, new NodeClientError.RateLimited({ url: `${BASE}/api/jobs`, requestId: RID }))
+      assert.deepStrictEqual(
+        error3.reason,
+        new NodeClientError.RateLimited({ url: `${BASE}/api/jobs`, requestId: RID })
+      )
     })
   )
 
@@ -1217,6 +1229,227 @@ describe("construction", () => {
         Effect.provide(NodeClient.layer({ baseUrl: BASE }).pipe(Layer.provide(fake.layer)))
       )
       assert.isTrue(healthy)
+    })
+  )
+})
+
+describe("x-request-id and hooks", () => {
+  it.effect("every attempt carries its own id (the default maker); a failure reports its last attempt's", () =>
+    Effect.gen(function* () {
+      const fake = makeFake(() => json({ error: "busy" }, 503))
+      const retry = Schedule.spaced("10 millis").pipe(Schedule.intersect(Schedule.recurs(2)))
+      const fiber = yield* Effect.fork(Effect.exit(run(fake, (c) => c.info({ retry }), { requestId: true })))
+      yield* TestClock.adjust("1 second")
+      const error = failure(yield* Fiber.join(fiber))
+      const sent = fake.requests.map((r) => r.headers["x-request-id"]!)
+      assert.strictEqual(sent.length, 3)
+      for (const id of sent) assert.match(id, /^[0-9a-f]{12}-[0-9a-z]+$/)
+      assert.strictEqual(new Set(sent).size, 3)
+      assert.strictEqual(error.reason._tag, "ApiError")
+      assert.strictEqual((error.reason as NodeClientError.ApiError).requestId, sent[2])
+    })
+  )
+
+  it.effect("requestId: false sends none; a function makes them", () =>
+    Effect.gen(function* () {
+      const fake = makeFake(() => json({ status: "healthy" }))
+      yield* run(fake, (c) => c.health(), { requestId: false })
+      let n = 0
+      yield* run(fake, (c) => Effect.zipRight(c.health(), c.health()), { requestId: () => `mine-${++n}` })
+      assert.deepStrictEqual(
+        fake.requests.map((r) => r.headers["x-request-id"]),
+        [undefined, "mine-1", "mine-2"]
+      )
+    })
+  )
+
+  it.effect("onRequest and onResponse see every attempt, with plain values; a hook that throws is ignored", () =>
+    Effect.gen(function* () {
+      const fake = makeFake((_, i) => (i === 0 ? html(502) : json({ id: ids.a })))
+      const events: Array<string> = []
+      const id = yield* run(fake, (c) => c.requestJob(request, { retry: Schedule.recurs(1) }), {
+        onRequest: (e) => {
+          events.push(`request ${e.requestId} ${e.method} ${e.httpMethod} ${e.url}`)
+          throw new Error("a broken hook")
+        },
+        onResponse: (e) => {
+          assert.isNumber(e.elapsedMs)
+          events.push(`response ${e.requestId} ${e.status} ${e.reason}`)
+        }
+      })
+      assert.strictEqual(id, ids.a)
+      assert.deepStrictEqual(events, [
+        `request ${RID} requestJob POST ${BASE}/api/jobs`,
+        `response ${RID} 502 UnexpectedResponse`,
+        `request ${RID} requestJob POST ${BASE}/api/jobs`,
+        `response ${RID} 200 undefined`
+      ])
+    })
+  )
+
+  it.effect("a stream's attempt carries an id too, and its failures report it", () =>
+    Effect.gen(function* () {
+      const fake = makeFake(() => json({ error: "no" }, 405))
+      const error = failure(
+        yield* Effect.exit(Effect.scoped(run(fake, (c) => c.requestStream(request), { requestId: () => "s-1" })))
+      )
+      assert.strictEqual(fake.requests[0]!.headers["x-request-id"], "s-1")
+      assert.strictEqual((error.reason as NodeClientError.ApiError).requestId, "s-1")
+    })
+  )
+})
+
+describe("typed outputs", () => {
+  const Output = Schema.Struct({ text: Schema.String })
+  const success = (output: unknown) =>
+    json([{ id: ids.a, status: "success", result: { container: "openai-inference-0.0.1", output } }])
+
+  it.effect("an Effect Schema (standardSchemaV1) validates and types the output", () =>
+    Effect.gen(function* () {
+      const fake = makeFake(() => success({ text: "ok" }))
+      const result = yield* run(fake, (c) => c.getJobResultSync(ids.a, { output: Schema.standardSchemaV1(Output) }))
+      const text: string = result.result.output.text
+      assert.strictEqual(text, "ok")
+      assert.strictEqual(result.status, "success")
+    })
+  )
+
+  it.effect("the schema's output replaces the stored one (transformations apply)", () =>
+    Effect.gen(function* () {
+      const fake = makeFake(() => success({ n: "42" }))
+      const schema = Schema.standardSchemaV1(Schema.Struct({ n: Schema.NumberFromString }))
+      const result = yield* run(fake, (c) => c.getJobResultSync(ids.a, { output: schema }))
+      assert.strictEqual(result.result.output.n, 42)
+    })
+  )
+
+  it.effect("an output that does not match fails with OutputMismatch, with the issues and their paths", () =>
+    Effect.gen(function* () {
+      const fake = makeFake(() => success({ text: 7 }))
+      const error = failure(
+        yield* Effect.exit(run(fake, (c) => c.getJobResultSync(ids.a, { output: Schema.standardSchemaV1(Output) })))
+      )
+      assert.strictEqual(error.reason._tag, "OutputMismatch")
+      if (error.reason._tag !== "OutputMismatch") return
+      assert.strictEqual(error.reason.id, ids.a)
+      assert.deepStrictEqual(error.reason.output, { text: 7 })
+      assert.strictEqual(error.reason.url, `${BASE}/api/jobs`)
+      assert.deepStrictEqual(
+        error.reason.issues.map((issue) => issue.path),
+        [["text"]]
+      )
+      assert.include(error.message, `The output of job ${ids.a} does not match its schema: text: Expected string`)
+      assert.isFalse(NodeClientError.isTransient(error))
+    })
+  )
+
+  // A Standard Schema written by hand, asynchronous, with `{ key }` path segments.
+  const positive: NodeClient.StandardSchemaV1<unknown, { readonly n: number }> = {
+    "~standard": {
+      version: 1,
+      vendor: "hand-written",
+      validate: async (value) => {
+        const n = (value as { n?: unknown } | null)?.n
+        return typeof n === "number" && n > 0
+          ? { value: { n } }
+          : { issues: [{ message: "must be a positive number", path: [{ key: "n" }] }] }
+      }
+    }
+  }
+
+  it.effect("a hand-written (asynchronous) Standard Schema works the same", () =>
+    Effect.gen(function* () {
+      const good = yield* run(
+        makeFake(() => success({ n: 3 })),
+        (c) => c.getJobResultSync(ids.a, { output: positive })
+      )
+      const n: number = good.result.output.n
+      assert.strictEqual(n, 3)
+      const error = failure(
+        yield* Effect.exit(
+          run(
+            makeFake(() => success({ n: -1 })),
+            (c) => c.getJobResultSync(ids.a, { output: positive })
+          )
+        )
+      )
+      assert.deepStrictEqual(
+        error.reason,
+        new NodeClientError.OutputMismatch({
+          id: ids.a,
+          output: { n: -1 },
+          url: `${BASE}/api/jobs`,
+          issues: [{ message: "must be a positive number", path: ["n"] }]
+        })
+      )
+    })
+  )
+
+  it.effect("a stream's result({ output }) validates and types the stored output", () =>
+    Effect.gen(function* () {
+      const fake = makeFake((r) => (r.method === "POST" ? chunked([`${ids.a}\nok`]) : success({ text: "ok" })))
+      const output = yield* Effect.scoped(
+        run(fake, (c) =>
+          Effect.gen(function* () {
+            const stream = yield* c.requestStream(request)
+            yield* Stream.runDrain(stream.text)
+            const stored = yield* stream.result({ output: Schema.standardSchemaV1(Output) })
+            return stored.result.output.text
+          })
+        )
+      )
+      assert.strictEqual(output, "ok")
+    })
+  )
+
+  it.effect("a success without an output (null, or an error) is an UnexpectedResponse", () =>
+    Effect.gen(function* () {
+      const fake = makeFake(() => json([{ id: ids.a, status: "success", result: null }]))
+      const error = failure(yield* Effect.exit(run(fake, (c) => c.getJobResultSync(ids.a))))
+      assert.strictEqual(error.reason._tag, "UnexpectedResponse")
+      assert.include(error.message, `job ${ids.a} has status success but no output`)
+    })
+  )
+})
+
+describe("catchReason and catchReasons", () => {
+  const failing = (reason: NodeClientError.Reason) =>
+    Effect.fail(new NodeClientError.NodeClientError({ method: "info", reason }))
+  const limited = new NodeClientError.RateLimited({ url: `${BASE}/info`, retryAfter: Duration.seconds(4) })
+  const missing = new NodeClientError.JobNotFound({ id: ids.a })
+
+  it.effect("catchReason handles its reason, narrowed; other reasons and other errors pass through", () =>
+    Effect.gen(function* () {
+      const handled = yield* failing(limited).pipe(
+        NodeClientError.catchReason("RateLimited", (reason, error) =>
+          Effect.succeed(`${error.method} ${Duration.toMillis(reason.retryAfter!)}`)
+        )
+      )
+      assert.strictEqual(handled, "info 4000")
+      const passed = yield* Effect.flip(
+        NodeClientError.catchReason(failing(missing), "RateLimited", () => Effect.succeed("no"))
+      )
+      assert.strictEqual(passed.reason, missing)
+      const other = yield* Effect.flip(
+        NodeClientError.catchReason(Effect.fail("not a NodeClientError" as const), "RateLimited", () =>
+          Effect.succeed("no")
+        )
+      )
+      assert.strictEqual(other, "not a NodeClientError")
+    })
+  )
+
+  it.effect("catchReasons picks the handler of the reason's tag", () =>
+    Effect.gen(function* () {
+      const handlers = {
+        RateLimited: (reason: NodeClientError.RateLimited) => Effect.succeed(`limited ${reason.url}`),
+        JobNotFound: (reason: NodeClientError.JobNotFound) => Effect.succeed(`missing ${reason.id}`)
+      }
+      assert.strictEqual(yield* NodeClientError.catchReasons(failing(limited), handlers), `limited ${BASE}/info`)
+      assert.strictEqual(yield* failing(missing).pipe(NodeClientError.catchReasons(handlers)), `missing ${ids.a}`)
+      const timeout = new NodeClientError.Timeout({ url: BASE, timeout: Duration.seconds(1) })
+      const passed = yield* Effect.flip(failing(timeout).pipe(NodeClientError.catchReasons(handlers)))
+      assert.strictEqual(passed.reason, timeout)
     })
   )
 })

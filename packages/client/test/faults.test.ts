@@ -9,8 +9,12 @@ import { FetchHttpClient, type HttpClient } from "@effect/platform"
 import { NodeHttpClient } from "@effect/platform-node"
 import { assert, describe, it } from "@effect/vitest"
 import { Cause, Chunk, Duration, Effect, Exit, Layer, ManagedRuntime, Option, Schedule, Stream } from "effect"
-import { NodeClient, NodeClientError } from "../src/index.js"
-import { createNodeClient, NodeClientError as PromiseNodeClientError, type NodeClientErrorReason } from "../src/promise.js"
+import { NodeClient, type NodeClientError } from "../src/index.js"
+import {
+  createNodeClient,
+  NodeClientError as PromiseNodeClientError,
+  type NodeClientErrorReason
+} from "../src/promise.js"
 import { answer, type Behaviour, chunk, head, serve } from "./utils/hostile.js"
 
 const ID = "2c7e3c6e-8f3a-4b7e-9a53-3d0a1c5b6f10"
@@ -266,7 +270,9 @@ const rows: ReadonlyArray<Row> = [
     hits: 1,
     check: (reason) =>
       assert.strictEqual(
-        "idleTimeoutMs" in reason ? reason.idleTimeoutMs : Duration.toMillis((reason as NodeClientError.StreamIdle).idleTimeout),
+        "idleTimeoutMs" in reason
+          ? reason.idleTimeoutMs
+          : Duration.toMillis((reason as NodeClientError.StreamIdle).idleTimeout),
         IDLE
       )
   },
@@ -284,11 +290,7 @@ const request = { containers: ["c"], data: { prompt: "hi" } }
 /** Runs one call to completion (a stream is read to its end); resolves to its reason, or `ok`. */
 interface Driver {
   readonly name: string
-  readonly run: (
-    url: string,
-    options: Partial<NodeClient.Options>,
-    call: Call
-  ) => Promise<AnyReason | "ok">
+  readonly run: (url: string, options: Partial<NodeClient.Options>, call: Call) => Promise<AnyReason | "ok">
 }
 
 const effectDriver = (name: string, http: Layer.Layer<HttpClient.HttpClient>): Driver => ({

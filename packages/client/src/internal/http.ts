@@ -162,7 +162,11 @@ const observed = <A, R>(
 
 /** The status a failure's reason carries, if any. */
 const statusOf = (reason: Errors.Reason): number | undefined =>
-  reason._tag === "RateLimited" ? 429 : "status" in reason && typeof reason.status === "number" ? reason.status : undefined
+  reason._tag === "RateLimited"
+    ? 429
+    : "status" in reason && typeof reason.status === "number"
+      ? reason.status
+      : undefined
 
 /** The per-call options the transport understands. */
 export interface TransportOptions {
@@ -628,10 +632,13 @@ const directAttempt = <A, I>(
     const url = () => request.url
     const done = observeAttempt(settings, call, url, request.requestId)
     let status: number | undefined
-    const attempt = Effect.flatMap(Fetch.send(transport, request, timeoutOf(settings, call), describeCause), (answer) => {
-      status = answer.status
-      return decodeAnswer(url, answer, schema)
-    })
+    const attempt = Effect.flatMap(
+      Fetch.send(transport, request, timeoutOf(settings, call), describeCause),
+      (answer) => {
+        status = answer.status
+        return decodeAnswer(url, answer, schema)
+      }
+    )
     return observed(attempt, done, () => status)
   })
 
@@ -847,70 +854,70 @@ const streamAttempt = (
   requestId: string | undefined,
   onStatus: (status: number) => void
 ): Effect.Effect<OpenedStream, Errors.Reason, Scope.Scope> => {
-    const lazyUrl = () => url
-    const tag = requestId === undefined ? {} : { requestId }
-    const transportFailure = (error: HttpClientError.ResponseError) =>
-      new Errors.NodeClientError({
-        method: call.method,
-        reason: new Errors.TransportError({
-          url,
-          detail: `the connection broke while streaming: ${describeCause(error.cause ?? error.description)}`,
-          ...networkCause(error),
-          ...tag
-        })
+  const lazyUrl = () => url
+  const tag = requestId === undefined ? {} : { requestId }
+  const transportFailure = (error: HttpClientError.ResponseError) =>
+    new Errors.NodeClientError({
+      method: call.method,
+      reason: new Errors.TransportError({
+        url,
+        detail: `the connection broke while streaming: ${describeCause(error.cause ?? error.description)}`,
+        ...networkCause(error),
+        ...tag
       })
-    return Effect.gen(function* () {
-      const response = yield* Effect.mapError(settings.client.execute(request), (error) =>
-        fromHttpClientError(url, error)
-      )
-      onStatus(response.status)
-      if (response.status < 200 || response.status >= 300) return yield* failureOf(lazyUrl, response)
-      const pull = yield* Stream.toPull(response.stream)
-      const first = yield* Effect.mapError(readIdLine(pull), (error) => fromHttpClientError(url, error))
-      const decoder = new TextDecoder()
-      if ("ended" in first) {
-        return yield* Effect.fail(
-          new Errors.UnexpectedResponse({
-            url,
-            status: response.status,
-            ...contentTypeOf({ header: headerOf(response) }),
-            body: snippet(decoder.decode(first.ended)),
-            detail:
-              first.ended.length > MAX_ID_LINE
-                ? "the stream does not start with a job id line"
-                : "the stream ended before the job id line"
-          })
-        )
-      }
-      const line = decoder.decode(first.line).trim()
-      if (!Schema.is(Schema.UUID)(line)) {
-        return yield* Effect.fail(
-          new Errors.UnexpectedResponse({
-            url,
-            status: response.status,
-            ...contentTypeOf({ header: headerOf(response) }),
-            body: snippet(line),
-            detail: "the stream's first line is not a job id"
-          })
-        )
-      }
-      const idleTimeout =
-        call.options?.idleTimeout === undefined
-          ? (settings.streamIdleTimeout ?? DEFAULT_STREAM_IDLE_TIMEOUT)
-          : Duration.decode(call.options.idleTimeout)
-      const idle = () =>
-        Option.some(
-          new Errors.NodeClientError({
-            method: call.method,
-            reason: new Errors.StreamIdle({ url, idleTimeout, ...tag })
-          })
-        )
-      // Each pull (the wait for the next chunk) gets `idleTimeout`: a node gone silent fails the stream, typed.
-      const timedPull = Runtime.attempt(Effect.mapError(pull, Option.map(transportFailure)), idleTimeout, idle)
-      const remaining = Stream.repeatEffectChunkOption(timedPull)
-      const rest = first.rest.length === 0 ? remaining : Stream.concat(Stream.succeed(first.rest), remaining)
-      return { id: line, rest } satisfies OpenedStream
     })
+  return Effect.gen(function* () {
+    const response = yield* Effect.mapError(settings.client.execute(request), (error) =>
+      fromHttpClientError(url, error)
+    )
+    onStatus(response.status)
+    if (response.status < 200 || response.status >= 300) return yield* failureOf(lazyUrl, response)
+    const pull = yield* Stream.toPull(response.stream)
+    const first = yield* Effect.mapError(readIdLine(pull), (error) => fromHttpClientError(url, error))
+    const decoder = new TextDecoder()
+    if ("ended" in first) {
+      return yield* Effect.fail(
+        new Errors.UnexpectedResponse({
+          url,
+          status: response.status,
+          ...contentTypeOf({ header: headerOf(response) }),
+          body: snippet(decoder.decode(first.ended)),
+          detail:
+            first.ended.length > MAX_ID_LINE
+              ? "the stream does not start with a job id line"
+              : "the stream ended before the job id line"
+        })
+      )
+    }
+    const line = decoder.decode(first.line).trim()
+    if (!Schema.is(Schema.UUID)(line)) {
+      return yield* Effect.fail(
+        new Errors.UnexpectedResponse({
+          url,
+          status: response.status,
+          ...contentTypeOf({ header: headerOf(response) }),
+          body: snippet(line),
+          detail: "the stream's first line is not a job id"
+        })
+      )
+    }
+    const idleTimeout =
+      call.options?.idleTimeout === undefined
+        ? (settings.streamIdleTimeout ?? DEFAULT_STREAM_IDLE_TIMEOUT)
+        : Duration.decode(call.options.idleTimeout)
+    const idle = () =>
+      Option.some(
+        new Errors.NodeClientError({
+          method: call.method,
+          reason: new Errors.StreamIdle({ url, idleTimeout, ...tag })
+        })
+      )
+    // Each pull (the wait for the next chunk) gets `idleTimeout`: a node gone silent fails the stream, typed.
+    const timedPull = Runtime.attempt(Effect.mapError(pull, Option.map(transportFailure)), idleTimeout, idle)
+    const remaining = Stream.repeatEffectChunkOption(timedPull)
+    const rest = first.rest.length === 0 ? remaining : Stream.concat(Stream.succeed(first.rest), remaining)
+    return { id: line, rest } satisfies OpenedStream
+  })
 }
 
 /** The lean transport's `fetch` and `RequestInit`, and the final headers of requests without and with a JSON body. */

@@ -72,7 +72,10 @@ export class NodeClientError extends Error {
   readonly requestId: string | undefined
 
   constructor(options: { readonly method: string; readonly reason: PlainReason; readonly message?: string }) {
-    super(options.message ?? `${options.method.includes(".") ? "" : "NodeClient."}${options.method}: ${options.reason.message}`)
+    super(
+      options.message ??
+        `${options.method.includes(".") ? "" : "NodeClient."}${options.method}: ${options.reason.message}`
+    )
     this.name = "NodeClientError"
     this.method = options.method
     this.reason = options.reason

@@ -112,10 +112,7 @@ export interface PoolJobStream extends AsyncIterable<string> {
 }
 
 export interface PromiseNodePool {
-  readonly requestJob: (
-    request: NodeClient.JobRequestInput,
-    options?: NodePool.CallOptions & Signal
-  ) => Promise<string>
+  readonly requestJob: (request: NodeClient.JobRequestInput, options?: NodePool.CallOptions & Signal) => Promise<string>
   /** Like `requestJob`, and says which node took the job. */
   readonly submitJob: (
     request: NodeClient.JobRequestInput,
@@ -205,8 +202,9 @@ export const createNodePool = async (options: CreateNodePoolOptions): Promise<Pr
         (scope) => call(o, (rest) => Scope.extend(pool.requestStream(request, rest), scope)),
         o?.signal
       )
-      const stream = jobStream(opened.id as string, views, ((resultOptions?: NodeClient.GetJobResultSyncOptions & Signal) =>
-        call(resultOptions, (rest) => pool.getJobResultSync(opened.id, rest))) as PoolJobStream["result"])
+      const stream = jobStream(opened.id as string, views, ((
+        resultOptions?: NodeClient.GetJobResultSyncOptions & Signal
+      ) => call(resultOptions, (rest) => pool.getJobResultSync(opened.id, rest))) as PoolJobStream["result"])
       return { ...stream, node: opened.node }
     },
     close,
