@@ -55,6 +55,8 @@ describe("public API", () => {
           "SigningError",
           "SimulationReverted",
           "TransactionReverted",
+          "catchReason",
+          "catchReasons",
           "isChainError",
         ],
         "ContainerId": [

@@ -7,7 +7,8 @@
  * @since 0.1.0
  */
 import { Job, Json } from "@infernet/types"
-import { Duration, Effect, Function, Predicate, Schema } from "effect"
+import { Duration, Effect, Predicate, Schema } from "effect"
+import { dual } from "effect/Function"
 
 const describeParams = (params: Json.JsonObject | undefined): string =>
   params === undefined || Object.keys(params).length === 0 ? "" : ` ${Json.stringify(params)}`
@@ -577,7 +578,7 @@ export const catchReason: {
     tag: Tag,
     f: (reason: ReasonOf<Tag>, error: NodeClientError) => Effect.Effect<A2, E2, R2>
   ): Effect.Effect<A | A2, E | E2, R | R2>
-} = Function.dual(
+} = dual(
   3,
   <A, E, R, Tag extends Reason["_tag"], A2, E2, R2>(
     self: Effect.Effect<A, E, R>,
@@ -651,7 +652,7 @@ export const catchReasons: {
     self: Effect.Effect<A, E, R>,
     cases: Cases
   ): Effect.Effect<A | HandledA<Cases>, E | HandledE<Cases>, R | HandledR<Cases>>
-} = Function.dual(
+} = dual(
   2,
   <A, E, R>(self: Effect.Effect<A, E, R>, cases: ReasonHandlers): Effect.Effect<any, any, any> =>
     Effect.catchIf(

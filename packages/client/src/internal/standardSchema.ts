@@ -10,7 +10,6 @@ export interface StandardSchemaV1<Input = unknown, Output = Input> {
   readonly "~standard": StandardSchemaV1.Props<Input, Output>
 }
 
-// biome-ignore lint/style/noNamespace: the spec's own shape, kept as published so that every library's schema fits
 export declare namespace StandardSchemaV1 {
   /** The Standard Schema properties interface. */
   export interface Props<Input = unknown, Output = Input> {
