@@ -395,7 +395,12 @@ describe("usage page, Promise API", () => {
   })
 
   it("x-request-id and hooks against node-mock: every attempt seen, the failure traced to its attempt", async () => {
-    const events: Array<{ kind: string; id: string | undefined; status?: number | undefined; reason?: string }> = []
+    const events: Array<{
+      kind: string
+      id: string | undefined
+      status?: number | undefined
+      reason?: string | undefined
+    }> = []
     await using client = createNodeClient({
       baseUrl: node.url,
       onRequest: (e) => events.push({ kind: `${e.httpMethod} ${new URL(e.url).pathname}`, id: e.requestId }),
@@ -420,7 +425,8 @@ describe("usage page, Promise API", () => {
       requestId: failed.requestId,
       reason: {
         _tag: "ApiError",
-        message: 'The node rejected the request: Container not supported {"container":"non-existent-container"} (HTTP 405)',
+        message:
+          'The node rejected the request: Container not supported {"container":"non-existent-container"} (HTTP 405)',
         url: `${node.url}/api/jobs`,
         status: 405,
         error: "Container not supported",

@@ -120,6 +120,8 @@ export const fromNodeClientError = (error: NodeClientError.NodeClientError, url:
         }),
         error
       )
+    case "OutputMismatch":
+      return make(new CliError.NodeRejected({ detail: reason.message }), error)
   }
 }
 
