@@ -57,6 +57,8 @@ describe("results", () => {
   it("a sync wait's output type-checks without casts, typed by an output schema", async () => {
     const plain = await client.getJobResultSync("id")
     expectTypeOf(plain.result.output).toEqualTypeOf<import("@infernet/types").Json.JsonValue>()
+    // Still a JobResult, for code that stores or passes results on.
+    expectTypeOf(plain).toExtend<import("@infernet/types").Job.JobResult>()
     const typed = await client.getJobResultSync("id", {
       output: Schema.standardSchemaV1(Schema.Struct({ text: Schema.String })),
       signal: AbortSignal.timeout(1000)
