@@ -1287,6 +1287,17 @@ describe("x-request-id and hooks", () => {
     })
   )
 
+  it.effect("an x-request-id the caller sets (e.g. from upstream) is kept and reported", () =>
+    Effect.gen(function* () {
+      const fake = makeFake(() => json({ error: "no" }, 400))
+      const error = failure(
+        yield* Effect.exit(run(fake, (c) => c.info({ headers: { "X-Request-Id": "upstream-1" } }), { requestId: true }))
+      )
+      assert.strictEqual(fake.requests[0]!.headers["x-request-id"], "upstream-1")
+      assert.strictEqual((error.reason as NodeClientError.ApiError).requestId, "upstream-1")
+    })
+  )
+
   it.effect("a stream's attempt carries an id too, and its failures report it", () =>
     Effect.gen(function* () {
       const fake = makeFake(() => json({ error: "no" }, 405))

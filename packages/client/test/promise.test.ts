@@ -597,6 +597,14 @@ describe("plain values, request ids and hooks (Promise)", () => {
     assert.isTrue(isNodeClientError(error) && error.requestId === ids[2])
   })
 
+  it("an x-request-id the caller sets is kept and reported", async () => {
+    const { fetch, seen } = fakeFetch(() => json({ error: "no" }, 400))
+    await using client = createNodeClient({ baseUrl: BASE, fetch, headers: { "x-request-id": "from-upstream" } })
+    const error = await rejection(client.info())
+    assert.strictEqual(seen[0]!.headers.get("x-request-id"), "from-upstream")
+    assert.isTrue(isNodeClientError(error) && error.requestId === "from-upstream")
+  })
+
   it("requestId: false sends no header; errors then have none", async () => {
     const { fetch, seen } = fakeFetch(() => json({ error: "no" }, 400))
     await using client = createNodeClient({ baseUrl: BASE, fetch, requestId: false })

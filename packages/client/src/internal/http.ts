@@ -552,6 +552,20 @@ const retrying = <A, R>(
     }
   })
 
+/** {@link stamp} for an `HttpClientRequest`. */
+const stampRequest = (
+  settings: Settings,
+  base: HttpClientRequest.HttpClientRequest
+): { readonly requestId: string | undefined; readonly request: HttpClientRequest.HttpClientRequest } => {
+  const own = base.headers[REQUEST_ID_HEADER]
+  if (own !== undefined) return { requestId: own, request: base }
+  const requestId = settings.requestId?.()
+  return {
+    requestId,
+    request: requestId === undefined ? base : HttpClientRequest.setHeader(base, REQUEST_ID_HEADER, requestId)
+  }
+}
+
 /** Sends a call and decodes its 2xx JSON answer with `schema`. */
 export const json = <A, I>(
   settings: Settings,
@@ -565,8 +579,7 @@ export const json = <A, I>(
     const url = () => (full ??= base.urlParams.length === 0 ? base.url : urlOf(settings, call))
     // One id per attempt: the suspended attempt runs again for every retry.
     const attempt = Effect.suspend(() => {
-      const requestId = settings.requestId?.()
-      const request = requestId === undefined ? base : HttpClientRequest.setHeader(base, REQUEST_ID_HEADER, requestId)
+      const { requestId, request } = stampRequest(settings, base)
       const done = observeAttempt(settings, call, url, requestId)
       let status: number | undefined
       const sent = Effect.flatMap(
@@ -612,8 +625,13 @@ const directRequest = (settings: Settings, transport: DirectSettings, call: Call
   return { method: call.httpMethod, url, headers, body, requestId: undefined }
 }
 
-/** One attempt's request: the call's, with a fresh `x-request-id` when the client sends them. */
+/**
+ * One attempt's request: the call's, with a fresh `x-request-id` when the client sends them. An `x-request-id` the
+ * caller set in `headers` (e.g. one propagated from upstream) is kept, and reported.
+ */
 const stamp = (settings: Settings, request: Fetch.Request): Fetch.Request => {
+  const own = request.headers[REQUEST_ID_HEADER]
+  if (own !== undefined) return { ...request, requestId: own }
   const requestId = settings.requestId?.()
   return requestId === undefined
     ? request
@@ -831,8 +849,7 @@ export const stream = (
     const lazyUrl = () => url
     const base = buildRequest(settings, call)
     const attempt = Effect.suspend(() => {
-      const requestId = settings.requestId?.()
-      const request = requestId === undefined ? base : HttpClientRequest.setHeader(base, REQUEST_ID_HEADER, requestId)
+      const { requestId, request } = stampRequest(settings, base)
       const done = observeAttempt(settings, call, lazyUrl, requestId)
       let status: number | undefined
       const opened = streamAttempt(settings, call, url, request, requestId, (seen) => {
