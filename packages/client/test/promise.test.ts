@@ -634,6 +634,34 @@ describe("plain values, request ids and hooks (Promise)", () => {
     assert.deepStrictEqual(mismatch.reason.output, { text: "hi" })
   })
 
+  it("a pool's NodeUnavailable: the failure seen on the node in plain values, its URL, status and id on the error", () => {
+    const seenOnNode = new EffectErrors.RateLimited({
+      url: "http://10.0.0.7:4000/api/jobs",
+      retryAfter: Duration.seconds(2),
+      requestId: "r-9"
+    })
+    const plain = fromEffectError(
+      new EffectErrors.NodeClientError({
+        method: "NodePool.requestJob",
+        reason: new EffectErrors.NodeUnavailable({
+          node: "http://10.0.0.7:4000",
+          detail: "rate limited",
+          cause: seenOnNode
+        })
+      })
+    )
+    if (plain.reason._tag !== "NodeUnavailable") return assert.fail(plain.reason._tag)
+    assert.deepStrictEqual(plain.reason.cause, {
+      _tag: "RateLimited",
+      message: "The node is rate limiting this client (HTTP 429); retry after 2s",
+      url: "http://10.0.0.7:4000/api/jobs",
+      retryAfterMs: 2000,
+      requestId: "r-9"
+    })
+    assert.deepStrictEqual([plain.url, plain.status, plain.requestId], ["http://10.0.0.7:4000/api/jobs", 429, "r-9"])
+    assert.strictEqual(plain.message, `NodePool.requestJob: ${plain.reason.message}`)
+  })
+
   it("fromEffectError turns an Effect API error into the Promise one", () => {
     const plain = fromEffectError(
       new EffectErrors.NodeClientError({

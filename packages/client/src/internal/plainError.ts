@@ -86,7 +86,8 @@ export class NodeClientError extends Error {
       return own !== undefined ? own : inner === undefined ? undefined : field(inner, name)
     }
     const url = pick("url") ?? field(reason, "node")
-    const status = reason._tag === "RateLimited" ? 429 : pick("status")
+    const statusOf = (r: PlainReason | undefined) => (r?._tag === "RateLimited" ? 429 : r && field(r, "status"))
+    const status = statusOf(reason) ?? statusOf(inner)
     const requestId = pick("requestId")
     this.url = typeof url === "string" ? url : undefined
     this.status = typeof status === "number" ? status : undefined
