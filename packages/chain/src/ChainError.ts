@@ -6,7 +6,8 @@
  *
  * @since 0.1.0
  */
-import { Predicate, Schema } from "effect"
+import { Effect, Predicate, Schema } from "effect"
+import { dual } from "effect/Function"
 
 /**
  * A subscription (or its nonce / expiry) failed validation. `field` is the camelCase parameter name.
@@ -505,3 +506,110 @@ export class ChainError extends Schema.TaggedError<ChainError>("@infernet/chain/
  * @category guards
  */
 export const isChainError = (u: unknown): u is ChainError => Predicate.isTagged(u, "ChainError")
+
+type ReasonOf<Tag extends ChainErrorReason["_tag"]> = Extract<ChainErrorReason, { readonly _tag: Tag }>
+
+/**
+ * Handles the failures of an effect whose `ChainError` has the given reason: `f` receives the narrowed reason (and
+ * the error); every other failure passes through unchanged. `Effect.catchTag` for the nested reason.
+ *
+ * @example
+ * ```ts
+ * import { ChainError } from "@infernet/chain"
+ * import { Effect } from "effect"
+ *
+ * declare const send: Effect.Effect<string, ChainError.ChainError>
+ * const sent = send.pipe(
+ *   ChainError.catchReason("SimulationReverted", (reason) => Effect.succeed(`would revert: ${reason.errorName}`))
+ * )
+ * ```
+ * @since 0.2.0
+ * @category error handling
+ */
+export const catchReason: {
+  <Tag extends ChainErrorReason["_tag"], A2, E2, R2>(
+    tag: Tag,
+    f: (reason: ReasonOf<Tag>, error: ChainError) => Effect.Effect<A2, E2, R2>
+  ): <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A | A2, E | E2, R | R2>
+  <A, E, R, Tag extends ChainErrorReason["_tag"], A2, E2, R2>(
+    self: Effect.Effect<A, E, R>,
+    tag: Tag,
+    f: (reason: ReasonOf<Tag>, error: ChainError) => Effect.Effect<A2, E2, R2>
+  ): Effect.Effect<A | A2, E | E2, R | R2>
+} = dual(
+  3,
+  <A, E, R, Tag extends ChainErrorReason["_tag"], A2, E2, R2>(
+    self: Effect.Effect<A, E, R>,
+    tag: Tag,
+    f: (reason: ReasonOf<Tag>, error: ChainError) => Effect.Effect<A2, E2, R2>
+  ): Effect.Effect<A | A2, E | E2, R | R2> =>
+    Effect.catchIf(
+      self,
+      (error): error is E & ChainError => isChainError(error) && error.reason._tag === tag,
+      (error) => f(error.reason as ReasonOf<Tag>, error)
+    )
+)
+
+/**
+ * The handlers of {@link catchReasons}: at most one per reason tag.
+ *
+ * @since 0.2.0
+ * @category error handling
+ */
+export type ReasonHandlers = {
+  readonly [Tag in ChainErrorReason["_tag"]]?: (
+    reason: ReasonOf<Tag>,
+    error: ChainError
+  ) => Effect.Effect<any, any, any>
+}
+
+type Handled<Cases, Part extends "A" | "E" | "R"> = Cases[keyof Cases] extends infer F
+  ? F extends (...args: Array<any>) => Effect.Effect<infer A, infer E, infer R>
+    ? { A: A; E: E; R: R }[Part]
+    : never
+  : never
+
+/**
+ * Handles several reasons at once, one function per reason tag (like `Effect.catchTags`); each receives its narrowed
+ * reason. Failures with other reasons, and other errors, pass through unchanged.
+ *
+ * @example
+ * ```ts
+ * import { ChainError } from "@infernet/chain"
+ * import { Effect } from "effect"
+ *
+ * declare const send: Effect.Effect<string, ChainError.ChainError>
+ * const sent = send.pipe(
+ *   ChainError.catchReasons({
+ *     InsufficientFunds: (reason) => Effect.succeed(`needs ${reason.required}`),
+ *     RpcError: (reason) => Effect.succeed(`rpc: ${reason.detail}`)
+ *   })
+ * )
+ * ```
+ * @since 0.2.0
+ * @category error handling
+ */
+export const catchReasons: {
+  <Cases extends ReasonHandlers & { readonly [K in Exclude<keyof Cases, ChainErrorReason["_tag"]>]: never }>(
+    cases: Cases
+  ): <A, E, R>(
+    self: Effect.Effect<A, E, R>
+  ) => Effect.Effect<A | Handled<Cases, "A">, E | Handled<Cases, "E">, R | Handled<Cases, "R">>
+  <A, E, R, Cases extends ReasonHandlers & { readonly [K in Exclude<keyof Cases, ChainErrorReason["_tag"]>]: never }>(
+    self: Effect.Effect<A, E, R>,
+    cases: Cases
+  ): Effect.Effect<A | Handled<Cases, "A">, E | Handled<Cases, "E">, R | Handled<Cases, "R">>
+} = dual(
+  2,
+  <A, E, R>(self: Effect.Effect<A, E, R>, cases: ReasonHandlers): Effect.Effect<any, any, any> =>
+    Effect.catchIf(
+      self,
+      (error): error is E & ChainError =>
+        isChainError(error) && Object.hasOwn(cases, error.reason._tag) && cases[error.reason._tag] !== undefined,
+      (error) =>
+        (cases[error.reason._tag] as (reason: ChainErrorReason, error: ChainError) => Effect.Effect<any, any, any>)(
+          error.reason,
+          error
+        )
+    )
+)

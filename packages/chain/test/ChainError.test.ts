@@ -157,3 +157,38 @@ describe("ChainError", () => {
     })
   )
 })
+
+describe("ChainError.catchReason(s)", () => {
+  const failing = (reason: ChainError.ChainErrorReason) => Effect.fail(new ChainError.ChainError({ reason }))
+  const rpc = new ChainError.RpcError({ method: "eth_call", detail: "connection refused" })
+  const key = new ChainError.InvalidKey({ kind: "privateKey", detail: "not 32 bytes" })
+
+  it.effect("catchReason handles its reason, narrowed; other reasons and other errors pass through", () =>
+    Effect.gen(function* () {
+      const handled = yield* failing(rpc).pipe(
+        ChainError.catchReason("RpcError", (reason, error) => Effect.succeed(`${reason.method}: ${error.message}`))
+      )
+      assert.strictEqual(handled, "eth_call: RPC call eth_call failed: connection refused")
+      const passed = yield* Effect.flip(ChainError.catchReason(failing(key), "RpcError", () => Effect.succeed("no")))
+      assert.strictEqual(passed.reason, key)
+      const other = yield* Effect.flip(
+        ChainError.catchReason(Effect.fail("other" as const), "RpcError", () => Effect.succeed("no"))
+      )
+      assert.strictEqual(other, "other")
+    })
+  )
+
+  it.effect("catchReasons picks the handler of the reason's tag", () =>
+    Effect.gen(function* () {
+      const handlers = {
+        RpcError: (reason: ChainError.RpcError) => Effect.succeed(`rpc ${reason.detail}`),
+        InvalidKey: (reason: ChainError.InvalidKey) => Effect.succeed(`key ${reason.kind}`)
+      }
+      assert.strictEqual(yield* ChainError.catchReasons(failing(rpc), handlers), "rpc connection refused")
+      assert.strictEqual(yield* failing(key).pipe(ChainError.catchReasons(handlers)), "key privateKey")
+      const signing = new ChainError.SigningError({ detail: "no typed data" })
+      const passed = yield* Effect.flip(failing(signing).pipe(ChainError.catchReasons(handlers)))
+      assert.strictEqual(passed.reason, signing)
+    })
+  )
+})

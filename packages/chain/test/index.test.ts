@@ -61,6 +61,8 @@ describe("public API", () => {
           "SimulationReverted",
           "TransactionMaybeSent",
           "TransactionReverted",
+          "catchReason",
+          "catchReasons",
           "isChainError",
         ],
         "ContainerId": [

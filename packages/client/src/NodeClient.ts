@@ -28,23 +28,36 @@
  */
 import { HttpClient } from "@effect/platform"
 import type { Headers } from "@effect/platform"
-import { DelegatedSubscription, type ErrorResponse, Job, type NodeInfo, Primitives } from "@infernet/types"
+import { DelegatedSubscription, type ErrorResponse, Job, type Json, type NodeInfo, Primitives } from "@infernet/types"
 import type { Scope, Stream } from "effect"
 import { Clock, Config, ConfigError, Context, Duration, Effect, Either, Layer, Option, Schedule, Schema } from "effect"
 import * as Fetch from "./internal/fetch.js"
 import * as Http from "./internal/http.js"
 import * as Runtime from "./internal/runtime.js"
 import * as NodeCalls from "./internal/nodeCalls.js"
+import { issuePath, type StandardSchemaV1 } from "./internal/standardSchema.js"
 import { decodeUtf8 } from "./internal/text.js"
 import { version } from "./internal/version.js"
 import {
   JobFailed,
   JobNotFound,
   NodeClientError,
+  OutputMismatch,
   StillRunning,
   SubscriptionError,
   UnexpectedResponse
 } from "./NodeClientError.js"
+
+export type {
+  /**
+   * The Standard Schema v1 interface (https://standardschema.dev) an output schema implements: Effect Schema through
+   * `Schema.standardSchemaV1(schema)`, Zod, Valibot, ArkType, or an object of your own.
+   *
+   * @since 0.2.0
+   * @category models
+   */
+  StandardSchemaV1
+} from "./internal/standardSchema.js"
 
 /**
  * A retry policy: a `Schedule` fed with each failure, a number of retries with the default backoff, or `false`.
@@ -97,7 +110,36 @@ export interface Options {
    * closed. Default 64 MiB (a real result fits with room to spare; an endless body does not).
    */
   readonly maxResponseSize?: number | undefined
+  /**
+   * The `x-request-id` every attempt carries (each retry gets a new one), which failures report as `requestId`.
+   * Default `true`: `<12 hex digits per process>-<counter>`; a function makes your own; `false` sends none. In a
+   * browser, a cross-origin node must allow the header (CORS `Access-Control-Allow-Headers`).
+   */
+  readonly requestId?: boolean | (() => string) | undefined
+  /**
+   * Called as each attempt goes out, synchronously (logging, metrics). A hook that throws is ignored.
+   */
+  readonly onRequest?: ((event: RequestEvent) => void) | undefined
+  /** Called when each attempt ends: answered (any status), failed or timed out. A hook that throws is ignored. */
+  readonly onResponse?: ((event: ResponseEvent) => void) | undefined
 }
+
+/**
+ * What `onRequest` sees of one attempt: its `requestId`, the client `method` (`"requestJob"`), `httpMethod` and `url`.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface RequestEvent extends Http.RequestEvent {}
+
+/**
+ * What `onResponse` sees of one attempt: that of `onRequest`, plus the HTTP `status` (when an answer arrived),
+ * `elapsedMs`, and the failure's reason tag (`reason`) when the attempt failed.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface ResponseEvent extends Http.ResponseEvent {}
 
 /**
  * Options every call accepts.
@@ -182,6 +224,50 @@ export interface GetJobResultSyncOptions extends GetJobResultsOptions {
    * visible yet (a job recorded by another process, a node behind a load balancer). Default 500 ms.
    */
   readonly notFoundGrace?: Duration.DurationInput | undefined
+  /**
+   * A Standard Schema v1 for the output (Effect Schema via `Schema.standardSchemaV1`, Zod, Valibot, ArkType): the
+   * result's `output` is validated with it and typed from it; one that does not match fails with `OutputMismatch`.
+   */
+  readonly output?: StandardSchemaV1 | undefined
+}
+
+/**
+ * A job that finished with `success`: `result` is the last container's output, typed `Output` (`JsonValue` unless an
+ * output schema says otherwise).
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface JobSuccess<Output = Json.JsonValue> extends Omit<Job.JobResult, "status" | "result"> {
+  readonly status: "success"
+  readonly result: { readonly container: Primitives.ContainerId; readonly output: Output }
+}
+
+/**
+ * `getJobResultSync`: polls a job until it finishes; with an `output` schema, the output is validated and typed.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface GetJobResultSync {
+  <S extends StandardSchemaV1>(
+    id: string,
+    options: GetJobResultSyncOptions & { readonly output: S }
+  ): Effect.Effect<JobSuccess<StandardSchemaV1.InferOutput<S>>, NodeClientError>
+  (id: string, options?: GetJobResultSyncOptions): Effect.Effect<JobSuccess, NodeClientError>
+}
+
+/**
+ * A stream's `result`: the stored result once the stream has ended, typed by an `output` schema when given.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface StreamResult {
+  <S extends StandardSchemaV1>(
+    options: GetJobResultSyncOptions & { readonly output: S }
+  ): Effect.Effect<JobSuccess<StandardSchemaV1.InferOutput<S>>, NodeClientError>
+  (options?: GetJobResultSyncOptions): Effect.Effect<JobSuccess, NodeClientError>
 }
 
 /**
@@ -214,7 +300,7 @@ export interface JobStream {
    * stream as `success` with `{output: "<all text>"}`; a stream cut by the node (e.g. its ~60 s limit) ends without
    * an in-band error, and this tells whether the job really succeeded.
    */
-  readonly result: (options?: GetJobResultSyncOptions) => Effect.Effect<Job.JobResult, NodeClientError>
+  readonly result: StreamResult
 }
 
 /**
@@ -284,13 +370,11 @@ export interface Service {
     options?: GetJobResultsOptions
   ) => Effect.Effect<ReadonlyArray<Job.JobResult>, NodeClientError>
   /**
-   * Polls a job until it is no longer running. Succeeds with a `success` result; fails with `JobFailed` (carrying the
-   * result), `JobNotFound` (after `notFoundGrace`) or `StillRunning` (when the schedule ends).
+   * Polls a job until it is no longer running. Succeeds with a `success` result (its output typed by `output`, when
+   * given); fails with `JobFailed` (carrying the result), `JobNotFound` (after `notFoundGrace`), `StillRunning` (when
+   * the schedule ends) or `OutputMismatch` (the output does not match `output`).
    */
-  readonly getJobResultSync: (
-    id: string,
-    options?: GetJobResultSyncOptions
-  ) => Effect.Effect<Job.JobResult, NodeClientError>
+  readonly getJobResultSync: GetJobResultSync
   /**
    * `POST /api/jobs/stream`: creates a job and streams its output. The connection lives as long as the scope. A
    * stream silent for longer than `idleTimeout` after its id line fails with `StreamIdle`.
@@ -501,6 +585,58 @@ export const make = (options: Options): Effect.Effect<Service, never, HttpClient
       return yield* fetchResults("getJobResults", Array.from(ids), options)
     })
 
+    const resultsUrl = Http.urlOf(settings, { path: "/api/jobs" })
+
+    // A success carries the last container's output (else the node broke its own contract), validated and typed by
+    // the call's output schema when there is one.
+    const succeeded = (
+      result: Job.JobResult,
+      schema: StandardSchemaV1 | undefined
+    ): Effect.Effect<JobSuccess<unknown>, NodeClientError> => {
+      const outcome = result.result
+      if (outcome === null || Job.isContainerError(outcome)) {
+        return Effect.fail(
+          new NodeClientError({
+            method: "getJobResultSync",
+            reason: new UnexpectedResponse({
+              url: resultsUrl,
+              status: 200,
+              body: JSON.stringify(result).slice(0, Http.SNIPPET_LENGTH),
+              detail: `job ${result.id} has status success but no output`
+            })
+          })
+        )
+      }
+      const success = result as JobSuccess<unknown>
+      if (schema === undefined) return Effect.succeed(success)
+      const checked = (
+        answer: StandardSchemaV1.Result<unknown>
+      ): Effect.Effect<JobSuccess<unknown>, NodeClientError> =>
+        answer.issues === undefined
+          ? Effect.succeed({ ...success, result: { ...success.result, output: answer.value } })
+          : Effect.fail(
+              new NodeClientError({
+                method: "getJobResultSync",
+                reason: new OutputMismatch({
+                  id: result.id,
+                  output: outcome.output,
+                  url: resultsUrl,
+                  issues: answer.issues.map((issue) => {
+                    const path = issuePath(issue.path)
+                    return path === undefined ? { message: issue.message } : { message: issue.message, path }
+                  })
+                })
+              })
+            )
+      const validated = schema["~standard"].validate(outcome.output)
+      return validated instanceof Promise
+        ? Effect.flatMap(
+            Effect.promise(() => validated),
+            checked
+          )
+        : checked(validated)
+    }
+
     const getJobResultSync = Runtime.fn("NodeClient.getJobResultSync")(function* (
       id: string,
       options?: GetJobResultSyncOptions
@@ -521,17 +657,22 @@ export const make = (options: Options): Effect.Effect<Service, never, HttpClient
         // An answer for another job is not this job's result (a broken or lying node): fail, typed, naming both.
         if (result !== undefined && result.id !== id) return yield* Effect.fail(foreignResult(id, result))
         if (result !== undefined) {
-          if (result.status === "success") return result
-          if (result.status === "failed") return yield* fail(new JobFailed({ result }))
+          if (result.status === "success") return yield* succeeded(result, options?.output)
+          if (result.status === "failed") return yield* fail(new JobFailed({ result, url: resultsUrl }))
         } else if (Duration.greaterThanOrEqualTo(Duration.millis((yield* Clock.currentTimeMillis) - start), grace)) {
-          return yield* fail(new JobNotFound({ id }))
+          return yield* fail(new JobNotFound({ id, url: resultsUrl }))
         }
         const next = yield* Effect.either(driver.next(result))
         if (Either.isLeft(next)) {
-          return yield* fail(result === undefined ? new JobNotFound({ id }) : new StillRunning({ id, attempts }))
+          const elapsed = Duration.millis((yield* Clock.currentTimeMillis) - start)
+          return yield* fail(
+            result === undefined
+              ? new JobNotFound({ id, url: resultsUrl })
+              : new StillRunning({ id, attempts, elapsed, url: resultsUrl })
+          )
         }
       }
-    })
+    }) as GetJobResultSync
 
     const foreignResult = (id: string, result: Job.JobResult) =>
       new NodeClientError({
@@ -561,7 +702,7 @@ export const make = (options: Options): Effect.Effect<Service, never, HttpClient
         id,
         bytes: opened.rest,
         text: decodeUtf8(opened.rest),
-        result: (resultOptions?: GetJobResultSyncOptions) => getJobResultSync(id, resultOptions)
+        result: ((resultOptions?: GetJobResultSyncOptions) => getJobResultSync(id, resultOptions)) as StreamResult
       } satisfies JobStream
     })
 
@@ -578,10 +719,11 @@ export const make = (options: Options): Effect.Effect<Service, never, HttpClient
       return yield* Http.run(settings, calls.recordStatus(id, status, request, options))
     })
 
+    const jobsUrl = Http.urlOf(settings, { path: "/api/jobs" })
     const subscriptionError = (method: string, detail: string, cause?: unknown) =>
       new NodeClientError({
         method,
-        reason: new SubscriptionError(cause === undefined ? { detail } : { detail, cause })
+        reason: new SubscriptionError(cause === undefined ? { detail, url: jobsUrl } : { detail, cause, url: jobsUrl })
       })
 
     const sendDelegatedSubscription = Runtime.fn("NodeClient.sendDelegatedSubscription")(function* (

@@ -7,7 +7,8 @@
  * @since 0.1.0
  */
 import { Job, Json } from "@infernet/types"
-import { Duration, Predicate, Schema } from "effect"
+import { Duration, Effect, Predicate, Schema } from "effect"
+import { dual } from "effect/Function"
 
 const describeParams = (params: Json.JsonObject | undefined): string =>
   params === undefined || Object.keys(params).length === 0 ? "" : ` ${Json.stringify(params)}`
@@ -33,7 +34,9 @@ export class TransportError extends Schema.TaggedClass<TransportError>("@inferne
     /** A short description of the failure, e.g. `connect ECONNREFUSED 127.0.0.1:4000`. */
     detail: Schema.String,
     /** The underlying error, when there is one. */
-    cause: Schema.optionalWith(Schema.Defect, { exact: true })
+    cause: Schema.optionalWith(Schema.Defect, { exact: true }),
+    /** The id this client sent as `x-request-id` with the attempt that failed. */
+    requestId: Schema.optionalWith(Schema.String, { exact: true })
   }
 ) {
   /**
@@ -54,7 +57,9 @@ export class Timeout extends Schema.TaggedClass<Timeout>("@infernet/client/Timeo
   /** The URL of the request. */
   url: Schema.String,
   /** The timeout that expired. */
-  timeout: Schema.DurationFromSelf
+  timeout: Schema.DurationFromSelf,
+  /** The id this client sent as `x-request-id` with the attempt that failed. */
+  requestId: Schema.optionalWith(Schema.String, { exact: true })
 }) {
   /**
    * @since 0.1.0
@@ -82,7 +87,9 @@ export class StreamIdle extends Schema.TaggedClass<StreamIdle>("@infernet/client
   /** The URL of the request. */
   url: Schema.String,
   /** The idle timeout that expired. */
-  idleTimeout: Schema.DurationFromSelf
+  idleTimeout: Schema.DurationFromSelf,
+  /** The id this client sent as `x-request-id` with the attempt that failed. */
+  requestId: Schema.optionalWith(Schema.String, { exact: true })
 }) {
   /**
    * @since 0.1.0
@@ -104,7 +111,9 @@ export class RateLimited extends Schema.TaggedClass<RateLimited>("@infernet/clie
   /** The URL of the request. */
   url: Schema.String,
   /** How long the node asks the client to wait (`Retry-After`), when it says. */
-  retryAfter: Schema.optionalWith(Schema.DurationFromSelf, { exact: true })
+  retryAfter: Schema.optionalWith(Schema.DurationFromSelf, { exact: true }),
+  /** The id this client sent as `x-request-id` with the attempt that failed. */
+  requestId: Schema.optionalWith(Schema.String, { exact: true })
 }) {
   /**
    * @since 0.1.0
@@ -123,12 +132,16 @@ export class RateLimited extends Schema.TaggedClass<RateLimited>("@infernet/clie
  * @category reasons
  */
 export class ApiError extends Schema.TaggedClass<ApiError>("@infernet/client/ApiError")("ApiError", {
+  /** The URL of the request (always set by this client; optional for reasons built by hand). */
+  url: Schema.optionalWith(Schema.String, { exact: true }),
   /** The HTTP status. */
   status: Schema.Number,
   /** The node's `error` message. */
   error: Schema.String,
   /** The node's `params`, when it sent some. */
-  params: Schema.optionalWith(Json.JsonObject, { exact: true })
+  params: Schema.optionalWith(Json.JsonObject, { exact: true }),
+  /** The id this client sent as `x-request-id` with the attempt that failed. */
+  requestId: Schema.optionalWith(Schema.String, { exact: true })
 }) {
   /**
    * @since 0.1.0
@@ -158,7 +171,9 @@ export class UnexpectedResponse extends Schema.TaggedClass<UnexpectedResponse>("
     /** The start of the body (at most 256 characters). */
     body: Schema.String,
     /** What was wrong with it. */
-    detail: Schema.String
+    detail: Schema.String,
+    /** The id this client sent as `x-request-id` with the attempt that failed. */
+    requestId: Schema.optionalWith(Schema.String, { exact: true })
   }
 ) {
   /**
@@ -180,7 +195,9 @@ export class UnexpectedResponse extends Schema.TaggedClass<UnexpectedResponse>("
  */
 export class JobFailed extends Schema.TaggedClass<JobFailed>("@infernet/client/JobFailed")("JobFailed", {
   /** The failed job as the node stores it. */
-  result: Job.JobResult
+  result: Job.JobResult,
+  /** The URL polled for the job, when known. */
+  url: Schema.optionalWith(Schema.String, { exact: true })
 }) {
   /**
    * @since 0.1.0
@@ -205,7 +222,9 @@ export class JobNotFound extends Schema.TaggedClass<JobNotFound>("@infernet/clie
   /** A `NodePool`: the nodes that were asked and answered without it. */
   asked: Schema.optionalWith(Schema.Array(Schema.String), { exact: true }),
   /** A `NodePool`: the nodes that could not be asked (down, cooling down, or failing when asked). */
-  unreachable: Schema.optionalWith(Schema.Array(Schema.String), { exact: true })
+  unreachable: Schema.optionalWith(Schema.Array(Schema.String), { exact: true }),
+  /** The URL polled for the job, when known. */
+  url: Schema.optionalWith(Schema.String, { exact: true })
 }) {
   /**
    * @since 0.1.0
@@ -232,7 +251,11 @@ export class StillRunning extends Schema.TaggedClass<StillRunning>("@infernet/cl
   /** The job id. */
   id: Schema.String,
   /** How many times the job was polled. */
-  attempts: Schema.Number
+  attempts: Schema.Number,
+  /** How long it was polled for, when known. */
+  elapsed: Schema.optionalWith(Schema.DurationFromSelf, { exact: true }),
+  /** The URL polled for the job, when known. */
+  url: Schema.optionalWith(Schema.String, { exact: true })
 }) {
   /**
    * @since 0.1.0
@@ -255,7 +278,9 @@ export class SubscriptionError extends Schema.TaggedClass<SubscriptionError>("@i
     /** What went wrong. */
     detail: Schema.String,
     /** The underlying error, when there is one. */
-    cause: Schema.optionalWith(Schema.Defect, { exact: true })
+    cause: Schema.optionalWith(Schema.Defect, { exact: true }),
+    /** The URL the subscription was for, when known. */
+    url: Schema.optionalWith(Schema.String, { exact: true })
   }
 ) {
   /**
@@ -276,7 +301,9 @@ export class NotSupported extends Schema.TaggedClass<NotSupported>("@infernet/cl
   /** The URL of the request. */
   url: Schema.String,
   /** What is not supported, e.g. `"GET /api/v1/resources"`. */
-  feature: Schema.String
+  feature: Schema.String,
+  /** The id this client sent as `x-request-id` with the attempt that failed. */
+  requestId: Schema.optionalWith(Schema.String, { exact: true })
 }) {
   /**
    * @since 0.1.0
@@ -352,7 +379,9 @@ export class ResponseTooLarge extends Schema.TaggedClass<ResponseTooLarge>("@inf
     /** The HTTP status of the answer. */
     status: Schema.Number,
     /** The limit, in bytes. */
-    limit: Schema.Number
+    limit: Schema.Number,
+    /** The `x-request-id` of the attempt, when the client sent one. */
+    requestId: Schema.optionalWith(Schema.String, { exact: true })
   }
 ) {
   /**
@@ -404,6 +433,69 @@ export class RouterUnavailable extends Schema.TaggedClass<RouterUnavailable>("@i
 }
 
 /**
+ * One problem an output schema found: its message and, when it is about a part of the output, the path to it.
+ *
+ * @since 0.2.0
+ * @category reasons
+ */
+export const OutputIssue = Schema.Struct({
+  /** What is wrong. */
+  message: Schema.String,
+  /** Where in the output (keys and indices), when the schema says. */
+  path: Schema.optionalWith(Schema.Array(Schema.Union(Schema.String, Schema.Number)), { exact: true })
+})
+
+/**
+ * @since 0.2.0
+ * @category reasons
+ */
+export interface OutputIssue extends Schema.Schema.Type<typeof OutputIssue> {}
+
+/**
+ * The job succeeded, but its output does not match the schema given as `output` (`getJobResultSync(id, { output })`,
+ * a stream's `result({ output })`). `issues` are the schema's, `output` the value the node stored. The job itself is
+ * done: asking again gives the same output.
+ *
+ * @example
+ * ```ts
+ * import { NodeClientError } from "@infernet/client"
+ * const reason = new NodeClientError.OutputMismatch({
+ *   id: "b7a7f9a7-8f80-4905-96a9-c9c7d3ef83b8", output: { n: "1" }, issues: [{ message: "Expected number", path: ["n"] }]
+ * })
+ * reason.message // "The output of job b7a7f9a7-8f80-4905-96a9-c9c7d3ef83b8 does not match its schema: n: Expected number"
+ * ```
+ * @since 0.2.0
+ * @category reasons
+ */
+export class OutputMismatch extends Schema.TaggedClass<OutputMismatch>("@infernet/client/OutputMismatch")(
+  "OutputMismatch",
+  {
+    /** The job id. */
+    id: Schema.String,
+    /** What the schema found wrong. */
+    issues: Schema.Array(OutputIssue),
+    /** The output as the node stored it. */
+    output: Schema.Unknown,
+    /** The URL polled for the job, when known. */
+    url: Schema.optionalWith(Schema.String, { exact: true })
+  }
+) {
+  /**
+   * @since 0.2.0
+   */
+  get message(): string {
+    const issues = this.issues
+      .slice(0, 3)
+      .map(
+        (issue) =>
+          (issue.path === undefined || issue.path.length === 0 ? "" : `${issue.path.join(".")}: `) + issue.message
+      )
+    const more = this.issues.length > 3 ? ` (and ${this.issues.length - 3} more)` : ""
+    return `The output of job ${this.id} does not match its schema: ${issues.join("; ")}${more}`
+  }
+}
+
+/**
  * Every reason a {@link NodeClientError} can carry.
  *
  * @since 0.1.0
@@ -424,7 +516,8 @@ export const Reason = Schema.Union(
   NodeUnavailable,
   NoNodeAvailable,
   ResponseTooLarge,
-  RouterUnavailable
+  RouterUnavailable,
+  OutputMismatch
 )
 
 /**
@@ -535,3 +628,122 @@ export const hasReason = <Tag extends Reason["_tag"]>(
   tag: Tag
 ): error is NodeClientError & { readonly reason: Extract<Reason, { readonly _tag: Tag }> } =>
   Predicate.isTagged(error.reason, tag)
+
+type ReasonOf<Tag extends Reason["_tag"]> = Extract<Reason, { readonly _tag: Tag }>
+
+/**
+ * Handles the failures of an effect whose `NodeClientError` has the given reason: `f` receives the narrowed reason
+ * (and the error); every other failure passes through unchanged. `Effect.catchTag` for the nested reason.
+ *
+ * @example
+ * ```ts
+ * import { NodeClient, NodeClientError } from "@infernet/client"
+ * import { Effect } from "effect"
+ *
+ * const id = Effect.flatMap(NodeClient.NodeClient, (client) =>
+ *   client.requestJob({ containers: ["missing"], data: {} })
+ * ).pipe(
+ *   NodeClientError.catchReason("ApiError", (reason) => Effect.succeed(`rejected: ${reason.error} (${reason.status})`))
+ * )
+ * ```
+ * @since 0.2.0
+ * @category error handling
+ */
+export const catchReason: {
+  <Tag extends Reason["_tag"], A2, E2, R2>(
+    tag: Tag,
+    f: (reason: ReasonOf<Tag>, error: NodeClientError) => Effect.Effect<A2, E2, R2>
+  ): <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A | A2, E | E2, R | R2>
+  <A, E, R, Tag extends Reason["_tag"], A2, E2, R2>(
+    self: Effect.Effect<A, E, R>,
+    tag: Tag,
+    f: (reason: ReasonOf<Tag>, error: NodeClientError) => Effect.Effect<A2, E2, R2>
+  ): Effect.Effect<A | A2, E | E2, R | R2>
+} = dual(
+  3,
+  <A, E, R, Tag extends Reason["_tag"], A2, E2, R2>(
+    self: Effect.Effect<A, E, R>,
+    tag: Tag,
+    f: (reason: ReasonOf<Tag>, error: NodeClientError) => Effect.Effect<A2, E2, R2>
+  ): Effect.Effect<A | A2, E | E2, R | R2> =>
+    Effect.catchIf(
+      self,
+      (error): error is E & NodeClientError => isNodeClientError(error) && error.reason._tag === tag,
+      (error) => f(error.reason as ReasonOf<Tag>, error)
+    )
+)
+
+/**
+ * The handlers of {@link catchReasons}: at most one per reason tag.
+ *
+ * @since 0.2.0
+ * @category error handling
+ */
+export type ReasonHandlers = {
+  readonly [Tag in Reason["_tag"]]?: (reason: ReasonOf<Tag>, error: NodeClientError) => Effect.Effect<any, any, any>
+}
+
+type HandlersOf<Cases> = Cases[keyof Cases]
+type HandledA<Cases> =
+  HandlersOf<Cases> extends infer F
+    ? F extends (...args: Array<any>) => Effect.Effect<infer A, any, any>
+      ? A
+      : never
+    : never
+type HandledE<Cases> =
+  HandlersOf<Cases> extends infer F
+    ? F extends (...args: Array<any>) => Effect.Effect<any, infer E, any>
+      ? E
+      : never
+    : never
+type HandledR<Cases> =
+  HandlersOf<Cases> extends infer F
+    ? F extends (...args: Array<any>) => Effect.Effect<any, any, infer R>
+      ? R
+      : never
+    : never
+
+/**
+ * Handles several reasons at once, one function per reason tag (like `Effect.catchTags`); each receives its narrowed
+ * reason. Failures with other reasons, and other errors, pass through unchanged.
+ *
+ * @example
+ * ```ts
+ * import { NodeClient, NodeClientError } from "@infernet/client"
+ * import { Effect } from "effect"
+ *
+ * const outcome = Effect.flatMap(NodeClient.NodeClient, (client) => client.getJobResultSync("b7a7f9a7-8f80-4905-96a9-c9c7d3ef83b8")).pipe(
+ *   Effect.map((result) => result.result.output),
+ *   NodeClientError.catchReasons({
+ *     JobFailed: (reason) => Effect.succeed(`failed: ${JSON.stringify(reason.result.result)}`),
+ *     StillRunning: (reason) => Effect.succeed(`still running after ${reason.attempts} polls`)
+ *   })
+ * )
+ * ```
+ * @since 0.2.0
+ * @category error handling
+ */
+export const catchReasons: {
+  <Cases extends ReasonHandlers & { readonly [K in Exclude<keyof Cases, Reason["_tag"]>]: never }>(
+    cases: Cases
+  ): <A, E, R>(
+    self: Effect.Effect<A, E, R>
+  ) => Effect.Effect<A | HandledA<Cases>, E | HandledE<Cases>, R | HandledR<Cases>>
+  <A, E, R, Cases extends ReasonHandlers & { readonly [K in Exclude<keyof Cases, Reason["_tag"]>]: never }>(
+    self: Effect.Effect<A, E, R>,
+    cases: Cases
+  ): Effect.Effect<A | HandledA<Cases>, E | HandledE<Cases>, R | HandledR<Cases>>
+} = dual(
+  2,
+  <A, E, R>(self: Effect.Effect<A, E, R>, cases: ReasonHandlers): Effect.Effect<any, any, any> =>
+    Effect.catchIf(
+      self,
+      (error): error is E & NodeClientError =>
+        isNodeClientError(error) && Object.hasOwn(cases, error.reason._tag) && cases[error.reason._tag] !== undefined,
+      (error) =>
+        (cases[error.reason._tag] as (reason: Reason, error: NodeClientError) => Effect.Effect<any, any, any>)(
+          error.reason,
+          error
+        )
+    )
+)

@@ -246,11 +246,8 @@ export interface Service {
     ids: Iterable<string>,
     options?: NodeClient.GetJobResultsOptions
   ) => Effect.Effect<ReadonlyArray<Job.JobResult>, NodeClientError>
-  /** Polls the job on its node until it finishes (as `NodeClient.getJobResultSync`). */
-  readonly getJobResultSync: (
-    id: string,
-    options?: NodeClient.GetJobResultSyncOptions
-  ) => Effect.Effect<Job.JobResult, NodeClientError>
+  /** Polls the job on its node until it finishes (as `NodeClient.getJobResultSync`, `output` schema included). */
+  readonly getJobResultSync: NodeClient.GetJobResultSync
   /** `POST /api/jobs/stream` on a node running the containers; fails over (per `failover`) before the id line. */
   readonly requestStream: (
     request: NodeClient.JobRequestInput,
@@ -1003,7 +1000,8 @@ export const make = (options: Options): Effect.Effect<Service, never, HttpClient
       return {
         ...value,
         node: entry.url,
-        result: (resultOptions?: NodeClient.GetJobResultSyncOptions) => getJobResultSync(value.id, resultOptions)
+        result: ((resultOptions?: NodeClient.GetJobResultSyncOptions) =>
+          getJobResultSync(value.id, resultOptions)) as NodeClient.StreamResult
       }
     })
 
@@ -1088,7 +1086,7 @@ export const make = (options: Options): Effect.Effect<Service, never, HttpClient
       requestJobs,
       requestJobsPaired,
       getJobResults,
-      getJobResultSync,
+      getJobResultSync: getJobResultSync as NodeClient.GetJobResultSync,
       requestStream,
       getJobs,
       recordStatus,

@@ -7,9 +7,11 @@
  * given as `httpClient` (in Node, `NodeHttpClient.layerUndici` costs the least CPU), with one `ManagedRuntime` per
  * client. On `fetch`, a JSON call is a plain Promise built from the same request description, schema and error
  * mapping as the Effect method (retries after a failed first attempt, polling and streams run the Effect
- * implementation); on another `HttpClient`, every method runs the Effect implementation. Failures reject with the same
- * `NodeClientError` (`err instanceof NodeClientError`, `err.reason._tag`); an aborted call rejects with the signal's
- * `reason` (an `AbortError` `DOMException` unless you gave another).
+ * implementation); on another `HttpClient`, every method runs the Effect implementation. Failures reject with this
+ * module's `NodeClientError` (`err instanceof NodeClientError`, `err.reason._tag`), the Effect API's error in plain
+ * JavaScript values: durations in milliseconds (`retryAfterMs`, `timeoutMs`, `elapsedMs`), `undefined` for absent
+ * values, ids as strings, and a `JSON.stringify` that shows the method, message, URL, status and request id. An
+ * aborted call rejects with the signal's `reason` (an `AbortError` `DOMException` unless you gave another).
  *
  * @example
  * ```ts
@@ -27,24 +29,55 @@
  * @since 0.1.0
  */
 import type { HttpClient } from "@effect/platform"
-import type { DelegatedSubscription, Job, NodeInfo, Primitives } from "@infernet/types"
+import type { DelegatedSubscription, Job, NodeInfo } from "@infernet/types"
 import { type Effect, Layer, ManagedRuntime, Scope } from "effect"
 import * as Http from "./internal/http.js"
 import * as NodeCalls from "./internal/nodeCalls.js"
+import * as PlainError from "./internal/plainError.js"
+import { NodeClientError } from "./internal/plainError.js"
 import * as PromiseRuntime from "./internal/promiseRuntime.js"
 import { asyncDispose, withoutSignal } from "./internal/promiseRuntime.js"
 import * as NodeClient from "./NodeClient.js"
-import * as Errors from "./NodeClientError.js"
-import { NodeClientError } from "./NodeClientError.js"
+import type * as Errors from "./NodeClientError.js"
 
 /**
- * The error every method rejects with: the same class as the Effect API's, so `err instanceof NodeClientError` and
- * `err.reason._tag` work.
+ * The error every method rejects with: `method` and a tagged `reason`, in plain JavaScript values (durations as
+ * millisecond numbers such as `retryAfterMs`, `undefined` for absent values, ids as strings); `url`, `status` and
+ * `requestId` repeat the reason's. `JSON.stringify(err)` shows all of them.
  *
+ * @example
+ * ```ts
+ * import { createNodeClient, NodeClientError } from "@infernet/client/promise"
+ *
+ * const client = createNodeClient({ baseUrl: "http://localhost:4000" })
+ * try {
+ *   await client.info()
+ * } catch (err) {
+ *   if (err instanceof NodeClientError && err.reason._tag === "RateLimited") console.log(err.reason.retryAfterMs)
+ *   console.log(JSON.stringify(err)) // {"_tag":"NodeClientError","method":"info","message":...,"url":...,"requestId":...}
+ * }
+ * ```
  * @since 0.1.0
  * @category errors
  */
 export { NodeClientError }
+
+/**
+ * Every reason a Promise API error can carry, in plain values (the Effect API's `NodeClientError.Reason`, durations
+ * in milliseconds); narrow it on `_tag`.
+ *
+ * @since 0.2.0
+ * @category errors
+ */
+export type NodeClientErrorReason = PlainError.PlainReason
+
+/**
+ * One reason of {@link NodeClientErrorReason} by its tag, e.g. `ReasonOf<"RateLimited">`.
+ *
+ * @since 0.2.0
+ * @category errors
+ */
+export type ReasonOf<Tag extends NodeClientErrorReason["_tag"]> = Extract<NodeClientErrorReason, { readonly _tag: Tag }>
 
 /**
  * Narrows a caught value to a {@link NodeClientError}.
@@ -52,7 +85,7 @@ export { NodeClientError }
  * @since 0.1.0
  * @category guards
  */
-export const isNodeClientError: (u: unknown) => u is NodeClientError = Errors.isNodeClientError
+export const isNodeClientError = (u: unknown): u is NodeClientError => u instanceof NodeClientError
 
 /**
  * Whether a failure is transient (transport error, 429, 502/503/504), i.e. worth trying again later.
@@ -60,7 +93,47 @@ export const isNodeClientError: (u: unknown) => u is NodeClientError = Errors.is
  * @since 0.1.0
  * @category guards
  */
-export const isTransient: (error: NodeClientError) => boolean = Errors.isTransient
+export const isTransient: (error: NodeClientError) => boolean = PlainError.isTransient
+
+/**
+ * The Promise API's error for an Effect API `NodeClientError` (same method, message and reason, in plain values), for
+ * code that mixes both APIs.
+ *
+ * @since 0.2.0
+ * @category errors
+ */
+export const fromEffectError: (error: Errors.NodeClientError) => NodeClientError = PlainError.fromEffect
+
+export type {
+  /**
+   * A finished job with `status: "success"` and its output, typed by an `output` schema when given.
+   *
+   * @since 0.2.0
+   * @category models
+   */
+  JobSuccess,
+  /**
+   * What `onRequest` sees of each attempt.
+   *
+   * @since 0.2.0
+   * @category models
+   */
+  RequestEvent,
+  /**
+   * What `onResponse` sees of each attempt.
+   *
+   * @since 0.2.0
+   * @category models
+   */
+  ResponseEvent,
+  /**
+   * The Standard Schema v1 interface an `output` schema implements.
+   *
+   * @since 0.2.0
+   * @category models
+   */
+  StandardSchemaV1
+} from "./NodeClient.js"
 
 /**
  * A job request: `containers` (plain strings) and `data` (a JSON object), optionally `requires_proof`.
@@ -152,18 +225,38 @@ export interface GetJobsOptions extends NodeClient.GetJobsOptions, CallOptions {
  */
 export interface JobStream extends AsyncIterable<string> {
   /** The job id, read from the body's first line. */
-  readonly id: Primitives.JobId
+  readonly id: string
   /** The container's raw output, as it arrives. */
   readonly chunks: AsyncIterable<Uint8Array>
   /** The output decoded as UTF-8 (characters split across chunks are reassembled). */
   readonly text: AsyncIterable<string>
-  /** The stored result of the job once the stream has ended; tells whether a stream cut short really succeeded. */
-  readonly result: (options?: GetJobResultSyncOptions) => Promise<Job.JobResult>
+  /**
+   * The stored result of the job once the stream has ended; tells whether a stream cut short really succeeded. With
+   * an `output` schema, the output is validated and typed.
+   */
+  readonly result: StreamResult
   /** Closes the connection; the output not read yet is dropped. */
   readonly cancel: () => Promise<void>
   /** Same as `cancel`. */
   readonly [Symbol.asyncDispose]: () => Promise<void>
 }
+
+/**
+ * `getJobResultSync` of a Promise client: with an `output` schema (any Standard Schema v1), the output is validated
+ * and typed from it.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface GetJobResultSync extends PromiseRuntime.GetJobResultSync<GetJobResultSyncOptions> {}
+
+/**
+ * A Promise stream's `result`, typed by an `output` schema when given.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface StreamResult extends PromiseRuntime.StreamResult<GetJobResultSyncOptions> {}
 
 /**
  * The Promise client. Every method rejects with a {@link NodeClientError} (or the signal's reason when aborted).
@@ -181,7 +274,7 @@ export interface PromiseNodeClient {
   /** `GET /resources?model_id=`. */
   readonly checkModelSupport: (modelId: string, options?: CallOptions) => Promise<NodeInfo.ModelSupportMap>
   /** `POST /api/jobs`: the new job's id. */
-  readonly requestJob: (request: NodeClient.JobRequestInput, options?: CallOptions) => Promise<Primitives.JobId>
+  readonly requestJob: (request: NodeClient.JobRequestInput, options?: CallOptions) => Promise<string>
   /** `POST /api/jobs/batch`: one answer per request, in order. */
   readonly requestJobs: (
     requests: ReadonlyArray<NodeClient.JobRequestInput>,
@@ -197,12 +290,15 @@ export interface PromiseNodeClient {
     ids: Iterable<string>,
     options?: GetJobResultsOptions
   ) => Promise<ReadonlyArray<Job.JobResult>>
-  /** Polls a job until it finishes; rejects with `JobFailed`, `JobNotFound` or `StillRunning`. */
-  readonly getJobResultSync: (id: string, options?: GetJobResultSyncOptions) => Promise<Job.JobResult>
+  /**
+   * Polls a job until it finishes: resolves to the success (`result.result.output` typed by the `output` schema, when
+   * given); rejects with `JobFailed`, `JobNotFound`, `StillRunning` or `OutputMismatch`.
+   */
+  readonly getJobResultSync: GetJobResultSync
   /** `POST /api/jobs/stream`: the job id and its streamed output. */
   readonly requestStream: (request: NodeClient.JobRequestInput, options?: RequestStreamOptions) => Promise<JobStream>
   /** `GET /api/jobs`: this client's job ids. */
-  readonly getJobs: (options?: GetJobsOptions) => Promise<ReadonlyArray<Primitives.JobId>>
+  readonly getJobs: (options?: GetJobsOptions) => Promise<ReadonlyArray<string>>
   /** `PUT /api/status`: records a job's status by hand. */
   readonly recordStatus: (
     id: string,
@@ -217,7 +313,7 @@ export interface PromiseNodeClient {
   readonly sendDelegatedSubscription: (
     request: DelegatedSubscription.DelegatedSubscriptionRequest,
     options?: CallOptions
-  ) => Promise<Primitives.JobId | undefined>
+  ) => Promise<string | undefined>
   /** Closes open streams and releases the client's resources. Calls made afterwards reject. */
   readonly close: () => Promise<void>
   /** Same as `close`, for `await using`. */
@@ -273,7 +369,7 @@ export const createNodeClient = (options: CreateNodeClientOptions): PromiseNodeC
   }
 
   const run = async <A>(
-    f: (client: NodeClient.Service) => Effect.Effect<A, NodeClientError>,
+    f: (client: NodeClient.Service) => Effect.Effect<A, Errors.NodeClientError>,
     signal: AbortSignal | undefined
   ): Promise<A> => runEffect(f(await serviceOf(signal)), signal)
 
@@ -283,7 +379,7 @@ export const createNodeClient = (options: CreateNodeClientOptions): PromiseNodeC
   const call = <A>(
     spec: (
       calls: NodeCalls.Calls
-    ) => Http.Spec<A, any> | ((client: NodeClient.Service) => Effect.Effect<A, NodeClientError>),
+    ) => Http.Spec<A, any> | ((client: NodeClient.Service) => Effect.Effect<A, Errors.NodeClientError>),
     signal: AbortSignal | undefined
   ): Promise<A> => {
     // Once the service is known (every call after the first), nothing here waits before the request is sent.
@@ -292,7 +388,7 @@ export const createNodeClient = (options: CreateNodeClientOptions): PromiseNodeC
       const { settings, calls } = NodeCalls.internalsOf(service)!
       const made = spec(calls)
       if (typeof made === "function") return runEffect(made(service), signal)
-      return Http.runPromise(settings, made, signal, runEffect)
+      return Http.runPromise(settings, made, signal, runEffect, PlainError.fromEffect)
     } catch (error) {
       // A bad argument (e.g. no `containers`) rejects, as every failure of a Promise method does.
       return Promise.reject(error)
@@ -317,7 +413,8 @@ export const createNodeClient = (options: CreateNodeClientOptions): PromiseNodeC
         return groups.length === 1 ? groups[0]! : (node) => node.getJobResults(list, options)
       }, o?.signal)
     },
-    getJobResultSync: (id, o) => run((c) => c.getJobResultSync(id, withoutSignal(o)), o?.signal),
+    getJobResultSync: ((id: string, o?: GetJobResultSyncOptions) =>
+      run((c) => c.getJobResultSync(id, withoutSignal(o)), o?.signal)) as GetJobResultSync,
     getJobs: (o) => call((c) => c.getJobs(withoutSignal(o)), o?.signal),
     recordStatus: (id, status, request, o) =>
       call((c) => c.recordStatus(id, status, request, withoutSignal(o)), o?.signal),
@@ -329,9 +426,8 @@ export const createNodeClient = (options: CreateNodeClientOptions): PromiseNodeC
         (scope) => run((c) => Scope.extend(c.requestStream(request, withoutSignal(o)), scope), o?.signal),
         o?.signal
       )
-      return PromiseRuntime.jobStream(opened.id, views, (resultOptions?: GetJobResultSyncOptions) =>
-        run((c) => c.getJobResultSync(opened.id, withoutSignal(resultOptions)), resultOptions?.signal)
-      )
+      return PromiseRuntime.jobStream(opened.id as string, views, ((resultOptions?: GetJobResultSyncOptions) =>
+        run((c) => c.getJobResultSync(opened.id, withoutSignal(resultOptions)), resultOptions?.signal)) as StreamResult)
     },
     close,
     [asyncDispose]: () => client.close()

@@ -29,7 +29,7 @@
  */
 import { Cause, Effect, Exit, Option, Redacted } from "effect"
 import * as DelegatedSubscriptions from "./DelegatedSubscriptions.js"
-import { isNodeClientError, NodeClientError } from "./NodeClientError.js"
+import { fromEffect, NodeClientError } from "./internal/plainError.js"
 import type { CallOptions, PromiseNodeClient } from "./promise.js"
 
 /** @since 0.1.0 */
@@ -48,8 +48,19 @@ export interface RequestDelegatedSubscriptionParameters
 }
 
 /**
+ * What {@link requestDelegatedSubscription} resolves to: the signed request and, from a node before 1.0, the job id.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface RequestDelegatedSubscriptionResult extends Omit<DelegatedSubscriptions.Result, "id"> {
+  /** The job id a node before 1.0 answers; `undefined` from current nodes. */
+  readonly id: string | undefined
+}
+
+/**
  * Signs a delegated subscription with `@infernet/chain` and sends it with a Promise client (`POST /api/jobs`).
- * Rejects with a `NodeClientError` (`SubscriptionError` for signing and RPC failures), or the signal's reason when
+ * Rejects with the Promise API's `NodeClientError` (`SubscriptionError` for signing and RPC failures), or the signal's reason when
  * aborted.
  *
  * @since 0.1.0
@@ -59,7 +70,7 @@ export const requestDelegatedSubscription = async (
   client: PromiseNodeClient,
   params: RequestDelegatedSubscriptionParameters,
   options?: CallOptions
-): Promise<DelegatedSubscriptions.Result> => {
+): Promise<RequestDelegatedSubscriptionResult> => {
   const account = typeof params.account === "string" ? Redacted.make(params.account) : params.account
   const signal = options?.signal
   const aborted = () => signal?.reason ?? new DOMException("This operation was aborted", "AbortError")
@@ -70,7 +81,7 @@ export const requestDelegatedSubscription = async (
   )
   if (Exit.isFailure(exit)) {
     const failure = Cause.failureOption(exit.cause)
-    if (Option.isSome(failure)) throw failure.value
+    if (Option.isSome(failure)) throw fromEffect(failure.value)
     if (signal?.aborted) throw aborted()
     throw Cause.squash(exit.cause)
   }
@@ -78,7 +89,7 @@ export const requestDelegatedSubscription = async (
     const id = await client.sendDelegatedSubscription(exit.value.request, options)
     return { ...exit.value, id }
   } catch (error) {
-    if (!isNodeClientError(error)) throw error
+    if (!(error instanceof NodeClientError)) throw error
     throw new NodeClientError({ method: "requestDelegatedSubscription", reason: error.reason })
   }
 }

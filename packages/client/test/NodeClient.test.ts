@@ -14,6 +14,7 @@ import {
   Option,
   Schedule,
   Stream,
+  Schema,
   TestClock,
   Tracer
 } from "effect"
@@ -25,11 +26,17 @@ import { chunked, type Fake, html, ids, json, makeFake, type Recorded, refused }
 
 const BASE = "http://node.test:4000"
 
+/** The `x-request-id` the clients of these tests send (the default maker is tested on its own). */
+const RID = "test-request-id"
+
 const run = <A, E, R>(
   fake: Fake,
   f: (client: NodeClient.Service) => Effect.Effect<A, E, R>,
   options: Partial<NodeClient.Options> = {}
-) => Effect.flatMap(NodeClient.make({ baseUrl: BASE, ...options }), f).pipe(Effect.provide(fake.layer))
+) =>
+  Effect.flatMap(NodeClient.make({ baseUrl: BASE, requestId: () => RID, ...options }), f).pipe(
+    Effect.provide(fake.layer)
+  )
 
 const result = (id: string, status: string, extra: object = {}) => ({
   id,
@@ -381,7 +388,12 @@ describe("getJobResultSync", () => {
       yield* TestClock.adjust("1 minute")
       const error = failure(yield* Fiber.join(fiber))
       assert.strictEqual(fake.requests.length, 5)
-      assert.deepStrictEqual(error.reason, new NodeClientError.StillRunning({ id: ids.a, attempts: 5 }))
+      assert.strictEqual(error.reason._tag, "StillRunning")
+      if (error.reason._tag !== "StillRunning") return
+      assert.strictEqual(error.reason.attempts, 5)
+      assert.strictEqual(error.reason.url, `${BASE}/api/jobs`)
+      // The default backoff's four waits: 10 + 15 + 22.5 + 33.75 ms (TestClock milliseconds are whole).
+      assert.closeTo(Duration.toMillis(error.reason.elapsed!), 81, 1)
     })
   )
 
@@ -422,7 +434,7 @@ describe("getJobResultSync", () => {
       assert.isTrue(Option.isNone(yield* Fiber.poll(fiber)))
       yield* TestClock.adjust("1 second")
       const error = failure(yield* Fiber.join(fiber))
-      assert.deepStrictEqual(error.reason, new NodeClientError.JobNotFound({ id: ids.a }))
+      assert.deepStrictEqual(error.reason, new NodeClientError.JobNotFound({ id: ids.a, url: `${BASE}/api/jobs` }))
       assert.isAtMost(fake.requests.length, 10)
     })
   )
@@ -542,7 +554,12 @@ describe("requestStream", () => {
       const error = failure(yield* Effect.exit(collect(fake)))
       assert.deepStrictEqual(
         error.reason,
-        new NodeClientError.ApiError({ status: 405, error: "Streaming only supported for OffchainJob requests." })
+        new NodeClientError.ApiError({
+          url: `${BASE}/api/jobs/stream`,
+          status: 405,
+          error: "Streaming only supported for OffchainJob requests.",
+          requestId: RID
+        })
       )
       assert.strictEqual(error.method, "requestStream")
     })
@@ -598,7 +615,11 @@ describe("requestStream", () => {
       const error = failure(yield* Fiber.join(fiber))
       assert.deepStrictEqual(
         error.reason,
-        new NodeClientError.StreamIdle({ url: `${BASE}/api/jobs/stream`, idleTimeout: Duration.seconds(60) })
+        new NodeClientError.StreamIdle({
+          url: `${BASE}/api/jobs/stream`,
+          idleTimeout: Duration.seconds(60),
+          requestId: RID
+        })
       )
       assert.strictEqual(
         error.message,
@@ -613,7 +634,11 @@ describe("requestStream", () => {
       const error3 = failure(yield* Fiber.join(fiber3))
       assert.deepStrictEqual(
         error3.reason,
-        new NodeClientError.StreamIdle({ url: `${BASE}/api/jobs/stream`, idleTimeout: Duration.seconds(2) })
+        new NodeClientError.StreamIdle({
+          url: `${BASE}/api/jobs/stream`,
+          idleTimeout: Duration.seconds(2),
+          requestId: RID
+        })
       )
     })
   )
@@ -696,7 +721,13 @@ describe("errors", () => {
       const error = failure(yield* Effect.exit(run(fake, (c) => c.requestJob(request))))
       assert.deepStrictEqual(
         error.reason,
-        new NodeClientError.ApiError({ status: 405, error: "Container not supported", params: { container: "nope" } })
+        new NodeClientError.ApiError({
+          url: `${BASE}/api/jobs`,
+          status: 405,
+          error: "Container not supported",
+          params: { container: "nope" },
+          requestId: RID
+        })
       )
       assert.strictEqual(
         error.message,
@@ -734,7 +765,12 @@ describe("errors", () => {
       const error = failure(yield* Effect.exit(run(fake, (c) => c.recordStatus(ids.a, "success", request))))
       assert.deepStrictEqual(
         error.reason,
-        new NodeClientError.ApiError({ status: 500, error: "Could not store job status" })
+        new NodeClientError.ApiError({
+          url: `${BASE}/api/status`,
+          status: 500,
+          error: "Could not store job status",
+          requestId: RID
+        })
       )
     })
   )
@@ -747,7 +783,7 @@ describe("errors", () => {
       const error = failure(yield* Fiber.join(fiber))
       assert.deepStrictEqual(
         error.reason,
-        new NodeClientError.Timeout({ url: `${BASE}/health`, timeout: Duration.seconds(2) })
+        new NodeClientError.Timeout({ url: `${BASE}/health`, timeout: Duration.seconds(2), requestId: RID })
       )
       assert.strictEqual(error.message, `NodeClient.health: The node did not answer within 2s (${BASE}/health)`)
       assert.isTrue(interrupted())
@@ -777,7 +813,11 @@ describe("errors", () => {
   it("NodeClientError survives a round trip through its schema", () => {
     const error = new NodeClientError.NodeClientError({
       method: "requestJob",
-      reason: new NodeClientError.RateLimited({ url: `${BASE}/api/jobs`, retryAfter: Duration.seconds(3) })
+      reason: new NodeClientError.RateLimited({
+        url: `${BASE}/api/jobs`,
+        retryAfter: Duration.seconds(3),
+        requestId: RID
+      })
     })
     assert.strictEqual(
       error.message,
@@ -801,7 +841,7 @@ describe("the live clock and tracing", () => {
       const error = failure(yield* Effect.exit(run(fake, (c) => c.health(), { timeout: "30 millis" })))
       assert.deepStrictEqual(
         error.reason,
-        new NodeClientError.Timeout({ url: `${BASE}/health`, timeout: Duration.millis(30) })
+        new NodeClientError.Timeout({ url: `${BASE}/health`, timeout: Duration.millis(30), requestId: RID })
       )
       assert.isTrue(interrupted())
       assert.isBelow(Date.now() - start, 1000)
@@ -815,7 +855,10 @@ describe("the live clock and tracing", () => {
       )
       assert.isTrue(yield* run(fake, (c) => c.health(), { timeout: "1 second" }))
       const error = failure(yield* Effect.exit(run(fake, (c) => c.info(), { timeout: "1 second" })))
-      assert.deepStrictEqual(error.reason, new NodeClientError.ApiError({ status: 400, error: "nope" }))
+      assert.deepStrictEqual(
+        error.reason,
+        new NodeClientError.ApiError({ url: `${BASE}/info`, status: 400, error: "nope", requestId: RID })
+      )
     })
   )
 
@@ -980,18 +1023,21 @@ describe("retries", () => {
       const error = failure(yield* Effect.exit(run(fake, (c) => c.requestJob(request))))
       assert.deepStrictEqual(
         error.reason,
-        new NodeClientError.RateLimited({ url: `${BASE}/api/jobs`, retryAfter: Duration.seconds(7) })
+        new NodeClientError.RateLimited({ url: `${BASE}/api/jobs`, retryAfter: Duration.seconds(7), requestId: RID })
       )
       yield* TestClock.setTime(Date.parse("2025-01-01T00:00:00Z"))
       const dated = makeFake(() => html(429, "", { "retry-after": "Wed, 01 Jan 2025 00:00:05 GMT" }))
       const error2 = failure(yield* Effect.exit(run(dated, (c) => c.requestJob(request))))
       assert.deepStrictEqual(
         error2.reason,
-        new NodeClientError.RateLimited({ url: `${BASE}/api/jobs`, retryAfter: Duration.seconds(5) })
+        new NodeClientError.RateLimited({ url: `${BASE}/api/jobs`, retryAfter: Duration.seconds(5), requestId: RID })
       )
       const none = makeFake(() => html(429))
       const error3 = failure(yield* Effect.exit(run(none, (c) => c.requestJob(request))))
-      assert.deepStrictEqual(error3.reason, new NodeClientError.RateLimited({ url: `${BASE}/api/jobs` }))
+      assert.deepStrictEqual(
+        error3.reason,
+        new NodeClientError.RateLimited({ url: `${BASE}/api/jobs`, requestId: RID })
+      )
     })
   )
 
@@ -1004,7 +1050,7 @@ describe("retries", () => {
       const error = failure(yield* Effect.exit(run(day, (c) => c.info({ timeout: "2 seconds" }))))
       assert.deepStrictEqual(
         error.reason,
-        new NodeClientError.RateLimited({ url: `${BASE}/info`, retryAfter: Duration.seconds(86400) })
+        new NodeClientError.RateLimited({ url: `${BASE}/info`, retryAfter: Duration.seconds(86400), requestId: RID })
       )
       assert.strictEqual(day.requests.length, 1)
       // Within the timeout (30 s) but past maxRetryAfter.
@@ -1012,7 +1058,7 @@ describe("retries", () => {
       const error2 = failure(yield* Effect.exit(run(capped, (c) => c.info(), { maxRetryAfter: "5 seconds" })))
       assert.deepStrictEqual(
         error2.reason,
-        new NodeClientError.RateLimited({ url: `${BASE}/info`, retryAfter: Duration.seconds(10) })
+        new NodeClientError.RateLimited({ url: `${BASE}/info`, retryAfter: Duration.seconds(10), requestId: RID })
       )
       assert.strictEqual(capped.requests.length, 1)
       // The default cap is 30 s: 31 s is not waited for even with a minute's timeout, 30 s is.
@@ -1034,7 +1080,7 @@ describe("retries", () => {
       const error3 = failure(yield* Effect.exit(run(dated, (c) => c.info())))
       assert.deepStrictEqual(
         error3.reason,
-        new NodeClientError.RateLimited({ url: `${BASE}/info`, retryAfter: Duration.millis(3_600_000) })
+        new NodeClientError.RateLimited({ url: `${BASE}/info`, retryAfter: Duration.millis(3_600_000), requestId: RID })
       )
       assert.strictEqual(dated.requests.length, 1)
     })
@@ -1185,6 +1231,238 @@ describe("construction", () => {
         Effect.provide(NodeClient.layer({ baseUrl: BASE }).pipe(Layer.provide(fake.layer)))
       )
       assert.isTrue(healthy)
+    })
+  )
+})
+
+describe("x-request-id and hooks", () => {
+  it.effect("every attempt carries its own id (the default maker); a failure reports its last attempt's", () =>
+    Effect.gen(function* () {
+      const fake = makeFake(() => json({ error: "busy" }, 503))
+      const retry = Schedule.spaced("10 millis").pipe(Schedule.intersect(Schedule.recurs(2)))
+      const fiber = yield* Effect.fork(Effect.exit(run(fake, (c) => c.info({ retry }), { requestId: true })))
+      yield* TestClock.adjust("1 second")
+      const error = failure(yield* Fiber.join(fiber))
+      const sent = fake.requests.map((r) => r.headers["x-request-id"]!)
+      assert.strictEqual(sent.length, 3)
+      for (const id of sent) assert.match(id, /^[0-9a-f]{12}-[0-9a-z]+$/)
+      assert.strictEqual(new Set(sent).size, 3)
+      assert.strictEqual(error.reason._tag, "ApiError")
+      assert.strictEqual((error.reason as NodeClientError.ApiError).requestId, sent[2])
+    })
+  )
+
+  it.effect("requestId: false sends none; a function makes them", () =>
+    Effect.gen(function* () {
+      const fake = makeFake(() => json({ status: "healthy" }))
+      yield* run(fake, (c) => c.health(), { requestId: false })
+      let n = 0
+      yield* run(fake, (c) => Effect.zipRight(c.health(), c.health()), { requestId: () => `mine-${++n}` })
+      assert.deepStrictEqual(
+        fake.requests.map((r) => r.headers["x-request-id"]),
+        [undefined, "mine-1", "mine-2"]
+      )
+    })
+  )
+
+  it.effect("onRequest and onResponse see every attempt, with plain values; a hook that throws is ignored", () =>
+    Effect.gen(function* () {
+      const fake = makeFake((_, i) => (i === 0 ? html(502) : json({ id: ids.a })))
+      const events: Array<string> = []
+      const id = yield* run(fake, (c) => c.requestJob(request, { retry: Schedule.recurs(1) }), {
+        onRequest: (e) => {
+          events.push(`request ${e.requestId} ${e.method} ${e.httpMethod} ${e.url}`)
+          throw new Error("a broken hook")
+        },
+        onResponse: (e) => {
+          assert.isNumber(e.elapsedMs)
+          events.push(`response ${e.requestId} ${e.status} ${e.reason}`)
+        }
+      })
+      assert.strictEqual(id, ids.a)
+      assert.deepStrictEqual(events, [
+        `request ${RID} requestJob POST ${BASE}/api/jobs`,
+        `response ${RID} 502 UnexpectedResponse`,
+        `request ${RID} requestJob POST ${BASE}/api/jobs`,
+        `response ${RID} 200 undefined`
+      ])
+    })
+  )
+
+  it.effect("an x-request-id the caller sets (e.g. from upstream) is kept and reported", () =>
+    Effect.gen(function* () {
+      const fake = makeFake(() => json({ error: "no" }, 400))
+      const error = failure(
+        yield* Effect.exit(run(fake, (c) => c.info({ headers: { "X-Request-Id": "upstream-1" } }), { requestId: true }))
+      )
+      assert.strictEqual(fake.requests[0]!.headers["x-request-id"], "upstream-1")
+      assert.strictEqual((error.reason as NodeClientError.ApiError).requestId, "upstream-1")
+    })
+  )
+
+  it.effect("a stream's attempt carries an id too, and its failures report it", () =>
+    Effect.gen(function* () {
+      const fake = makeFake(() => json({ error: "no" }, 405))
+      const error = failure(
+        yield* Effect.exit(Effect.scoped(run(fake, (c) => c.requestStream(request), { requestId: () => "s-1" })))
+      )
+      assert.strictEqual(fake.requests[0]!.headers["x-request-id"], "s-1")
+      assert.strictEqual((error.reason as NodeClientError.ApiError).requestId, "s-1")
+    })
+  )
+})
+
+describe("typed outputs", () => {
+  const Output = Schema.Struct({ text: Schema.String })
+  const success = (output: unknown) =>
+    json([{ id: ids.a, status: "success", result: { container: "openai-inference-0.0.1", output } }])
+
+  it.effect("an Effect Schema (standardSchemaV1) validates and types the output", () =>
+    Effect.gen(function* () {
+      const fake = makeFake(() => success({ text: "ok" }))
+      const result = yield* run(fake, (c) => c.getJobResultSync(ids.a, { output: Schema.standardSchemaV1(Output) }))
+      const text: string = result.result.output.text
+      assert.strictEqual(text, "ok")
+      assert.strictEqual(result.status, "success")
+    })
+  )
+
+  it.effect("the schema's output replaces the stored one (transformations apply)", () =>
+    Effect.gen(function* () {
+      const fake = makeFake(() => success({ n: "42" }))
+      const schema = Schema.standardSchemaV1(Schema.Struct({ n: Schema.NumberFromString }))
+      const result = yield* run(fake, (c) => c.getJobResultSync(ids.a, { output: schema }))
+      assert.strictEqual(result.result.output.n, 42)
+    })
+  )
+
+  it.effect("an output that does not match fails with OutputMismatch, with the issues and their paths", () =>
+    Effect.gen(function* () {
+      const fake = makeFake(() => success({ text: 7 }))
+      const error = failure(
+        yield* Effect.exit(run(fake, (c) => c.getJobResultSync(ids.a, { output: Schema.standardSchemaV1(Output) })))
+      )
+      assert.strictEqual(error.reason._tag, "OutputMismatch")
+      if (error.reason._tag !== "OutputMismatch") return
+      assert.strictEqual(error.reason.id, ids.a)
+      assert.deepStrictEqual(error.reason.output, { text: 7 })
+      assert.strictEqual(error.reason.url, `${BASE}/api/jobs`)
+      assert.deepStrictEqual(
+        error.reason.issues.map((issue) => issue.path),
+        [["text"]]
+      )
+      assert.include(error.message, `The output of job ${ids.a} does not match its schema: text: Expected string`)
+      assert.isFalse(NodeClientError.isTransient(error))
+    })
+  )
+
+  // A Standard Schema written by hand, asynchronous, with `{ key }` path segments.
+  const positive: NodeClient.StandardSchemaV1<unknown, { readonly n: number }> = {
+    "~standard": {
+      version: 1,
+      vendor: "hand-written",
+      validate: async (value) => {
+        const n = (value as { n?: unknown } | null)?.n
+        return typeof n === "number" && n > 0
+          ? { value: { n } }
+          : { issues: [{ message: "must be a positive number", path: [{ key: "n" }] }] }
+      }
+    }
+  }
+
+  it.effect("a hand-written (asynchronous) Standard Schema works the same", () =>
+    Effect.gen(function* () {
+      const good = yield* run(
+        makeFake(() => success({ n: 3 })),
+        (c) => c.getJobResultSync(ids.a, { output: positive })
+      )
+      const n: number = good.result.output.n
+      assert.strictEqual(n, 3)
+      const error = failure(
+        yield* Effect.exit(
+          run(
+            makeFake(() => success({ n: -1 })),
+            (c) => c.getJobResultSync(ids.a, { output: positive })
+          )
+        )
+      )
+      assert.deepStrictEqual(
+        error.reason,
+        new NodeClientError.OutputMismatch({
+          id: ids.a,
+          output: { n: -1 },
+          url: `${BASE}/api/jobs`,
+          issues: [{ message: "must be a positive number", path: ["n"] }]
+        })
+      )
+    })
+  )
+
+  it.effect("a stream's result({ output }) validates and types the stored output", () =>
+    Effect.gen(function* () {
+      const fake = makeFake((r) => (r.method === "POST" ? chunked([`${ids.a}\nok`]) : success({ text: "ok" })))
+      const output = yield* Effect.scoped(
+        run(fake, (c) =>
+          Effect.gen(function* () {
+            const stream = yield* c.requestStream(request)
+            yield* Stream.runDrain(stream.text)
+            const stored = yield* stream.result({ output: Schema.standardSchemaV1(Output) })
+            return stored.result.output.text
+          })
+        )
+      )
+      assert.strictEqual(output, "ok")
+    })
+  )
+
+  it.effect("a success without an output (null, or an error) is an UnexpectedResponse", () =>
+    Effect.gen(function* () {
+      const fake = makeFake(() => json([{ id: ids.a, status: "success", result: null }]))
+      const error = failure(yield* Effect.exit(run(fake, (c) => c.getJobResultSync(ids.a))))
+      assert.strictEqual(error.reason._tag, "UnexpectedResponse")
+      assert.include(error.message, `job ${ids.a} has status success but no output`)
+    })
+  )
+})
+
+describe("catchReason and catchReasons", () => {
+  const failing = (reason: NodeClientError.Reason) =>
+    Effect.fail(new NodeClientError.NodeClientError({ method: "info", reason }))
+  const limited = new NodeClientError.RateLimited({ url: `${BASE}/info`, retryAfter: Duration.seconds(4) })
+  const missing = new NodeClientError.JobNotFound({ id: ids.a })
+
+  it.effect("catchReason handles its reason, narrowed; other reasons and other errors pass through", () =>
+    Effect.gen(function* () {
+      const handled = yield* failing(limited).pipe(
+        NodeClientError.catchReason("RateLimited", (reason, error) =>
+          Effect.succeed(`${error.method} ${Duration.toMillis(reason.retryAfter!)}`)
+        )
+      )
+      assert.strictEqual(handled, "info 4000")
+      const passed = yield* Effect.flip(
+        NodeClientError.catchReason(failing(missing), "RateLimited", () => Effect.succeed("no"))
+      )
+      assert.strictEqual(passed.reason, missing)
+      const other = yield* Effect.flip(
+        NodeClientError.catchReason(Effect.fail("not a NodeClientError" as const), "RateLimited", () =>
+          Effect.succeed("no")
+        )
+      )
+      assert.strictEqual(other, "not a NodeClientError")
+    })
+  )
+
+  it.effect("catchReasons picks the handler of the reason's tag", () =>
+    Effect.gen(function* () {
+      const handlers = {
+        RateLimited: (reason: NodeClientError.RateLimited) => Effect.succeed(`limited ${reason.url}`),
+        JobNotFound: (reason: NodeClientError.JobNotFound) => Effect.succeed(`missing ${reason.id}`)
+      }
+      assert.strictEqual(yield* NodeClientError.catchReasons(failing(limited), handlers), `limited ${BASE}/info`)
+      assert.strictEqual(yield* failing(missing).pipe(NodeClientError.catchReasons(handlers)), `missing ${ids.a}`)
+      const timeout = new NodeClientError.Timeout({ url: BASE, timeout: Duration.seconds(1) })
+      const passed = yield* Effect.flip(failing(timeout).pipe(NodeClientError.catchReasons(handlers)))
+      assert.strictEqual(passed.reason, timeout)
     })
   )
 })

@@ -7,9 +7,10 @@ import { Subscription } from "@infernet/chain"
 import type { RunningMockNode } from "@infernet/node-mock"
 import { DelegatedSubscription, Json } from "@infernet/types"
 import { Effect, Redacted, Schema } from "effect"
-import { NodeClient, NodeClientError } from "../src/index.js"
+import { NodeClient } from "../src/index.js"
 import { createNodeClient } from "../src/promise.js"
 import { DelegatedSubscriptions, requestDelegatedSubscription } from "../src/subscriptions.js"
+import { NodeClientError as PromiseNodeClientError } from "../src/promise.js"
 import { failure } from "./utils/exit.js"
 import { ids, json, makeFake } from "./utils/fakeHttp.js"
 import { closedPort, start, withClient } from "./utils/mock.js"
@@ -170,9 +171,12 @@ describe("DelegatedSubscriptions.request against node-mock", () => {
       () => assert.fail("expected a rejection"),
       (e: unknown) => e
     )
-    assert.instanceOf(error, NodeClientError.NodeClientError)
+    assert.instanceOf(error, PromiseNodeClientError)
+    if (!(error instanceof PromiseNodeClientError)) return
     assert.strictEqual(error.method, "requestDelegatedSubscription")
     assert.strictEqual(error.reason._tag, "ApiError")
+    assert.strictEqual(error.url, `${node.url}/api/jobs`)
+    assert.strictEqual(error.status, 405)
   })
 
   it("an aborted signal rejects with its reason before anything is signed or sent", async () => {

@@ -236,6 +236,8 @@ describe("failures against the mock", () => {
         assert.deepStrictEqual(
           error.reason,
           new NodeClientError.ApiError({
+            url: `${node.url}/api/jobs`,
+            requestId: (error.reason as NodeClientError.ApiError).requestId!,
             status: 405,
             error: "Container not supported",
             params: { container: "non-existent-container" }
@@ -273,7 +275,12 @@ describe("failures against the mock", () => {
       Effect.gen(function* () {
         const id = yield* client.requestJob({ containers: ["slow"], data: {} })
         const error = failure(yield* Effect.exit(client.getJobResultSync(id, { retries: 3 })))
-        assert.deepStrictEqual(error.reason, new NodeClientError.StillRunning({ id, attempts: 3 }))
+        assert.strictEqual(error.reason._tag, "StillRunning")
+        if (error.reason._tag !== "StillRunning") return
+        assert.strictEqual(error.reason.id, id)
+        assert.strictEqual(error.reason.attempts, 3)
+        assert.strictEqual(error.reason.url, `${node.url}/api/jobs`)
+        assert.isAbove(Duration.toMillis(error.reason.elapsed!), 0)
       })
     )
   )
@@ -387,6 +394,58 @@ describe("usage page, Promise API", () => {
     const refused = await down.health().catch((e: unknown) => e)
     assert.instanceOf(refused, PromiseNodeClientError)
     assert.strictEqual((refused as PromiseNodeClientError).reason._tag, "TransportError")
+  })
+
+  it("x-request-id and hooks against node-mock: every attempt seen, the failure traced to its attempt", async () => {
+    const events: Array<{
+      kind: string
+      id: string | undefined
+      status?: number | undefined
+      reason?: string | undefined
+    }> = []
+    await using client = createNodeClient({
+      baseUrl: node.url,
+      onRequest: (e) => events.push({ kind: `${e.httpMethod} ${new URL(e.url).pathname}`, id: e.requestId }),
+      onResponse: (e) => events.push({ kind: "answer", id: e.requestId, status: e.status, reason: e.reason })
+    })
+    const id = await client.requestJob({ containers: ["hello-world"], data: { name: "ids" } })
+    const result = await client.getJobResultSync(id, {
+      output: Schema.standardSchemaV1(Schema.Struct({ output: Schema.String }))
+    })
+    assert.include(result.result.output.output, "hello, world!")
+    const error = await client.requestJob(usage.embedding("non-existent-container")).catch((e: unknown) => e)
+    assert.instanceOf(error, PromiseNodeClientError)
+    const failed = error as PromiseNodeClientError
+    const last = events.at(-1)!
+    assert.deepStrictEqual(last, { kind: "answer", id: failed.requestId, status: 405, reason: "ApiError" })
+    assert.deepStrictEqual(JSON.parse(JSON.stringify(failed)), {
+      _tag: "NodeClientError",
+      method: "requestJob",
+      message: failed.message,
+      url: `${node.url}/api/jobs`,
+      status: 405,
+      requestId: failed.requestId,
+      reason: {
+        _tag: "ApiError",
+        message:
+          'The node rejected the request: Container not supported {"container":"non-existent-container"} (HTTP 405)',
+        url: `${node.url}/api/jobs`,
+        status: 405,
+        error: "Container not supported",
+        params: { container: "non-existent-container" },
+        requestId: failed.requestId
+      }
+    })
+    // Every request and answer is paired by its id, and every id is different.
+    const requests = events.filter((e) => e.kind !== "answer")
+    const answers = events.filter((e) => e.kind === "answer")
+    assert.strictEqual(requests[0]!.kind, "POST /api/jobs")
+    assert.strictEqual(requests.length, answers.length)
+    assert.deepStrictEqual(
+      requests.map((e) => e.id),
+      answers.map((e) => e.id)
+    )
+    assert.strictEqual(new Set(requests.map((e) => e.id)).size, requests.length)
   })
 
   it("an AbortSignal stops a long wait promptly", async () => {

@@ -1,9 +1,10 @@
 import { FetchHttpClient } from "@effect/platform"
 import { assert, describe, it } from "@effect/vitest"
 import { getEventListeners } from "node:events"
-import { Layer, Schedule } from "effect"
+import { Duration, Layer, Schedule, Schema } from "effect"
 import { userAgent } from "../src/NodeClient.js"
-import { createNodeClient, isNodeClientError, NodeClientError } from "../src/promise.js"
+import { NodeClientError as EffectErrors } from "../src/index.js"
+import { createNodeClient, fromEffectError, isNodeClientError, NodeClientError } from "../src/promise.js"
 import { chunked, html, ids, json, makeFake } from "./utils/fakeHttp.js"
 import { withNetwork } from "./utils/network.js"
 import { createNodePool, createRouterClient } from "../src/promise.js"
@@ -228,7 +229,7 @@ describe("createNodeClient", () => {
       await client.getJobs({ pending: true })
     }
     const lean = fakeFetch(answer)
-    const options = { baseUrl: `${BASE}/prefix/`, headers: { "x-client": "c" } }
+    const options = { baseUrl: `${BASE}/prefix/`, headers: { "x-client": "c" }, requestId: () => "req-1" }
     const requestInit = { headers: { "x-init": "i", "user-agent": "overridden" } }
     await using leanClient = createNodeClient({ ...options, fetch: lean.fetch, requestInit })
     await exercise(leanClient)
@@ -252,6 +253,7 @@ describe("createNodeClient", () => {
     assert.strictEqual(lean.seen[1]!.headers.get("user-agent"), userAgent)
     assert.strictEqual(lean.seen[1]!.headers.get("accept"), "application/json; q=1")
     assert.strictEqual(lean.seen[1]!.headers.get("content-type"), "application/json")
+    assert.strictEqual(lean.seen[1]!.headers.get("x-request-id"), "req-1")
   })
 
   it("httpClient replaces fetch: requests go through the given HttpClient layer", async () => {
@@ -500,6 +502,16 @@ describe("createRouterClient and createNodePool", () => {
       for (let i = 0; i < 3; i++) {
         const error = await pool.requestJob({ containers: ["hello-world"], data: {} }).catch((e: unknown) => e)
         tags.push(isNodeClientError(error) ? error.reason._tag : String(error))
+        if (isNodeClientError(error) && error.reason._tag === "NodeUnavailable") {
+          // The node's URL, and the failure seen on it (with its request's URL), in plain values.
+          const node = error.reason.node
+          assert.include(
+            network.nodes.map((n) => n.url),
+            node
+          )
+          assert.isTrue(error.url?.startsWith(node), error.url)
+          assert.notInclude(JSON.stringify(error), '"_id"')
+        }
       }
       assert.strictEqual(tags.at(-1), "NoNodeAvailable", String(tags))
       assert.isTrue(
@@ -509,4 +521,162 @@ describe("createRouterClient and createNodePool", () => {
       const snapshot = await pool.snapshot()
       assert.isTrue(snapshot.every((s) => !s.healthy))
     }))
+})
+
+describe("plain values, request ids and hooks (Promise)", () => {
+  it("a RateLimited reason has retryAfterMs as a number; JSON.stringify shows tag, message, URL, status, request id", async () => {
+    const { fetch } = fakeFetch(() => json({ error: "slow down" }, 429, { "retry-after": "4" }))
+    await using client = createNodeClient({ baseUrl: BASE, fetch, retry: false, requestId: () => "req-7" })
+    const error = await rejection(client.info())
+    assert.instanceOf(error, NodeClientError)
+    if (!(error instanceof NodeClientError)) return
+    assert.strictEqual(error.reason._tag, "RateLimited")
+    if (error.reason._tag !== "RateLimited") return
+    const retryAfterMs: number | undefined = error.reason.retryAfterMs
+    assert.strictEqual(retryAfterMs, 4000)
+    assert.deepStrictEqual(JSON.parse(JSON.stringify(error)), {
+      _tag: "NodeClientError",
+      method: "info",
+      message: "NodeClient.info: The node is rate limiting this client (HTTP 429); retry after 4s",
+      url: `${BASE}/info`,
+      status: 429,
+      requestId: "req-7",
+      reason: {
+        _tag: "RateLimited",
+        message: "The node is rate limiting this client (HTTP 429); retry after 4s",
+        url: `${BASE}/info`,
+        retryAfterMs: 4000,
+        requestId: "req-7"
+      }
+    })
+  })
+
+  it("a Timeout has timeoutMs; an ApiError its URL and status; nothing of Effect's in them", async () => {
+    const slow = fakeFetch(hang)
+    await using client = createNodeClient({ baseUrl: BASE, fetch: slow.fetch, timeout: 20 })
+    const timeout = await rejection(client.health())
+    assert.isTrue(isNodeClientError(timeout))
+    if (!isNodeClientError(timeout) || timeout.reason._tag !== "Timeout") return assert.fail(String(timeout))
+    assert.strictEqual(timeout.reason.timeoutMs, 20)
+    assert.notProperty(timeout.reason, "timeout")
+    const rejected = fakeFetch(() => json({ error: "Container not supported", params: { container: "x" } }, 405))
+    await using other = createNodeClient({ baseUrl: BASE, fetch: rejected.fetch })
+    const api = await rejection(other.requestJob(request))
+    if (!isNodeClientError(api) || api.reason._tag !== "ApiError") return assert.fail(String(api))
+    assert.strictEqual(api.url, `${BASE}/api/jobs`)
+    assert.strictEqual(api.status, 405)
+    assert.strictEqual(api.reason.url, `${BASE}/api/jobs`)
+    assert.deepStrictEqual(api.reason.params, { container: "x" })
+    assert.strictEqual(api.requestId, rejected.seen[0]!.headers.get("x-request-id"))
+    assert.notInclude(JSON.stringify(api), '"_id"')
+  })
+
+  it("every attempt has its own x-request-id; hooks see each one; the error reports the last", async () => {
+    const { fetch, seen } = fakeFetch(() => json({ error: "busy" }, 503))
+    const requests: Array<string> = []
+    const responses: Array<string> = []
+    await using client = createNodeClient({
+      baseUrl: BASE,
+      fetch,
+      retry: Schedule.spaced("1 millis").pipe(Schedule.intersect(Schedule.recurs(2))),
+      onRequest: (e) => requests.push(`${e.method} ${e.httpMethod} ${e.url} ${e.requestId}`),
+      onResponse: (e) => responses.push(`${e.requestId} ${e.status} ${e.reason} ${e.elapsedMs >= 0}`)
+    })
+    const error = await rejection(client.info())
+    const ids = seen.map((r) => r.headers.get("x-request-id")!)
+    assert.strictEqual(new Set(ids).size, 3)
+    for (const id of ids) assert.match(id, /^[0-9a-f]{12}-[0-9a-z]+$/)
+    assert.deepStrictEqual(
+      requests,
+      ids.map((id) => `info GET ${BASE}/info ${id}`)
+    )
+    assert.deepStrictEqual(
+      responses,
+      ids.map((id) => `${id} 503 ApiError true`)
+    )
+    assert.isTrue(isNodeClientError(error) && error.requestId === ids[2])
+  })
+
+  it("an x-request-id the caller sets is kept and reported", async () => {
+    const { fetch, seen } = fakeFetch(() => json({ error: "no" }, 400))
+    await using client = createNodeClient({ baseUrl: BASE, fetch, headers: { "x-request-id": "from-upstream" } })
+    const error = await rejection(client.info())
+    assert.strictEqual(seen[0]!.headers.get("x-request-id"), "from-upstream")
+    assert.isTrue(isNodeClientError(error) && error.requestId === "from-upstream")
+  })
+
+  it("requestId: false sends no header; errors then have none", async () => {
+    const { fetch, seen } = fakeFetch(() => json({ error: "no" }, 400))
+    await using client = createNodeClient({ baseUrl: BASE, fetch, requestId: false })
+    const error = await rejection(client.info())
+    assert.isNull(seen[0]!.headers.get("x-request-id"))
+    assert.isTrue(isNodeClientError(error) && error.requestId === undefined && error.status === 400)
+  })
+
+  it("returned ids are plain strings and getJobResultSync's output is typed by an output schema", async () => {
+    const { fetch } = fakeFetch((r) =>
+      r.method === "POST"
+        ? json({ id: ids.a })
+        : json([{ id: ids.a, status: "success", result: { container: "c", output: { text: "hi" } } }])
+    )
+    await using client = createNodeClient({ baseUrl: BASE, fetch })
+    const id: string = await client.requestJob(request)
+    const result = await client.getJobResultSync(id, {
+      output: Schema.standardSchemaV1(Schema.Struct({ text: Schema.String }))
+    })
+    const text: string = result.result.output.text
+    assert.strictEqual(text, "hi")
+    const mismatch = await rejection(
+      client.getJobResultSync(id, { output: Schema.standardSchemaV1(Schema.Struct({ text: Schema.Number })) })
+    )
+    if (!isNodeClientError(mismatch) || mismatch.reason._tag !== "OutputMismatch") return assert.fail(String(mismatch))
+    assert.deepStrictEqual(mismatch.reason.issues[0]!.path, ["text"])
+    assert.deepStrictEqual(mismatch.reason.output, { text: "hi" })
+  })
+
+  it("a pool's NodeUnavailable: the failure seen on the node in plain values, its URL, status and id on the error", () => {
+    const seenOnNode = new EffectErrors.RateLimited({
+      url: "http://10.0.0.7:4000/api/jobs",
+      retryAfter: Duration.seconds(2),
+      requestId: "r-9"
+    })
+    const plain = fromEffectError(
+      new EffectErrors.NodeClientError({
+        method: "NodePool.requestJob",
+        reason: new EffectErrors.NodeUnavailable({
+          node: "http://10.0.0.7:4000",
+          detail: "rate limited",
+          cause: seenOnNode
+        })
+      })
+    )
+    if (plain.reason._tag !== "NodeUnavailable") return assert.fail(plain.reason._tag)
+    assert.deepStrictEqual(plain.reason.cause, {
+      _tag: "RateLimited",
+      message: "The node is rate limiting this client (HTTP 429); retry after 2s",
+      url: "http://10.0.0.7:4000/api/jobs",
+      retryAfterMs: 2000,
+      requestId: "r-9"
+    })
+    assert.deepStrictEqual([plain.url, plain.status, plain.requestId], ["http://10.0.0.7:4000/api/jobs", 429, "r-9"])
+    assert.strictEqual(plain.message, `NodePool.requestJob: ${plain.reason.message}`)
+  })
+
+  it("fromEffectError turns an Effect API error into the Promise one", () => {
+    const plain = fromEffectError(
+      new EffectErrors.NodeClientError({
+        method: "getJobResultSync",
+        reason: new EffectErrors.StillRunning({ id: ids.a, attempts: 3, elapsed: Duration.millis(1500) })
+      })
+    )
+    assert.instanceOf(plain, NodeClientError)
+    assert.instanceOf(plain, Error)
+    assert.deepStrictEqual(plain.reason, {
+      _tag: "StillRunning",
+      message: `Job ${ids.a} is still running after 3 polls; wait longer (a longer schedule or more retries)`,
+      id: ids.a,
+      attempts: 3,
+      elapsedMs: 1500
+    })
+  })
 })

@@ -140,6 +140,8 @@ export const fromNodeClientError = (error: NodeClientError.NodeClientError, url:
         }),
         error
       )
+    case "OutputMismatch":
+      return make(new CliError.NodeRejected({ detail: reason.message }), error)
   }
 }
 

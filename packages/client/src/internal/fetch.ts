@@ -45,6 +45,8 @@ export interface Request {
   readonly url: string
   readonly headers: Record<string, string>
   readonly body: string | undefined
+  /** The `x-request-id` in `headers`, when there is one: failures and the answer carry it. */
+  readonly requestId: string | undefined
 }
 
 const MAX_TIMER_MILLIS = 2 ** 31 - 1
@@ -75,7 +77,14 @@ export const start = (
       if (settled) return
       settled = true
       controller.abort()
-      done(Either.left(new Errors.Timeout({ url: request.url, timeout })))
+      const requestId = request.requestId
+      done(
+        Either.left(
+          new Errors.Timeout(
+            requestId === undefined ? { url: request.url, timeout } : { url: request.url, timeout, requestId }
+          )
+        )
+      )
     }, millis)
   }
   const fail = (cause: unknown, reading: boolean) => {
@@ -88,7 +97,8 @@ export const start = (
         new Errors.TransportError({
           url: request.url,
           detail: reading ? `the connection broke while reading the answer: ${detail}` : detail,
-          cause
+          cause,
+          ...(request.requestId === undefined ? {} : { requestId: request.requestId })
         })
       )
     )
@@ -119,7 +129,14 @@ export const start = (
           settled = true
           if (timer !== undefined) clearTimeout(timer)
           const headers = response.headers
-          done(Either.right({ status: response.status, header: (name) => headers.get(name) ?? undefined, text }))
+          done(
+            Either.right({
+              requestId: request.requestId,
+              status: response.status,
+              header: (name) => headers.get(name) ?? undefined,
+              text
+            })
+          )
         },
         (cause) => fail(cause, true)
       ),

@@ -9,6 +9,7 @@ import { Headers, HttpClientRequest } from "@effect/platform"
 import { ErrorResponse, Json } from "@infernet/types"
 import type { Scope } from "effect"
 import {
+  Cause,
   Chunk,
   Clock,
   Duration,
@@ -59,7 +60,117 @@ export interface Settings {
    * every request (the `RequestInit`'s merged under the client's); `undefined` means every call goes through `client`.
    */
   readonly direct?: DirectSettings | undefined
+  /** Makes the `x-request-id` of each attempt; `undefined`: none is sent. */
+  readonly requestId?: (() => string) | undefined
+  /** Called as each attempt goes out (synchronously, before the request is sent). */
+  readonly onRequest?: ((event: RequestEvent) => void) | undefined
+  /** Called when each attempt ends: answered (any status), failed or timed out. */
+  readonly onResponse?: ((event: ResponseEvent) => void) | undefined
 }
+
+/** What `onRequest` sees of one attempt: plain values only. */
+export interface RequestEvent {
+  /** The `x-request-id` of the attempt (`undefined` when the client sends none). */
+  readonly requestId: string | undefined
+  /** The client method, e.g. `"requestJob"`. */
+  readonly method: string
+  /** `GET`, `POST` or `PUT`. */
+  readonly httpMethod: string
+  /** The URL of the request. */
+  readonly url: string
+}
+
+/** What `onResponse` sees of one attempt. */
+export interface ResponseEvent extends RequestEvent {
+  /** The HTTP status, when an answer arrived. */
+  readonly status: number | undefined
+  /** Milliseconds from sending the request to the end of the attempt (the body read, or the failure). */
+  readonly elapsedMs: number
+  /** The `_tag` of the failure's reason when the attempt failed (`"Timeout"`, `"ApiError"`, ...). */
+  readonly reason: string | undefined
+}
+
+/** The header carrying each attempt's id. */
+export const REQUEST_ID_HEADER = "x-request-id"
+
+// Ids are a random per-process prefix and a counter: unique enough to find one attempt in a node's or a proxy's
+// logs, and far cheaper than a UUID per attempt. `crypto.getRandomValues` exists in Node 20+, Bun, Deno and every
+// browser (also outside secure contexts, unlike `randomUUID`).
+const requestIdPrefix = (() => {
+  const bytes = new Uint8Array(6)
+  globalThis.crypto.getRandomValues(bytes)
+  let hex = ""
+  for (const byte of bytes) hex += byte.toString(16).padStart(2, "0")
+  return `${hex}-`
+})()
+let requestIdCounter = 0
+
+/** The default request id maker: `<12 hex digits of this process>-<counter in base 36>`. */
+export const makeRequestId = (): string => requestIdPrefix + (++requestIdCounter).toString(36)
+
+/** The reason of an attempt's failure, carrying the attempt's `x-request-id`. Only failures pay for the copy. */
+export const withRequestId = <R extends Errors.Reason>(reason: R, requestId: string | undefined): R => {
+  if (requestId === undefined || (reason as { requestId?: unknown }).requestId === requestId) return reason
+  return Object.assign(Object.create(Object.getPrototypeOf(reason)), reason, { requestId })
+}
+
+const hookNow: () => number =
+  typeof performance === "object" && typeof performance.now === "function" ? () => performance.now() : Date.now
+
+/** Calls a hook; a hook that throws must not break the request, so its error is dropped. */
+const callHook = <A>(hook: (event: A) => void, event: A): void => {
+  try {
+    hook(event)
+  } catch {}
+}
+
+/**
+ * Starts the hooks of one attempt: calls `onRequest` now and returns the function that calls `onResponse` at its end
+ * (`undefined` when the client has neither hook, so the common case costs nothing).
+ */
+export const observeAttempt = (
+  settings: Settings,
+  call: Pick<Call, "method" | "httpMethod">,
+  url: LazyUrl,
+  requestId: string | undefined
+): ((status: number | undefined, reason: Errors.Reason | undefined) => void) | undefined => {
+  const { onRequest, onResponse } = settings
+  if (onRequest === undefined && onResponse === undefined) return undefined
+  const event: RequestEvent = { requestId, method: call.method, httpMethod: call.httpMethod, url: url() }
+  if (onRequest !== undefined) callHook(onRequest, event)
+  if (onResponse === undefined) return undefined
+  const started = hookNow()
+  return (status, reason) =>
+    callHook(onResponse, {
+      ...event,
+      status: status ?? (reason === undefined ? undefined : statusOf(reason)),
+      elapsedMs: hookNow() - started,
+      reason: reason?._tag
+    })
+}
+
+/** Runs `done` (from {@link observeAttempt}) when an attempt ends; `status` reads the status it saw, if any. */
+const observed = <A, R>(
+  attempt: Effect.Effect<A, Errors.Reason, R>,
+  done: ((status: number | undefined, reason: Errors.Reason | undefined) => void) | undefined,
+  status: () => number | undefined
+): Effect.Effect<A, Errors.Reason, R> =>
+  done === undefined
+    ? attempt
+    : Effect.onExit(attempt, (exit) =>
+        Effect.sync(() => {
+          const failure = exit._tag === "Failure" ? Cause.failureOption(exit.cause) : Option.none()
+          done(status(), Option.getOrUndefined(failure))
+        })
+      )
+
+/** The status a failure's reason carries, if any. */
+const statusOf = (reason: Errors.Reason): number | undefined =>
+  reason._tag === "RateLimited"
+    ? 429
+    : "status" in reason && typeof reason.status === "number"
+      ? reason.status
+      : undefined
 
 /** The per-call options the transport understands. */
 export interface TransportOptions {
@@ -209,6 +320,8 @@ const fromHttpClientError = (url: string, error: HttpClientError.HttpClientError
 
 /** An answer whose body has been read: all that error mapping and decoding need, whatever the transport. */
 export interface Answer {
+  /** The `x-request-id` the attempt was sent with, when there was one. */
+  readonly requestId?: string | undefined
   readonly status: number
   /** A response header by lower-case name. */
   readonly header: (name: string) => string | undefined
@@ -299,9 +412,11 @@ export const failureOfAnswer = (lazyUrl: LazyUrl, answer: Answer): Effect.Effect
   Effect.flatMap(Clock.currentTimeMillis, (now) => Effect.fail(failureReason(lazyUrl, answer, now)))
 
 /** The reason of a non-2xx answer already read; `nowMillis` dates an HTTP-date `Retry-After`. */
-export const failureReason = (lazyUrl: LazyUrl, answer: Answer, nowMillis: number): Errors.Reason => {
+export const failureReason = (lazyUrl: LazyUrl, answer: Answer, nowMillis: number): Errors.Reason =>
+  withRequestId(failureWithoutId(lazyUrl(), answer, nowMillis), answer.requestId)
+
+const failureWithoutId = (url: string, answer: Answer, nowMillis: number): Errors.Reason => {
   const { status, text } = answer
-  const url = lazyUrl()
   if (status === 429) {
     const retryAfter = parseRetryAfter(answer.header("retry-after"), nowMillis)
     return new Errors.RateLimited(retryAfter === undefined ? { url } : { url, retryAfter })
@@ -309,7 +424,7 @@ export const failureReason = (lazyUrl: LazyUrl, answer: Answer, nowMillis: numbe
   const body = parseJson(text)
   if (Either.isRight(body) && ErrorResponse.isErrorResponse(body.right)) {
     const { error, params } = body.right
-    return new Errors.ApiError(params === undefined ? { status, error } : { status, error, params })
+    return new Errors.ApiError(params === undefined ? { url, status, error } : { url, status, error, params })
   }
   return new Errors.UnexpectedResponse({
     url,
@@ -387,7 +502,8 @@ const unexpectedBody = (url: LazyUrl, answer: Answer, detail: string): Errors.Un
     status: answer.status,
     ...contentTypeOf(answer),
     body: snippet(answer.text),
-    detail
+    detail,
+    ...(answer.requestId === undefined ? {} : { requestId: answer.requestId })
   })
 
 const schemaName = (schema: Schema.Schema.Any): string =>
@@ -511,6 +627,20 @@ const retrying = <A, R>(
     }
   })
 
+/** {@link stamp} for an `HttpClientRequest`. */
+const stampRequest = (
+  settings: Settings,
+  base: HttpClientRequest.HttpClientRequest
+): { readonly requestId: string | undefined; readonly request: HttpClientRequest.HttpClientRequest } => {
+  const own = base.headers[REQUEST_ID_HEADER]
+  if (own !== undefined) return { requestId: own, request: base }
+  const requestId = settings.requestId?.()
+  return {
+    requestId,
+    request: requestId === undefined ? base : HttpClientRequest.setHeader(base, REQUEST_ID_HEADER, requestId)
+  }
+}
+
 /** Sends a call and decodes its 2xx JSON answer with `schema`. */
 export const json = <A, I>(
   settings: Settings,
@@ -519,17 +649,29 @@ export const json = <A, I>(
 ): Effect.Effect<A, Errors.NodeClientError> =>
   Effect.suspend(() => {
     if (settings.direct !== undefined) return direct(settings, settings.direct, call, schema)
-    const request = buildRequest(settings, call)
+    const base = buildRequest(settings, call)
     let full: string | undefined
-    const url = () => (full ??= request.urlParams.length === 0 ? request.url : urlOf(settings, call))
-    const attempt = Effect.flatMap(
-      Effect.mapError(settings.client.execute(request), (error) => fromHttpClientError(url(), error)),
-      (response) =>
-        response.status >= 200 && response.status < 300
-          ? decodeBody(url, response, schema, limitOf(settings))
-          : failureOf(url, response, limitOf(settings))
-    )
-    return withPolicy(settings, call, timed(settings, call, url, attempt))
+    const url = () => (full ??= base.urlParams.length === 0 ? base.url : urlOf(settings, call))
+    // One id per attempt: the suspended attempt runs again for every retry.
+    const attempt = Effect.suspend(() => {
+      const { requestId, request } = stampRequest(settings, base)
+      const done = observeAttempt(settings, call, url, requestId)
+      let status: number | undefined
+      const sent = Effect.flatMap(
+        Effect.mapError(settings.client.execute(request), (error) => fromHttpClientError(url(), error)),
+        (response) => {
+          status = response.status
+          return response.status >= 200 && response.status < 300
+            ? decodeBody(url, response, schema, limitOf(settings))
+            : failureOf(url, response, limitOf(settings))
+        }
+      )
+      const once = timed(settings, call, url, sent)
+      const tagged =
+        requestId === undefined ? once : Effect.mapError(once, (reason) => withRequestId(reason, requestId))
+      return observed(tagged, done, () => status)
+    })
+    return withPolicy(settings, call, attempt)
   })
 
 // Characters `URLSearchParams` writes as they are; anything else takes its serializer (spaces as `+`, `!'()~` escaped).
@@ -555,20 +697,43 @@ const directRequest = (settings: Settings, transport: DirectSettings, call: Call
   if (call.options?.headers !== undefined) {
     headers = { ...Headers.merge(Headers.fromInput(headers), Headers.fromInput(call.options.headers)) }
   }
-  return { method: call.httpMethod, url, headers, body }
+  return { method: call.httpMethod, url, headers, body, requestId: undefined }
+}
+
+/**
+ * One attempt's request: the call's, with a fresh `x-request-id` when the client sends them. An `x-request-id` the
+ * caller set in `headers` (e.g. one propagated from upstream) is kept, and reported.
+ */
+const stamp = (settings: Settings, request: Fetch.Request): Fetch.Request => {
+  const own = request.headers[REQUEST_ID_HEADER]
+  if (own !== undefined) return { ...request, requestId: own }
+  const requestId = settings.requestId?.()
+  return requestId === undefined
+    ? request
+    : { ...request, requestId, headers: { ...request.headers, [REQUEST_ID_HEADER]: requestId } }
 }
 
 const directAttempt = <A, I>(
   settings: Settings,
   transport: DirectSettings,
   call: Call,
-  request: Fetch.Request,
+  base: Fetch.Request,
   schema: Schema.Schema<A, I>
 ): Effect.Effect<A, Errors.Reason> =>
-  Effect.flatMap(
-    Fetch.send(transport, request, timeoutOf(settings, call), describeTransport, limitOf(settings)),
-    (answer) => decodeAnswer(() => request.url, answer, schema)
-  )
+  Effect.suspend(() => {
+    const request = stamp(settings, base)
+    const url = () => request.url
+    const done = observeAttempt(settings, call, url, request.requestId)
+    let status: number | undefined
+    const attempt = Effect.flatMap(
+      Fetch.send(transport, request, timeoutOf(settings, call), describeTransport, limitOf(settings)),
+      (answer) => {
+        status = answer.status
+        return decodeAnswer(url, answer, schema)
+      }
+    )
+    return observed(attempt, done, () => status)
+  })
 
 /** {@link json} on the lean `fetch` transport: the same URL, headers, body, timeout, errors and retries. */
 const direct = <A, I>(
@@ -579,7 +744,10 @@ const direct = <A, I>(
 ): Effect.Effect<A, Errors.NodeClientError> =>
   withPolicy(settings, call, directAttempt(settings, transport, call, directRequest(settings, transport, call), schema))
 
-/** Runs an Effect for a Promise client, with the call's `AbortSignal`, rejecting as its calls do. */
+/**
+ * Runs an Effect for a Promise client, with the call's `AbortSignal`, rejecting as its calls do (a failure as the
+ * Promise API's plain error).
+ */
 export type EffectRunner = <A>(
   effect: Effect.Effect<A, Errors.NodeClientError>,
   signal: AbortSignal | undefined
@@ -597,9 +765,14 @@ export const jsonPromise = async <A, I, B = A>(
   schema: Schema.Schema<A, I>,
   signal: AbortSignal | undefined,
   run: EffectRunner,
-  finish?: (decoded: A) => Either.Either<B, Errors.NodeClientError>
+  finish: ((decoded: A) => Either.Either<B, Errors.NodeClientError>) | undefined,
+  reject: (error: Errors.NodeClientError) => unknown
 ): Promise<B> => {
-  const request = directRequest(settings, transport, call)
+  const base = directRequest(settings, transport, call)
+  const request = stamp(settings, base)
+  const lazyUrl = () => request.url
+  // Synchronous: nothing is awaited before the request goes out.
+  const done = observeAttempt(settings, call, lazyUrl, request.requestId)
   const answer = await Fetch.sendPromise(
     transport,
     request,
@@ -608,30 +781,34 @@ export const jsonPromise = async <A, I, B = A>(
     signal,
     limitOf(settings)
   )
-  const lazyUrl = () => request.url
   let reason: Errors.Reason
   if (Either.isLeft(answer)) reason = answer.left
   else if (answer.right.status < 200 || answer.right.status >= 300) {
     reason = failureReason(lazyUrl, answer.right, Date.now())
   } else {
     const decoded = decodeSuccess(lazyUrl, answer.right, schema)
-    if (Either.isRight(decoded)) return finished(decoded.right, finish)
+    if (Either.isRight(decoded)) {
+      done?.(answer.right.status, undefined)
+      return finished(decoded.right, finish, reject)
+    }
     reason = decoded.left
   }
+  done?.(Either.isRight(answer) ? answer.right.status : undefined, reason)
   const first = new Errors.NodeClientError({ method: call.method, reason })
   const schedule = resolveRetry(settings, call)
-  if (schedule === undefined || !retryableFor(settings, call)(first)) throw first
-  const once = failingAs(call, directAttempt(settings, transport, call, request, schema))
-  return finished(await run(retrying(settings, call, schedule, once, first), signal), finish)
+  if (schedule === undefined || !retryableFor(settings, call)(first)) throw reject(first)
+  const once = failingAs(call, directAttempt(settings, transport, call, base, schema))
+  return finished(await run(retrying(settings, call, schedule, once, first), signal), finish, reject)
 }
 
 const finished = <A, B>(
   decoded: A,
-  finish: ((decoded: A) => Either.Either<B, Errors.NodeClientError>) | undefined
+  finish: ((decoded: A) => Either.Either<B, Errors.NodeClientError>) | undefined,
+  reject: (error: Errors.NodeClientError) => unknown
 ): B => {
   if (finish === undefined) return decoded as unknown as B
   const result = finish(decoded)
-  if (Either.isLeft(result)) throw result.left
+  if (Either.isLeft(result)) throw reject(result.left)
   return result.right
 }
 
@@ -675,11 +852,12 @@ export const runPromise = <A, D>(
   settings: Settings,
   spec: Spec<A, D>,
   signal: AbortSignal | undefined,
-  runner: EffectRunner
+  runner: EffectRunner,
+  reject: (error: Errors.NodeClientError) => unknown
 ): Promise<A> =>
   settings.direct === undefined
     ? runner(run(settings, spec), signal)
-    : jsonPromise(settings, settings.direct, spec.call, spec.schema, signal, runner, spec.finish)
+    : jsonPromise(settings, settings.direct, spec.call, spec.schema, signal, runner, spec.finish, reject)
 
 /** The node's streamed answer: the job id line, then the rest of the body. */
 export interface OpenedStream {
@@ -751,68 +929,95 @@ export const stream = (
   Effect.suspend(() => {
     const url = urlOf(settings, call)
     const lazyUrl = () => url
-    const request = buildRequest(settings, call)
-    const transportFailure = (error: HttpClientError.ResponseError) =>
-      new Errors.NodeClientError({
-        method: call.method,
-        reason: new Errors.TransportError({
-          url,
-          detail: `the connection broke while streaming: ${describeCause(error.cause ?? error.description)}`,
-          ...networkCause(error)
-        })
+    const base = buildRequest(settings, call)
+    const attempt = Effect.suspend(() => {
+      const { requestId, request } = stampRequest(settings, base)
+      const done = observeAttempt(settings, call, lazyUrl, requestId)
+      let status: number | undefined
+      const opened = streamAttempt(settings, call, url, request, requestId, (seen) => {
+        status = seen
       })
-    const attempt = Effect.gen(function* () {
-      const response = yield* Effect.mapError(settings.client.execute(request), (error) =>
-        fromHttpClientError(url, error)
-      )
-      if (response.status < 200 || response.status >= 300) {
-        return yield* failureOf(lazyUrl, response, limitOf(settings))
-      }
-      const pull = yield* Stream.toPull(response.stream)
-      const first = yield* Effect.mapError(readIdLine(pull), (error) => fromHttpClientError(url, error))
-      const decoder = new TextDecoder()
-      if ("ended" in first) {
-        return yield* Effect.fail(
-          new Errors.UnexpectedResponse({
-            url,
-            status: response.status,
-            ...contentTypeOf({ header: headerOf(response) }),
-            body: snippet(decoder.decode(first.ended)),
-            detail:
-              first.ended.length > MAX_ID_LINE
-                ? "the stream does not start with a job id line"
-                : "the stream ended before the job id line"
-          })
-        )
-      }
-      const line = decoder.decode(first.line).trim()
-      if (!Schema.is(Schema.UUID)(line)) {
-        return yield* Effect.fail(
-          new Errors.UnexpectedResponse({
-            url,
-            status: response.status,
-            ...contentTypeOf({ header: headerOf(response) }),
-            body: snippet(line),
-            detail: "the stream's first line is not a job id"
-          })
-        )
-      }
-      const idleTimeout =
-        call.options?.idleTimeout === undefined
-          ? (settings.streamIdleTimeout ?? DEFAULT_STREAM_IDLE_TIMEOUT)
-          : Duration.decode(call.options.idleTimeout)
-      const idle = () =>
-        Option.some(
-          new Errors.NodeClientError({ method: call.method, reason: new Errors.StreamIdle({ url, idleTimeout }) })
-        )
-      // Each pull (the wait for the next chunk) gets `idleTimeout`: a node gone silent fails the stream, typed.
-      const timedPull = Runtime.attempt(Effect.mapError(pull, Option.map(transportFailure)), idleTimeout, idle)
-      const remaining = Stream.repeatEffectChunkOption(timedPull)
-      const rest = first.rest.length === 0 ? remaining : Stream.concat(Stream.succeed(first.rest), remaining)
-      return { id: line, rest } satisfies OpenedStream
+      const once = timed(settings, call, lazyUrl, opened)
+      const tagged =
+        requestId === undefined ? once : Effect.mapError(once, (reason) => withRequestId(reason, requestId))
+      return observed(tagged, done, () => status)
     })
-    return withPolicy(settings, call, timed(settings, call, lazyUrl, attempt))
+    return withPolicy(settings, call, attempt)
   })
+
+const streamAttempt = (
+  settings: Settings,
+  call: Call,
+  url: string,
+  request: HttpClientRequest.HttpClientRequest,
+  requestId: string | undefined,
+  onStatus: (status: number) => void
+): Effect.Effect<OpenedStream, Errors.Reason, Scope.Scope> => {
+  const lazyUrl = () => url
+  const tag = requestId === undefined ? {} : { requestId }
+  const transportFailure = (error: HttpClientError.ResponseError) =>
+    new Errors.NodeClientError({
+      method: call.method,
+      reason: new Errors.TransportError({
+        url,
+        detail: `the connection broke while streaming: ${describeCause(error.cause ?? error.description)}`,
+        ...networkCause(error),
+        ...tag
+      })
+    })
+  return Effect.gen(function* () {
+    const response = yield* Effect.mapError(settings.client.execute(request), (error) =>
+      fromHttpClientError(url, error)
+    )
+    onStatus(response.status)
+    if (response.status < 200 || response.status >= 300) return yield* failureOf(lazyUrl, response, limitOf(settings))
+    const pull = yield* Stream.toPull(response.stream)
+    const first = yield* Effect.mapError(readIdLine(pull), (error) => fromHttpClientError(url, error))
+    const decoder = new TextDecoder()
+    if ("ended" in first) {
+      return yield* Effect.fail(
+        new Errors.UnexpectedResponse({
+          url,
+          status: response.status,
+          ...contentTypeOf({ header: headerOf(response) }),
+          body: snippet(decoder.decode(first.ended)),
+          detail:
+            first.ended.length > MAX_ID_LINE
+              ? "the stream does not start with a job id line"
+              : "the stream ended before the job id line"
+        })
+      )
+    }
+    const line = decoder.decode(first.line).trim()
+    if (!Schema.is(Schema.UUID)(line)) {
+      return yield* Effect.fail(
+        new Errors.UnexpectedResponse({
+          url,
+          status: response.status,
+          ...contentTypeOf({ header: headerOf(response) }),
+          body: snippet(line),
+          detail: "the stream's first line is not a job id"
+        })
+      )
+    }
+    const idleTimeout =
+      call.options?.idleTimeout === undefined
+        ? (settings.streamIdleTimeout ?? DEFAULT_STREAM_IDLE_TIMEOUT)
+        : Duration.decode(call.options.idleTimeout)
+    const idle = () =>
+      Option.some(
+        new Errors.NodeClientError({
+          method: call.method,
+          reason: new Errors.StreamIdle({ url, idleTimeout, ...tag })
+        })
+      )
+    // Each pull (the wait for the next chunk) gets `idleTimeout`: a node gone silent fails the stream, typed.
+    const timedPull = Runtime.attempt(Effect.mapError(pull, Option.map(transportFailure)), idleTimeout, idle)
+    const remaining = Stream.repeatEffectChunkOption(timedPull)
+    const rest = first.rest.length === 0 ? remaining : Stream.concat(Stream.succeed(first.rest), remaining)
+    return { id: line, rest } satisfies OpenedStream
+  })
+}
 
 /** The lean transport's `fetch` and `RequestInit`, and the final headers of requests without and with a JSON body. */
 export interface DirectSettings extends Fetch.DirectFetch {
@@ -850,6 +1055,9 @@ export interface ClientOptions {
   readonly streamIdleTimeout?: Duration.DurationInput | undefined
   readonly retry?: Schedule.Schedule<unknown, Errors.NodeClientError> | number | false | undefined
   readonly maxResponseSize?: number | undefined
+  readonly requestId?: boolean | (() => string) | undefined
+  readonly onRequest?: ((event: RequestEvent) => void) | undefined
+  readonly onResponse?: ((event: ResponseEvent) => void) | undefined
 }
 
 /**
@@ -880,7 +1088,15 @@ export const makeSettings = (
     streamIdleTimeout: duration(options.streamIdleTimeout, DEFAULT_STREAM_IDLE_TIMEOUT),
     retry: retry === "default" ? defaultRetrySchedule : retry,
     maxResponseSize: maxResponseSizeOf(options.maxResponseSize),
-    routes: new Map()
+    routes: new Map(),
+    requestId:
+      options.requestId === false
+        ? undefined
+        : typeof options.requestId === "function"
+          ? options.requestId
+          : makeRequestId,
+    onRequest: options.onRequest,
+    onResponse: options.onResponse
   }
 }
 

@@ -2,7 +2,7 @@
  * The Promise API of `RouterClient` and `NodePool` (`createRouterClient`, `createNodePool`), re-exported by
  * `promise.ts`: one `ManagedRuntime` per client over the Effect implementation, an `AbortSignal` on every call.
  */
-import type { Job, NodeInfo, Primitives, Router } from "@infernet/types"
+import type { Job, NodeInfo, Router } from "@infernet/types"
 import { Effect, Layer, ManagedRuntime, Scope } from "effect"
 import type * as NodeClient from "../NodeClient.js"
 import type { NodeClientError } from "../NodeClientError.js"
@@ -10,6 +10,7 @@ import * as NodePool from "../NodePool.js"
 import * as RouterClient from "../RouterClient.js"
 import {
   asyncDispose,
+  type GetJobResultSync,
   type HttpOptions,
   httpLayer,
   jobStream,
@@ -17,6 +18,7 @@ import {
   makeStreams,
   runner,
   type Signal,
+  type StreamResult,
   withoutSignal
 } from "./promiseRuntime.js"
 
@@ -98,25 +100,24 @@ export interface CreateNodePoolOptions extends NodePool.Options, HttpOptions {}
 
 /** A streaming job of a pool: iterate it (or `text`) for text, `chunks` for bytes; the body can be read once. */
 export interface PoolJobStream extends AsyncIterable<string> {
-  readonly id: Primitives.JobId
+  readonly id: string
   /** The URL of the node that took the job. */
   readonly node: string
   readonly chunks: AsyncIterable<Uint8Array>
   readonly text: AsyncIterable<string>
-  readonly result: (options?: NodeClient.GetJobResultSyncOptions & Signal) => Promise<Job.JobResult>
+  /** The stored result once the stream has ended, typed by an `output` schema when given. */
+  readonly result: StreamResult<NodeClient.GetJobResultSyncOptions & Signal>
   readonly cancel: () => Promise<void>
   readonly [Symbol.asyncDispose]: () => Promise<void>
 }
 
 export interface PromiseNodePool {
-  readonly requestJob: (
-    request: NodeClient.JobRequestInput,
-    options?: NodePool.CallOptions & Signal
-  ) => Promise<Primitives.JobId>
+  readonly requestJob: (request: NodeClient.JobRequestInput, options?: NodePool.CallOptions & Signal) => Promise<string>
+  /** Like `requestJob`, and says which node took the job. */
   readonly submitJob: (
     request: NodeClient.JobRequestInput,
     options?: NodePool.CallOptions & Signal
-  ) => Promise<NodePool.Submitted>
+  ) => Promise<{ readonly id: string; readonly node: string }>
   readonly requestJobs: (
     requests: ReadonlyArray<NodeClient.JobRequestInput>,
     options?: NodePool.CallOptions & Signal
@@ -129,15 +130,13 @@ export interface PromiseNodePool {
     ids: Iterable<string>,
     options?: NodeClient.GetJobResultsOptions & Signal
   ) => Promise<ReadonlyArray<Job.JobResult>>
-  readonly getJobResultSync: (
-    id: string,
-    options?: NodeClient.GetJobResultSyncOptions & Signal
-  ) => Promise<Job.JobResult>
+  /** Polls the job on its node until it finishes; the output typed by an `output` schema when given. */
+  readonly getJobResultSync: GetJobResultSync<NodeClient.GetJobResultSyncOptions & Signal>
   readonly requestStream: (
     request: NodeClient.JobRequestInput,
     options?: NodePool.CallOptions & Signal
   ) => Promise<PoolJobStream>
-  readonly getJobs: (options?: NodeClient.GetJobsOptions & Signal) => Promise<ReadonlyArray<Primitives.JobId>>
+  readonly getJobs: (options?: NodeClient.GetJobsOptions & Signal) => Promise<ReadonlyArray<string>>
   readonly recordStatus: (
     id: string,
     status: NodeClient.RecordableStatus,
@@ -184,7 +183,8 @@ export const createNodePool = async (options: CreateNodePoolOptions): Promise<Pr
     requestJobs: (requests, o) => call(o, (rest) => pool.requestJobs(requests, rest)),
     requestJobsPaired: (requests, o) => call(o, (rest) => pool.requestJobsPaired(requests, rest)),
     getJobResults: (ids, o) => call(o, (rest) => pool.getJobResults(ids, rest)),
-    getJobResultSync: (id, o) => call(o, (rest) => pool.getJobResultSync(id, rest)),
+    getJobResultSync: ((id: string, o?: NodeClient.GetJobResultSyncOptions & Signal) =>
+      call(o, (rest) => pool.getJobResultSync(id, rest))) as PromiseNodePool["getJobResultSync"],
     getJobs: (o) => call(o, (rest) => pool.getJobs(rest)),
     recordStatus: (id, status, request, o) => call(o, (rest) => pool.recordStatus(id, status, request, rest)),
     health: () => run(pool.health, undefined),
@@ -202,9 +202,9 @@ export const createNodePool = async (options: CreateNodePoolOptions): Promise<Pr
         (scope) => call(o, (rest) => Scope.extend(pool.requestStream(request, rest), scope)),
         o?.signal
       )
-      const stream = jobStream(opened.id, views, (resultOptions?: NodeClient.GetJobResultSyncOptions & Signal) =>
-        call(resultOptions, (rest) => pool.getJobResultSync(opened.id, rest))
-      )
+      const stream = jobStream(opened.id as string, views, ((
+        resultOptions?: NodeClient.GetJobResultSyncOptions & Signal
+      ) => call(resultOptions, (rest) => pool.getJobResultSync(opened.id, rest))) as PoolJobStream["result"])
       return { ...stream, node: opened.node }
     },
     close,

@@ -6,7 +6,10 @@
 import type { HttpClient } from "@effect/platform"
 import { Cause, Chunk, Effect, Exit, type Layer, type ManagedRuntime, Option, Scope, Stream } from "effect"
 import type { NodeClientError } from "../NodeClientError.js"
+import type { JobSuccess } from "../NodeClient.js"
 import * as Fetch from "./fetch.js"
+import { fromEffect } from "./plainError.js"
+import type { StandardSchemaV1 } from "./standardSchema.js"
 
 /** How the Promise clients reach HTTP: `fetch` (default, or the one given), or another `HttpClient` layer. */
 export interface HttpOptions {
@@ -46,10 +49,13 @@ export const withoutSignal = <O extends Signal>(options: O | undefined): Omit<O,
   return rest
 }
 
-/** What a failed call throws: its typed failure, the signal's reason when it was aborted, or the defect. */
+/**
+ * What a failed call throws: its typed failure (as the Promise API's plain `NodeClientError`), the signal's reason
+ * when it was aborted, or the defect.
+ */
 export const rejection = (cause: Cause.Cause<NodeClientError>, signal: AbortSignal | undefined): unknown => {
   const failure = Cause.failureOption(cause)
-  if (Option.isSome(failure)) return failure.value
+  if (Option.isSome(failure)) return fromEffect(failure.value)
   if (signal?.aborted && Cause.isInterruptedOnly(cause)) return abortReason(signal)
   return Cause.squash(cause)
 }
@@ -163,7 +169,7 @@ export const makeStreams = <R>(runtime: ManagedRuntime.ManagedRuntime<R, never>)
           const failure = Cause.failureOption(exit.cause)
           if (Option.isSome(failure)) {
             if (Option.isNone(failure.value)) return { done: true, value: undefined }
-            throw failure.value.value
+            throw fromEffect(failure.value.value)
           }
           if (signal?.aborted) throw abortReason(signal)
           throw Cause.squash(exit.cause)
@@ -213,4 +219,21 @@ export const makeStreams = <R>(runtime: ManagedRuntime.ManagedRuntime<R, never>)
   }
 
   return { open, closeAll }
+}
+
+/** `getJobResultSync` of a Promise client: with an `output` schema, the output is validated and typed. */
+export interface GetJobResultSync<Options extends { readonly output?: StandardSchemaV1 | undefined }> {
+  <S extends StandardSchemaV1>(
+    id: string,
+    options: Options & { readonly output: S }
+  ): Promise<JobSuccess<StandardSchemaV1.InferOutput<S>>>
+  (id: string, options?: Options): Promise<JobSuccess>
+}
+
+/** A Promise stream's `result`: the stored result once the stream has ended, typed by an `output` schema. */
+export interface StreamResult<Options extends { readonly output?: StandardSchemaV1 | undefined }> {
+  <S extends StandardSchemaV1>(
+    options: Options & { readonly output: S }
+  ): Promise<JobSuccess<StandardSchemaV1.InferOutput<S>>>
+  (options?: Options): Promise<JobSuccess>
 }
