@@ -56,7 +56,10 @@ describe("docs", () => {
       p90Ms: Number(m[2]),
       ratio: Number(m[3])
     }))
-    assert.deepStrictEqual(rows, recorded.rows.map(({ medianMs, p90Ms, ratio }) => ({ medianMs, p90Ms, ratio })))
+    assert.deepStrictEqual(
+      rows,
+      recorded.rows.map(({ medianMs, p90Ms, ratio }) => ({ medianMs, p90Ms, ratio }))
+    )
   })
 
   it("refuses a README without the markers", () => {
