@@ -310,9 +310,7 @@ describe("pending TTL", () => {
           (res) => res.json().length > 0
         )
       )
-      assert.deepStrictEqual(late.json(), [
-        { id, status: "success", result: { container: "slow", output: "late" } }
-      ])
+      assert.deepStrictEqual(late.json(), [{ id, status: "success", result: { container: "slow", output: "late" } }])
     }).pipe(Effect.scoped)
   )
 })
