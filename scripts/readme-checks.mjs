@@ -91,7 +91,9 @@ const REASONS = [
   { label: "runs until Ctrl-C", test: /\bruns?( the network)? until Ctrl-C\b/ },
   { label: "needs your own file", test: /^needs your own file\b/ },
   { label: "changes your shell set-up", test: /^shell set-up\b/ },
-  { label: "needs a clone of the repository", test: /^from a clone of the repository\b/ }
+  { label: "needs a clone of the repository", test: /^from a clone of the repository\b/ },
+  // A framework's own config file (vite.config.ts, next.config.mjs): it runs inside that tool, not on its own.
+  { label: "another tool's config file", test: /^[\w-]+\.config\.[cm]?[jt]s of an? [\w.]+ app\b/ }
 ]
 
 export const EXCERPT = /^(\/\/|#) excerpt\b/i
