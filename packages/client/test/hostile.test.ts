@@ -7,6 +7,7 @@ import { NodeHttpClient } from "@effect/platform-node"
 import { afterEach, assert, describe, it } from "@effect/vitest"
 import { Duration, Effect, Either, Logger } from "effect"
 import { NodeClient, type NodeClientError, NodePool } from "../src/index.js"
+import type { NodeClientError as PromiseError } from "../src/promise.js"
 import { createNodeClient, createNodePool } from "../src/promise.js"
 import {
   addressOf,
@@ -444,18 +445,22 @@ describe("router failures are named", () => {
       try {
         const error = await pool.requestJob(job()).then(
           () => assert.fail("expected a failure"),
-          (e: NodeClientError.NodeClientError) => e
+          (e: PromiseError) => e
         )
         assert.strictEqual(error.reason._tag, "RouterUnavailable")
         if (error.reason._tag !== "RouterUnavailable") return
         assert.strictEqual(error.reason.router, url)
         assert.strictEqual(error.reason.status, c.status)
-        assert.deepStrictEqual(error.reason.retryAfter, c.retryAfter)
+        // The Promise API's reasons are plain: Retry-After as milliseconds.
+        assert.strictEqual(
+          error.reason.retryAfterMs,
+          c.retryAfter === undefined ? undefined : Duration.toMillis(c.retryAfter)
+        )
         assert.match(error.message, c.detail)
         assert.include(error.message, `The router at ${url} could not be asked for nodes`)
         const results = await pool.getJobResults(["0b9ad3a4-4c4e-4a55-9d7b-1e4c38d6c0aa"]).then(
           () => assert.fail("expected a failure, not []"),
-          (e: NodeClientError.NodeClientError) => e
+          (e: PromiseError) => e
         )
         assert.strictEqual(results.reason._tag, "RouterUnavailable")
         assert.match((await pool.snapshot()).discovery!.lastError!, c.detail)

@@ -10,8 +10,7 @@ import {
   parseRetryAfter,
   readIdLine
 } from "../../src/internal/http.js"
-import { NodeClientError } from "../../src/NodeClientError.js"
-import { createNodeClient } from "../../src/promise.js"
+import { createNodeClient, NodeClientError } from "../../src/promise.js"
 
 const encoder = new TextEncoder()
 const decoder = new TextDecoder()
