@@ -103,10 +103,12 @@ describe("startMockNetwork", () => {
         Object.keys(all),
         network.nodes.map((n) => n.address)
       )
-      assert.property(all[network.nodes[0]!.address], "hello-world")
+      assert.property(all[network.nodes[0]!.address], "openai-inference-0.0.1")
+      // hello-world has no /service-resources: the node leaves it out, with or without model_id.
+      assert.notProperty(all[network.nodes[0]!.address], "hello-world")
       const support = (await get(network.router!.url, "/api/v1/resources?model_id=gpt-4o")).json()
       assert.deepStrictEqual(support[network.nodes[1]!.address]["openai-inference-0.0.1"], { supported: true })
-      assert.deepStrictEqual(support[network.nodes[1]!.address]["hello-world"], { supported: false })
+      assert.notProperty(support[network.nodes[1]!.address], "hello-world")
     }))
 
   it("takes a node down (connections refused, streams cut), brings it back with its jobs, and the router follows", () =>

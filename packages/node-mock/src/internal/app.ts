@@ -10,7 +10,7 @@ import * as MockConfig from "../MockConfig.js"
 import { INVALID_UTF8, nestsDeeperThan, parseJson, type Received, TOO_LARGE, withBody } from "./body.js"
 import { describeParseError } from "./configError.js"
 import { makeContainerLookup } from "./containerLookup.js"
-import { checkJob, checkSubscription, type SubscriptionContainers } from "./guardian.js"
+import { checkJob, checkSubscription, type SubscriptionContainers, UNWRITABLE } from "./guardian.js"
 import * as Html from "./html.js"
 import { normalizeAddress } from "./ip.js"
 import * as Runner from "./runner.js"
@@ -20,6 +20,7 @@ import {
   pushBounded,
   type RecordedRequest,
   type RecordedSubscription,
+  hasServiceResources,
   resetState,
   resourcesOf
 } from "./state.js"
@@ -215,7 +216,12 @@ const verifySignature = (state: NodeState, submission: Extract<Submission, { _ta
 type SubmissionOutcome =
   | { readonly _tag: "Created"; readonly body: Json.JsonObject }
   | { readonly _tag: "Rejected"; readonly error: string; readonly params?: Json.JsonObject }
+  /** A guardian rejection the real node fails to write (see `guardian.ts`): a 500 naming the rejection. */
+  | { readonly _tag: "Unwritable"; readonly error: string }
   | { readonly _tag: "Crashed"; readonly detail: string }
+
+/** The real node's 500 text for an {@link SubmissionOutcome} `Unwritable`, with the guardian's reason added. */
+const unwritable = (error: string) => `${UNWRITABLE} (the guardian refused it: ${error})`
 
 const errorBody = (outcome: { readonly error: string; readonly params?: Json.JsonObject }): Json.JsonObject =>
   outcome.params === undefined ? { error: outcome.error } : { error: outcome.error, params: outcome.params }
@@ -321,11 +327,11 @@ const submitSubscription = (
     const request = submission.request
     const at = state.now()
     const containers = yield* resolveContainers(state, request)
-    const echo = { id: crypto.randomUUID(), ip: client, ...submission.raw }
-    const verdict = checkSubscription(state, request, containers, at / 1000, echo)
+    const verdict = checkSubscription(state, request, containers, at / 1000)
     const signature = yield* verifySignature(state, submission)
     let outcome: SubmissionOutcome
     if (verdict._tag === "Rejected") outcome = { _tag: "Rejected", ...verdict.rejection }
+    else if (verdict._tag === "Unwritable") outcome = { _tag: "Unwritable", error: verdict.error }
     else if (verdict._tag === "Crashed") outcome = { _tag: "Crashed", detail: verdict.detail }
     else if (streaming) {
       outcome = { _tag: "Rejected", error: "Streaming only supported for OffchainJob requests." }
@@ -341,7 +347,7 @@ const submitSubscription = (
       expiry: request.signature.expiry,
       containers: containers._tag === "Known" ? containers.ids : null,
       accepted: outcome._tag === "Created",
-      ...(outcome._tag === "Rejected" ? { error: outcome.error } : {}),
+      ...(outcome._tag === "Rejected" || outcome._tag === "Unwritable" ? { error: outcome.error } : {}),
       ...(outcome._tag === "Crashed" ? { error: outcome.detail } : {}),
       signature,
       request: submission.raw
@@ -378,15 +384,20 @@ const resources: Handler = (ctx) =>
       [...ctx.state.containers.values()],
       (container) => {
         const behavior = container.behavior
-        if (behavior.type === "fail") return Effect.succeed(undefined)
         if (behavior.type === "proxy") {
           return Effect.map(Runner.proxyResources(container, behavior, modelId), (answer) =>
             answer === undefined ? undefined : ([container.config.id, answer] as const)
           )
         }
+        // The real node passes each container's `/service-resources` answer through; containers without that
+        // route (hello-world) fail and are left out, with or without `model_id`.
         const answer =
-          modelId === undefined ? resourcesOf(container) : { supported: (behavior.models ?? []).includes(modelId) }
-        return Effect.succeed([container.config.id, answer] as const)
+          modelId === undefined
+            ? resourcesOf(container)
+            : hasServiceResources(container)
+              ? { supported: (behavior.models ?? []).includes(modelId) }
+              : undefined
+        return Effect.succeed(answer === undefined ? undefined : ([container.config.id, answer] as const))
       },
       { concurrency: "unbounded" }
     )
@@ -421,6 +432,8 @@ const createdOrRejected = (outcome: SubmissionOutcome): Response => {
       return json(200, outcome.body)
     case "Rejected":
       return json(405, errorBody(outcome))
+    case "Unwritable":
+      return json(500, { error: `Internal server error: ${unwritable(outcome.error)}` })
     case "Crashed":
       return json(500, { error: `Internal server error: ${outcome.detail}` })
   }
@@ -446,13 +459,26 @@ const createBatch: Handler = (ctx) =>
       submissions.push(submission.right)
     }
     const answers: Array<Json.JsonObject> = []
-    for (const submission of submissions) {
+    let unwritableAt: { readonly index: number; readonly error: string } | undefined
+    for (let i = 0; i < submissions.length; i++) {
+      const submission = submissions[i]!
       const outcome =
         submission._tag === "Job"
           ? submitJob(ctx, submission.request)
           : yield* submitSubscription(ctx, submission, "POST /api/jobs/batch", false)
       if (outcome._tag === "Crashed") return json(500, { error: `Could not enqueue job: ${outcome.detail}` })
+      if (outcome._tag === "Unwritable") {
+        // The real node goes on with the other items (their jobs start) and fails only when it writes the answer.
+        unwritableAt ??= { index: i, error: outcome.error }
+        continue
+      }
       answers.push(outcome._tag === "Created" ? outcome.body : errorBody(outcome))
+    }
+    if (unwritableAt !== undefined) {
+      // Two spaces after the colon, as the real node's batch route writes it.
+      return json(500, {
+        error: `Could not enqueue job:  ${unwritable(`item ${unwritableAt.index}: ${unwritableAt.error}`)}`
+      })
     }
     return json(200, answers)
   })
@@ -474,6 +500,9 @@ const createStream: Handler = (ctx) =>
       const outcome = yield* submitSubscription(ctx, submission.right, "POST /api/jobs/stream", true)
       if (outcome._tag === "Crashed") return json(500, { error: `Internal server error: ${outcome.detail}` })
       if (outcome._tag === "Rejected") return json(405, errorBody(outcome))
+      if (outcome._tag === "Unwritable") {
+        return json(500, { error: `Internal server error: ${unwritable(outcome.error)}` })
+      }
       // Not reached: a subscription that passes the guardian is refused with "Streaming only supported ...".
       return json(500, { error: "Internal server error: unexpected subscription outcome" })
     }
