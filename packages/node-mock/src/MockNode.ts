@@ -20,9 +20,10 @@ import {
   Redacted,
   type Scope
 } from "effect"
-import { makeApp, setBehavior as setContainerBehavior } from "./internal/app.js"
+import { setBehavior as setContainerBehavior } from "./internal/app.js"
 import { ServerHook } from "./internal/chaos.js"
-import { makeListener } from "./internal/fastPath.js"
+import { makeApp, makeListener } from "./internal/fastPath.js"
+import { IN_PROCESS_ORIGIN, makeFetch } from "./internal/inProcess.js"
 import { lastOf, makeState, resetState } from "./internal/state.js"
 import * as MockConfig from "./MockConfig.js"
 import * as MockNodeError from "./MockNodeError.js"
@@ -77,6 +78,12 @@ export interface MockNodeOptions {
   /** Interface to listen on. Default `127.0.0.1`. */
   readonly host?: string | undefined
   /**
+   * `false` opens no port at all: the node answers only through its in-process {@link MockNodeService.fetch}, and
+   * its `url` is `http://node-mock.invalid` (a name that never resolves, so a request sent over the network by
+   * mistake fails at once). Default `true`.
+   */
+  readonly listen?: boolean | undefined
+  /**
    * The configuration: an object in the `config.json` shape, or the path of a JSON file. Default
    * {@link MockConfig.defaultConfig}. A configuration replaces the default entirely; spread `defaultConfig` to
    * extend it.
@@ -104,12 +111,19 @@ export interface MockNodeOptions {
  * @category models
  */
 export interface MockNodeService {
-  /** Base URL, e.g. `http://127.0.0.1:41234`. */
+  /** Base URL, e.g. `http://127.0.0.1:41234`; `http://node-mock.invalid` with `listen: false`. */
   readonly url: string
   readonly host: string
+  /** The port it listens on; `0` with `listen: false`. */
   readonly port: number
   /** The decoded configuration, defaults filled in. */
   readonly config: MockConfig.MockConfig
+  /**
+   * A WHATWG `fetch` answered in-process by the same handler as the port, with no socket: pass it to a client
+   * (`createNodeClient({ baseUrl: node.url, fetch: node.fetch })`). Only the path and query of the URL are used;
+   * requests come from `127.0.0.1`. It rejects once the node is closed.
+   */
+  readonly fetch: (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>
   /** Requests received so far (oldest first; control requests are not recorded). */
   readonly requests: Effect.Effect<ReadonlyArray<RecordedRequest>>
   /** Delegated subscriptions received so far, with their signature checks. */
@@ -223,6 +237,13 @@ export const make = (
     const state = makeState(config, address, (rest) => void runJob(rest), yield* Effect.clock)
     const host = options.host ?? "127.0.0.1"
     const requestedPort = options.port ?? 0
+    let closed = false
+    yield* Effect.addFinalizer(() => Effect.sync(() => (closed = true)))
+    const fetch = makeFetch(state, yield* Effect.runtime<never>(), () => closed)
+    const control = controlOf(state, config)
+    if (options.listen === false) {
+      return { url: IN_PROCESS_ORIGIN, host, port: 0, config, fetch, ...control } satisfies MockNodeService
+    }
     const nodeServer = makeServer(config.mock)
     const server = yield* NodeHttpServer.make(() => nodeServer, { host, port: requestedPort }).pipe(
       Effect.mapError(
@@ -264,27 +285,33 @@ export const make = (
       host,
       port,
       config,
-      requests: Effect.sync(() => lastOf(state.requests, config.mock.request_log_limit)),
-      subscriptions: Effect.sync(() => lastOf(state.subscriptions, config.mock.request_log_limit)),
-      jobs: Effect.sync(() => state.store.snapshot(state.now())),
-      reset: Effect.sync(() => resetState(state)),
-      setBehavior: (container, behavior) =>
-        Effect.suspend(() => {
-          const result = setContainerBehavior(state, container, behavior)
-          if (Either.isRight(result)) return Effect.void
-          return Effect.fail(
-            new MockNodeError.MockNodeError({
-              reason: state.containers.has(container)
-                ? new MockNodeError.InvalidConfig({ source: "setBehavior", field: "behavior", detail: result.left })
-                : new MockNodeError.UnknownContainer({ container })
-            })
-          )
-        })
+      fetch,
+      ...control
     }
     return service
   })
   return options.clock === undefined ? program : Effect.withClock(program, options.clock)
 }
+
+const controlOf = (state: State.NodeState, config: MockConfig.MockConfig) =>
+  ({
+    requests: Effect.sync(() => lastOf(state.requests, config.mock.request_log_limit)),
+    subscriptions: Effect.sync(() => lastOf(state.subscriptions, config.mock.request_log_limit)),
+    jobs: Effect.sync(() => state.store.snapshot(state.now())),
+    reset: Effect.sync(() => resetState(state)),
+    setBehavior: (container, behavior) =>
+      Effect.suspend(() => {
+        const result = setContainerBehavior(state, container, behavior)
+        if (Either.isRight(result)) return Effect.void
+        return Effect.fail(
+          new MockNodeError.MockNodeError({
+            reason: state.containers.has(container)
+              ? new MockNodeError.InvalidConfig({ source: "setBehavior", field: "behavior", detail: result.left })
+              : new MockNodeError.UnknownContainer({ container })
+          })
+        )
+      })
+  }) satisfies Partial<MockNodeService>
 
 const describeListenError = (cause: unknown, port: number): string => {
   const code = (cause as { code?: string } | undefined)?.code
@@ -326,10 +353,13 @@ export const layer = (options?: MockNodeOptions): Layer.Layer<MockNode, MockNode
  * @category models
  */
 export interface RunningMockNode {
-  /** Base URL, e.g. `http://127.0.0.1:41234`. */
+  /** Base URL, e.g. `http://127.0.0.1:41234`; `http://node-mock.invalid` with `listen: false`. */
   readonly url: string
+  /** `0` with `listen: false`. */
   readonly port: number
   readonly config: MockConfig.MockConfig
+  /** A `fetch` answered in-process by the node, with no socket (see {@link MockNodeService.fetch}). */
+  readonly fetch: (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>
   /** Stops the node: closes connections and interrupts running jobs. Safe to call twice. */
   close(): Promise<void>
   reset(): Promise<void>
@@ -378,6 +408,7 @@ export const start = async (options?: MockNodeOptions): Promise<RunningMockNode>
     url: node.url,
     port: node.port,
     config: node.config,
+    fetch: node.fetch,
     close: () => {
       closing ??= runtime.dispose()
       return closing

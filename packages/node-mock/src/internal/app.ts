@@ -1,13 +1,10 @@
 // The HTTP application: a route table (the real node's routes plus the mock-only `/__mock/` control API), Werkzeug
 // style 404/405 pages, rate limiting, body limits, and the handlers themselves.
-import type { IncomingMessage } from "node:http"
-import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
-import * as NodeHttpServerRequest from "@effect/platform-node/NodeHttpServerRequest"
 import { Cause, Effect, Either, type ParseResult, Schema, Stream } from "effect"
 import { DelegatedSubscription, Job, Json } from "@infernet/types"
 import * as MockConfig from "../MockConfig.js"
-import { INVALID_UTF8, nestsDeeperThan, parseJson, type Received, TOO_LARGE, withBody } from "./body.js"
+import { INVALID_UTF8, nestsDeeperThan, parseJson, type Received, TOO_LARGE, utf8Length } from "./body.js"
 import { describeParseError } from "./configError.js"
 import { makeContainerLookup } from "./containerLookup.js"
 import { checkJob, checkSubscription, type SubscriptionContainers, UNWRITABLE } from "./guardian.js"
@@ -35,7 +32,8 @@ interface Ctx {
   readonly rawQuery: string
   readonly query: URLSearchParams
   readonly client: string
-  readonly incoming: IncomingMessage
+  /** The request's `Content-Type` header, if any. */
+  readonly contentType: string | undefined
   /** The request body, read before routing: its text, or `TOO_LARGE`. */
   readonly received: Received
   /** The body text once read, for the request log. */
@@ -74,7 +72,7 @@ const respond = (status: number, text: string, contentType: string, headers?: Re
     status,
     headers: {
       "content-type": contentType,
-      "content-length": String(Buffer.byteLength(text)),
+      "content-length": String(utf8Length(text)),
       ...headers
     }
   })
@@ -102,8 +100,8 @@ const html = (status: number, body: string, headers?: Record<string, string>): R
 const isPlainObject = (u: unknown): u is Record<string, unknown> =>
   typeof u === "object" && u !== null && !Array.isArray(u)
 
-const isJsonContentType = (incoming: IncomingMessage): boolean => {
-  const mimetype = (incoming.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase()
+const isJsonContentType = (contentType: string | undefined): boolean => {
+  const mimetype = (contentType ?? "").split(";")[0]!.trim().toLowerCase()
   return mimetype === "application/json" || mimetype.endsWith("+json")
 }
 
@@ -410,8 +408,8 @@ const resources: Handler = (ctx) =>
  */
 const readSubmission = (ctx: Ctx): Either.Either<Submission, Response> => {
   // The real node reads this body with Quart's get_json() (no force): other content types fail.
-  if (!isJsonContentType(ctx.incoming)) {
-    const got = ctx.incoming.headers["content-type"]
+  if (!isJsonContentType(ctx.contentType)) {
+    const got = ctx.contentType
     body(ctx)
     return Either.left(
       json(500, {
@@ -790,7 +788,10 @@ const dispatch = (ctx: Ctx): Effect.Effect<Response> => {
  * body (up to `mock.max_body_bytes`) alive for as long as the request log keeps the entry.
  */
 const detachedPrefix = (text: string, length: number): string =>
-  Buffer.from(text.slice(0, length), "utf16le").toString("utf16le")
+  typeof Buffer === "undefined"
+    ? // Outside Node (the in-process transport in a browser): a flat copy, built from its characters.
+      text.slice(0, length).split("").join("")
+    : Buffer.from(text.slice(0, length), "utf16le").toString("utf16le")
 
 const record = (ctx: Ctx, status: number): void => {
   const { state } = ctx
@@ -802,7 +803,7 @@ const record = (ctx: Ctx, status: number): void => {
     query: ctx.rawQuery,
     client: ctx.client,
     status,
-    content_type: ctx.incoming.headers["content-type"] ?? null,
+    content_type: ctx.contentType ?? null,
     body: text === null ? null : text.length > LOG_BODY_LIMIT ? detachedPrefix(text, LOG_BODY_LIMIT) : text,
     ...(ctx.tolerated ? { tolerated: "trailing_commas" as const } : {})
   }
@@ -820,9 +821,10 @@ export const pathOf = (url: string): string => {
 /** What a handler sees of one request, whose body (`received`) has been read. */
 export const makeContext = (
   state: NodeState,
-  incoming: IncomingMessage,
   method: string,
   url: string,
+  contentType: string | undefined,
+  client: string,
   received: Received
 ): Ctx => {
   const q = url.indexOf("?")
@@ -833,8 +835,8 @@ export const makeContext = (
     path: q === -1 ? url : url.slice(0, q),
     rawQuery,
     query: rawQuery === "" ? EMPTY_QUERY : new URLSearchParams(rawQuery),
-    client: normalizeAddress(incoming.socket.remoteAddress ?? ""),
-    incoming,
+    client: normalizeAddress(client),
+    contentType,
     received,
     body: null,
     tolerated: false
@@ -867,17 +869,3 @@ export const handle = (ctx: Ctx): Effect.Effect<Response> => {
     })
   )
 }
-
-/** The whole mock node as one `@effect/platform` HTTP application over `state`. */
-export const makeApp = (state: NodeState): Effect.Effect<Response, never, HttpServerRequest.HttpServerRequest> =>
-  Effect.flatMap(HttpServerRequest.HttpServerRequest, (request) => {
-    const incoming = NodeHttpServerRequest.toIncomingMessage(request)
-    // A request whose client hung up mid-body is not processed; there is no one to answer.
-    return withBody(
-      incoming,
-      state.config.mock.max_body_bytes,
-      state.budget,
-      (received) => handle(makeContext(state, incoming, request.method, request.url, received)),
-      Effect.succeed(HttpServerResponse.empty({ status: 400 }))
-    )
-  })
