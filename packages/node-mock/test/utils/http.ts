@@ -116,7 +116,7 @@ export const transportOf = (fetch: (input: string, init?: RequestInit) => Promis
     const response = await fetch(new URL(path, base).href, {
       method: options.method ?? (payload === undefined ? "GET" : "POST"),
       headers,
-      ...(payload === undefined ? {} : { body: payload })
+      ...(payload === undefined ? {} : { body: payload as BodyInit })
     })
     const bytes = Buffer.from(await response.arrayBuffer())
     const text = bytes.toString("utf8")
