@@ -356,6 +356,14 @@ export const RateLimit = Schema.Struct({
  */
 export interface RateLimit extends Schema.Schema.Type<typeof RateLimit> {}
 
+/**
+ * A rate limit as written in JSON (`setRateLimit` takes it).
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type RateLimitInput = typeof RateLimit.Encoded
+
 const addressKeys = (record: { readonly [key: string]: string }) => {
   for (const key of Object.keys(record)) {
     if (!/^0x[0-9a-fA-F]{40}$/.test(key)) {

@@ -204,17 +204,17 @@ describe("MockNetwork.make", () => {
       Effect.gen(function* () {
         const network = yield* MockNetwork.make({ nodes: 2, router: { refreshInterval: "30 seconds" } })
         const [a, b] = network.nodes as [MockNetwork.NetworkNode, MockNetwork.NetworkNode]
-        assert.deepStrictEqual(yield* network.router!.available, [a.address, b.address])
-        yield* a.down
+        assert.deepStrictEqual(yield* network.router!.available(), [a.address, b.address])
+        yield* a.down()
         // Not polled yet: the router's view is stale, as the real one's can be for one interval.
         yield* TestClock.adjust("29 seconds")
-        assert.deepStrictEqual(yield* network.router!.available, [a.address, b.address])
+        assert.deepStrictEqual(yield* network.router!.available(), [a.address, b.address])
         yield* TestClock.adjust("1 second")
         // The poll runs real HTTP: wait for it in real time, without moving the test clock.
-        for (let i = 0; i < 500 && (yield* network.router!.available).length !== 1; i++) {
+        for (let i = 0; i < 500 && (yield* network.router!.available()).length !== 1; i++) {
           yield* Effect.promise(() => new Promise((resolve) => setTimeout(resolve, 10)))
         }
-        assert.deepStrictEqual(yield* network.router!.available, [b.address])
+        assert.deepStrictEqual(yield* network.router!.available(), [b.address])
       })
     )
   )

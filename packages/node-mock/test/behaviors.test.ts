@@ -285,10 +285,10 @@ describe("seeded latency and failure rates", () => {
       for (let i = 0; i < 5; i++) {
         yield* Effect.promise(() => post(node.url, "/api/jobs", { containers: ["r"], data: { i } }))
       }
-      const started = new Map((yield* node.jobs).map((job) => [job.id, job.updatedAt]))
+      const started = new Map((yield* node.jobs()).map((job) => [job.id, job.updatedAt]))
       yield* TestClock.adjust(Duration.seconds(1))
       yield* Effect.promise(() => new Promise((resolve) => setTimeout(resolve, 20)))
-      const jobs = yield* node.jobs
+      const jobs = yield* node.jobs()
       assert.isTrue(jobs.every((job) => job.status === "success"))
       return jobs.map((job) => Math.round((job.updatedAt - started.get(job.id)!) * 1000) / 1000).sort((a, b) => a - b)
     }).pipe(Effect.scoped)

@@ -159,7 +159,7 @@ describe("the fast request path", () => {
       yield* hangUp("POST /api/jobs HTTP/1.1", `content-length: ${job.length}\r\n\r\n${job}`)
       const health = yield* Effect.promise(() => httpTransport.get(node.url, "/health"))
       assert.strictEqual(health.status, 200)
-      const jobs = yield* node.jobs
+      const jobs = yield* node.jobs()
       assert.strictEqual(jobs.length, 1)
     }).pipe(Effect.scoped)
   )

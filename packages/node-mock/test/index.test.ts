@@ -45,18 +45,23 @@ it("pins the public API of @infernet/node-mock", () => {
       ],
       "MockNode": [
         "MockNode",
+        "connect",
+        "connectPromise",
         "layer",
         "make",
         "start",
       ],
       "MockNodeError": [
+        "ControlFailed",
         "InvalidConfig",
         "MockNodeError",
         "MockNodeErrorReason",
         "ServeFailed",
         "UnknownContainer",
+        "WaitTimedOut",
         "isMockNodeError",
       ],
+      "connectMockNode": "function",
       "startMockNetwork": "function",
       "startMockNode": "function",
     }
@@ -68,6 +73,7 @@ it("pins the public API of @infernet/node-mock/vitest", () => {
     [
       "default",
       "globalSetup",
+      "mockNodeTest",
       "optionsFromEnv",
       "providedKey",
     ]

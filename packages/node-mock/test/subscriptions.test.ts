@@ -181,7 +181,7 @@ describe("delegated subscriptions: the guardian", () => {
         (yield* call(() => post(lenient.url, "/api/jobs", v0Body({ signature: { expiry: 99 } })))).status,
         200
       )
-      const [record] = yield* lenient.subscriptions
+      const [record] = yield* lenient.subscriptions()
       assert.strictEqual(record!.signature.status, "signer_mismatch")
     }).pipe(Effect.scoped)
   )
@@ -334,7 +334,7 @@ describe("the usage page's delegated subscription", () => {
       const res = yield* Effect.promise(() => post(node.url, "/api/jobs", body))
       assert.strictEqual(res.status, 200)
       assert.deepStrictEqual(res.json(), {})
-      const [record] = yield* node.subscriptions
+      const [record] = yield* node.subscriptions()
       assert.deepStrictEqual(record!.signature, {
         status: "verified",
         signer: privateKeyToAccount(PAGE_KEY).address

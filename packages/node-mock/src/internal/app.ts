@@ -648,6 +648,30 @@ const controlSetContainer =
     return json(200, { id, behavior: encodeBehavior(result.right) })
   }
 
+const decodeRateLimit = Schema.decodeUnknownEither(Schema.NullOr(MockConfig.RateLimit), { errors: "all" })
+const encodeRateLimit = Schema.encodeSync(Schema.NullOr(MockConfig.RateLimit))
+
+/** Replaces the rate limit in force (`null`: off) and forgets what the limiter counted; the error is one line. */
+export const setRateLimit = (state: NodeState, input: unknown): Either.Either<MockConfig.RateLimit | null, string> =>
+  Either.match(decodeRateLimit(input), {
+    onLeft: (error) => Either.left(describeParseError(error)),
+    onRight: (rateLimit) => {
+      state.rateLimit = rateLimit ?? undefined
+      state.limiter.clear()
+      return Either.right(rateLimit)
+    }
+  })
+
+const controlRateLimit: Handler = (ctx) => json(200, { rate_limit: encodeRateLimit(ctx.state.rateLimit ?? null) })
+
+const controlSetRateLimit: Handler = (ctx) => {
+  const parsed = parseBody(ctx, body(ctx))
+  if (!parsed.ok) return json(400, { error: `invalid JSON: ${parsed.message}` })
+  const result = setRateLimit(ctx.state, parsed.value)
+  if (Either.isLeft(result)) return json(400, { error: `rate_limit: ${result.left}` })
+  return json(200, { rate_limit: encodeRateLimit(result.right) })
+}
+
 const badContainerPath: Handler = () =>
   json(400, { error: "Bad request: the container id in the path is not valid percent-encoding" })
 
@@ -688,7 +712,9 @@ for (const r of [
   route("GET", "/__mock/subscriptions", false, controlSubscriptions),
   route("GET", "/__mock/jobs", false, controlJobs),
   route("GET", "/__mock/containers", false, controlContainers),
-  route("POST", "/__mock/reset", false, controlReset, false)
+  route("POST", "/__mock/reset", false, controlReset, false),
+  route("GET", "/__mock/rate-limit", false, controlRateLimit),
+  route("PUT", "/__mock/rate-limit", false, controlSetRateLimit)
 ]) {
   const path = r.key.slice(r.method.length + 1)
   routes.set(path, [...(routes.get(path) ?? []), r])
@@ -719,7 +745,7 @@ const allowHeader = (candidates: ReadonlyArray<Route>): string => {
 }
 
 const rateLimitRule = (state: NodeState, key: string) => {
-  const config = state.config.mock.rate_limit
+  const config = state.rateLimit
   if (config === undefined) return undefined
   const rule = config.routes?.[key] ?? config
   return { limit: rule.limit, periodMs: rule.period_seconds * 1000 }

@@ -56,6 +56,8 @@ export interface NodeState {
   readonly containers: Map<string, ContainerState>
   readonly store: JobStore
   readonly limiter: RateLimiter
+  /** The rate limit in force: `mock.rate_limit`, until `PUT /__mock/rate-limit` replaces it (reset restores it). */
+  rateLimit: MockConfig.RateLimit | undefined
   readonly requests: Array<RecordedRequest>
   readonly subscriptions: Array<RecordedSubscription>
   readonly local: AddressMatcher
@@ -85,6 +87,7 @@ export const makeState = (
   containers: new Map(config.containers.map((c) => [c.id, makeContainerState(c, config.mock.seed)])),
   store: new JobStore(config.mock.pending_ttl_seconds * 1000),
   limiter: new RateLimiter(),
+  rateLimit: config.mock.rate_limit,
   requests: [],
   subscriptions: [],
   local: makeMatcher(config.mock.local_addresses),
@@ -104,6 +107,7 @@ export const makeState = (
 export const resetState = (state: NodeState): void => {
   state.store.clear()
   state.limiter.clear()
+  state.rateLimit = state.config.mock.rate_limit
   state.requests.length = 0
   state.subscriptions.length = 0
   for (const container of state.config.containers) {
