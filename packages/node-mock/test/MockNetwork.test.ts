@@ -198,6 +198,32 @@ describe("startMockNetwork", () => {
   })
 })
 
+describe("chaos bounds", () => {
+  it("refuses a delay over 2^31-1 ms or a retry_after over 2^31-1 s over HTTP; the API clamps, and the snapshot shows what applies", () =>
+    withNetwork({ nodes: 1, router: { rateLimit: false } }, async (network) => {
+      const router = network.router!.url
+      const slow = await post(router, "/__mock/nodes/0/slow", { ms: 2 ** 31 })
+      assert.strictEqual(slow.status, 400)
+      assert.strictEqual(slow.json().error, 'Expected {"ms": <integer from 0 to 2147483647>}, got 2147483648')
+      const fail = await post(router, "/__mock/nodes/0/fail", { status: 503, retry_after: 1e21 })
+      assert.strictEqual(fail.status, 400)
+      assert.include(fail.json().error, '"retry_after"?: <integer seconds from 0 to 2147483647>')
+      assert.strictEqual((await network.nodes[0]!.chaos()).fail, null)
+
+      // Node would fire a longer timer after 1 ms (TimeoutOverflowWarning): the API clamps to the longest it keeps.
+      const node = network.nodes[0]!
+      await node.slow(2 ** 40)
+      assert.strictEqual((await node.chaos()).delay_ms, 2 ** 31 - 1)
+      await node.slow(0)
+      await node.fail({ status: 429, retryAfter: "1000000000000 seconds" })
+      assert.strictEqual((await node.chaos()).fail?.retry_after, 2 ** 31 - 1)
+      const limited = await get(node.url, "/health")
+      assert.strictEqual(limited.status, 429)
+      assert.strictEqual(limited.headers["retry-after"], "2147483647")
+      await node.heal()
+    }))
+})
+
 describe("MockNetwork.make", () => {
   it.effect("polls the nodes every refreshInterval on the fiber's clock (TestClock)", () =>
     Effect.scoped(

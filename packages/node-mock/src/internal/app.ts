@@ -7,6 +7,7 @@ import * as MockConfig from "../MockConfig.js"
 import { INVALID_UTF8, nestsDeeperThan, parseJson, type Received, TOO_LARGE, utf8Length } from "./body.js"
 import { describeParseError } from "./configError.js"
 import { makeContainerLookup } from "./containerLookup.js"
+import { unknownBehaviorKey, unknownRateLimitKey } from "./knownKeys.js"
 import { checkJob, checkSubscription, type SubscriptionContainers, UNWRITABLE } from "./guardian.js"
 import * as Html from "./html.js"
 import { normalizeAddress } from "./ip.js"
@@ -627,6 +628,8 @@ export const setBehavior = (
 ): Either.Either<MockConfig.Behavior, string> => {
   const container = state.containers.get(id)
   if (container === undefined) return Either.left(`Unknown container "${id}"`)
+  const unknown = unknownBehaviorKey(input)
+  if (unknown !== undefined) return Either.left(`${unknown.field}: ${unknown.detail}`)
   return Either.match(decodeBehavior(input), {
     onLeft: (error) => Either.left(describeParseError(error)),
     onRight: (behavior) => {
@@ -652,8 +655,10 @@ const decodeRateLimit = Schema.decodeUnknownEither(Schema.NullOr(MockConfig.Rate
 const encodeRateLimit = Schema.encodeSync(Schema.NullOr(MockConfig.RateLimit))
 
 /** Replaces the rate limit in force (`null`: off) and forgets what the limiter counted; the error is one line. */
-export const setRateLimit = (state: NodeState, input: unknown): Either.Either<MockConfig.RateLimit | null, string> =>
-  Either.match(decodeRateLimit(input), {
+export const setRateLimit = (state: NodeState, input: unknown): Either.Either<MockConfig.RateLimit | null, string> => {
+  const unknown = unknownRateLimitKey(input)
+  if (unknown !== undefined) return Either.left(`${unknown.field}: ${unknown.detail}`)
+  return Either.match(decodeRateLimit(input), {
     onLeft: (error) => Either.left(describeParseError(error)),
     onRight: (rateLimit) => {
       state.rateLimit = rateLimit ?? undefined
@@ -661,6 +666,7 @@ export const setRateLimit = (state: NodeState, input: unknown): Either.Either<Mo
       return Either.right(rateLimit)
     }
   })
+}
 
 const controlRateLimit: Handler = (ctx) => json(200, { rate_limit: encodeRateLimit(ctx.state.rateLimit ?? null) })
 
