@@ -11,6 +11,7 @@
 //               bundler (blocks whose first line is `// excerpt ...` are skipped: they are marked as excerpts)
 //   chain       (pnpm) the chain README's lines, then its devnet example: Anvil, a test Coordinator, a signature
 //   vitest      the node-mock README's Vitest global setup and `MockNode.layer`, in a project pinned to effect 3.22.2
+//   vitest-parallel  mockNodeTest in a two-file Vitest project, parallel workers (scripts/consumers-mock-tests.mjs)
 //
 // It checks: no `workspace:`/`catalog:` specifier in any packed manifest, publint and attw on every tarball, exactly
 // one copy of `effect` per project, install sizes within budget, and prints a table of scenario, install time,
@@ -25,6 +26,7 @@ import { dirname, join, relative } from "node:path"
 import { fileURLToPath } from "node:url"
 import { createServer } from "node:net"
 import { gzipSync } from "node:zlib"
+import { mockTestsScenario } from "./consumers-mock-tests.mjs"
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..")
 const require = createRequire(join(root, "packages", "client", "package.json"))
@@ -633,6 +635,8 @@ await scenario("vitest", async (report) => {
   if (tests === null || Number(tests[1]) < 2) fail(`vitest did not pass 2 tests:\n${out}`)
   return `effect 3.22.2 shared; globalSetup and MockNode.layer: ${tests[1]} tests passed`
 })
+
+await scenario("vitest-parallel", (report) => mockTestsScenario({ report, project, install, installLines, readme, codeBlocks, cover, sh, fail, oneCopy }))
 
 // --- every README code block: run, type-checked, parsed, or marked as an excerpt ----------------------------------------
 
