@@ -9,7 +9,8 @@
 import type { Server } from "node:http"
 import { Cause, type Clock, Context, Duration, Effect, Exit, Layer, ManagedRuntime, type Scope } from "effect"
 import * as Chaos from "./internal/chaos.js"
-import { makeRouter } from "./internal/router.js"
+// In a browser bundle ("browser" condition) a stub that refuses: a network needs node:http.
+import { makeRouter } from "#router"
 import * as MockConfig from "./MockConfig.js"
 import * as MockNode from "./MockNode.js"
 import * as MockNodeError from "./MockNodeError.js"

@@ -4,13 +4,10 @@
  *
  * @since 0.1.0
  */
-import { createServer } from "node:http"
-import * as HttpMiddleware from "@effect/platform/HttpMiddleware"
-import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
+// The node:http server, or (in a browser bundle, through the "browser" condition) a refusal to listen.
+import { listen } from "#listen"
 import { Cause, type Clock, Context, Effect, Exit, FiberSet, Layer, ManagedRuntime, Redacted, type Scope } from "effect"
-import { ServerHook } from "./internal/chaos.js"
 import * as Control from "./internal/control.js"
-import { makeApp, makeListener } from "./internal/fastPath.js"
 import { IN_PROCESS_ORIGIN, makeFetch } from "./internal/inProcess.js"
 import { makeState } from "./internal/state.js"
 import * as MockConfig from "./MockConfig.js"
@@ -237,27 +234,6 @@ const nodeAddressOf = (config: MockConfig.MockConfig) => {
 }
 
 /**
- * A `node:http` server with production-style connection limits: time to send headers (also how long a new connection
- * may stay silent) and a whole request, idle keep-alive time, and a cap on open connections. Node checks the first
- * two on an interval, kept short enough that a timeout fires within a quarter of its length past due (at most 1 s).
- */
-const makeServer = (mock: MockConfig.MockSection) => {
-  const server = createServer({
-    headersTimeout: mock.headers_timeout_ms,
-    requestTimeout: mock.request_timeout_ms,
-    connectionsCheckingInterval: Math.max(
-      10,
-      Math.min(1000, Math.floor(Math.min(mock.headers_timeout_ms, mock.request_timeout_ms) / 4))
-    )
-  })
-  server.keepAliveTimeout = mock.keep_alive_timeout_ms
-  server.maxConnections = mock.max_connections
-  return server
-}
-
-const formatHost = (host: string) => (host.includes(":") ? `[${host}]` : host)
-
-/**
  * Starts a mock node in the current scope; it stops (connections closed, running jobs interrupted) when the scope
  * closes.
  *
@@ -294,44 +270,9 @@ export const make = (
     if (options.listen === false) {
       return { url: IN_PROCESS_ORIGIN, host, port: 0, config, fetch, ...control } satisfies MockNodeService
     }
-    const nodeServer = makeServer(config.mock)
-    const server = yield* NodeHttpServer.make(() => nodeServer, { host, port: requestedPort }).pipe(
-      Effect.mapError(
-        (error) =>
-          new MockNodeError.MockNodeError({
-            reason: new MockNodeError.ServeFailed({
-              host,
-              port: requestedPort,
-              detail: describeListenError(error.cause, requestedPort)
-            })
-          })
-      )
-    )
-    const app = makeApp(state)
-    if (config.mock.fast_path) {
-      const platform = yield* NodeHttpServer.makeHandler(app).pipe(
-        HttpMiddleware.withTracerDisabledWhenEffect(() => true)
-      )
-      const listener = makeListener(state, yield* Effect.runtime<never>(), platform)
-      nodeServer.on("request", listener)
-      yield* Effect.addFinalizer(() => Effect.sync(() => nodeServer.off("request", listener)))
-    } else {
-      yield* server.serve(app).pipe(HttpMiddleware.withTracerDisabledWhenEffect(() => true))
-    }
-    // Close open connections (keep-alive clients, running streams) instead of waiting for them to end.
-    yield* Effect.addFinalizer(() =>
-      Effect.async<void>((resume) => {
-        if (!nodeServer.listening) return resume(Effect.void)
-        nodeServer.close(() => resume(Effect.void))
-        nodeServer.closeAllConnections()
-      })
-    )
-    // A mock network takes control of its nodes' servers here (chaos: down, slow, 503/429).
-    ;(yield* ServerHook)?.(nodeServer)
-    const port = server.address._tag === "TcpAddress" ? server.address.port : requestedPort
-    const urlHost = host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host
+    const { port, url } = yield* listen(state, host, requestedPort)
     const service: MockNodeService = {
-      url: `http://${formatHost(urlHost)}:${port}`,
+      url,
       host,
       port,
       config,
@@ -364,14 +305,6 @@ const toEffects = (control: MockNodeControl): MockNodeControlEffect => {
         : value
   }
   return out as MockNodeControlEffect
-}
-
-const describeListenError = (cause: unknown, port: number): string => {
-  const code = (cause as { code?: string } | undefined)?.code
-  if (code === "EADDRINUSE") return `port ${port} is already in use (try another port, or 0 for a free one)`
-  if (code === "EACCES") return `permission denied for port ${port}`
-  if (code === "EADDRNOTAVAIL") return "the address is not available on this machine"
-  return (cause as Error | undefined)?.message ?? String(cause)
 }
 
 /**

@@ -19,8 +19,13 @@
  * ```
  * @since 0.1.0
  */
-import { test } from "vitest"
+import type { TestAPI } from "vitest"
 import { type MockNodeOptions, type RunningMockNode, start } from "./MockNode.js"
+
+// Vitest's runtime cannot be loaded where this module also runs as a global setup (Vitest's main process refuses:
+// "Vitest failed to access its internal state"), so it is loaded here only when it can be, and `mockNodeTest` exists
+// in test files, where Vitest's runtime is.
+const vitest: typeof import("vitest") | undefined = await import("vitest").catch(() => undefined)
 
 declare module "vitest" {
   /** Values `@infernet/node-mock/vitest` provides to tests. */
@@ -152,6 +157,10 @@ const startFor = async (options: MockNodeOptions, use: (node: RunningMockNode) =
   }
 }
 
+const notHere = () => {
+  throw new Error("mockNodeTest is for test files: Vitest's runtime is not available here (a global setup?)")
+}
+
 /**
  * Vitest's `test` with mock-node fixtures: `mockNode`, a fresh node per test (nothing a test does to it, jobs,
  * behaviours, rate limits, is seen by another test, in this file or in a file running in parallel), and
@@ -177,9 +186,17 @@ const startFor = async (options: MockNodeOptions, use: (node: RunningMockNode) =
  * @since 0.2.0
  * @category constructors
  */
-export const mockNodeTest = test.extend<MockNodeFixtures & MockNodeWorkerFixtures>({
-  workerMockNodeOptions: [{}, { injected: true, scope: "worker" }],
-  workerMockNode: [async ({ workerMockNodeOptions }, use) => startFor(workerMockNodeOptions, use), { scope: "worker" }],
-  mockNodeOptions: [{}, { injected: true }],
-  mockNode: async ({ mockNodeOptions }, use) => startFor(mockNodeOptions, use)
-})
+export const mockNodeTest: TestAPI<MockNodeFixtures & MockNodeWorkerFixtures> =
+  vitest === undefined
+    ? (new Proxy(notHere, { get: notHere, apply: notHere }) as unknown as TestAPI<
+        MockNodeFixtures & MockNodeWorkerFixtures
+      >)
+    : vitest.test.extend<MockNodeFixtures & MockNodeWorkerFixtures>({
+        workerMockNodeOptions: [{}, { injected: true, scope: "worker" }],
+        workerMockNode: [
+          async ({ workerMockNodeOptions }, use) => startFor(workerMockNodeOptions, use),
+          { scope: "worker" }
+        ],
+        mockNodeOptions: [{}, { injected: true }],
+        mockNode: async ({ mockNodeOptions }, use) => startFor(mockNodeOptions, use)
+      })

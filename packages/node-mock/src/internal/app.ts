@@ -11,6 +11,7 @@ import { unknownBehaviorKey, unknownRateLimitKey } from "./knownKeys.js"
 import { checkJob, checkSubscription, type SubscriptionContainers, UNWRITABLE } from "./guardian.js"
 import * as Html from "./html.js"
 import { normalizeAddress } from "./ip.js"
+import { uuid4 } from "./random.js"
 import * as Runner from "./runner.js"
 import {
   lastOf,
@@ -227,7 +228,7 @@ const errorBody = (outcome: { readonly error: string; readonly params?: Json.Jso
 
 const startJob = (ctx: Ctx, request: Job.JobRequest): string => {
   const { state, client } = ctx
-  const id = crypto.randomUUID()
+  const id = uuid4()
   const containers = [...request.containers]
   state.store.setRunning(client, id, containers, state.now())
   const results: Array<ContainerResult> = []
@@ -510,7 +511,7 @@ const createStream: Handler = (ctx) =>
     if (rejection !== undefined) return json(405, rejection)
     // Only the first container runs when streaming.
     const container = request.containers[0]!
-    const id = crypto.randomUUID()
+    const id = uuid4()
     state.store.setRunning(client, id, request.containers, state.now())
     const parts: Array<Uint8Array> = []
     const finish = (status: "success" | "failed", result: ContainerResult) =>
