@@ -9,6 +9,7 @@
 import type { Server } from "node:http"
 import { Cause, type Clock, Context, Duration, Effect, Exit, Layer, ManagedRuntime, type Scope } from "effect"
 import * as Chaos from "./internal/chaos.js"
+import * as Control from "./internal/control.js"
 // In a browser bundle ("browser" condition) a stub that refuses: a network needs node:http.
 import { makeRouter } from "#router"
 import * as MockConfig from "./MockConfig.js"
@@ -446,6 +447,116 @@ export const start = async (options?: MockNetworkOptions): Promise<RunningMockNe
     close: () => {
       closing ??= runtime.dispose()
       return closing
+    }
+  }
+}
+
+/**
+ * A node of a network started elsewhere, from {@link connectPromise}: its control methods, and its chaos switches
+ * through the router's control API.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type ConnectedNetworkNode = Omit<RunningNetworkNode, "port" | "config">
+
+/**
+ * A network started elsewhere (`infernet-node-mock --nodes 3 --router`, another process), from
+ * {@link connectPromise}.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface ConnectedMockNetwork {
+  readonly nodes: ReadonlyArray<ConnectedNetworkNode>
+  readonly router: {
+    readonly url: string
+    /** Polls every node's `/info` now. */
+    refresh(): Promise<void>
+    /** The addresses of the nodes available at the last poll. */
+    available(): Promise<ReadonlyArray<string>>
+  }
+}
+
+/**
+ * The control surface of a mock network started elsewhere, through its router's control API (`GET /__mock/nodes`,
+ * `POST /__mock/nodes/<i>/down|up|slow|fail|heal`, `POST /__mock/refresh`) and each node's own: the same methods as
+ * a network started with {@link start}, as Promises. Rejects with `ControlFailed` when the router cannot be reached.
+ *
+ * @example
+ * ```ts
+ * import { connectMockNetwork, startMockNetwork } from "@infernet/node-mock"
+ *
+ * const started = await startMockNetwork({ nodes: 2 }) // or `npx infernet-node-mock --nodes 2 --router`
+ * const network = await connectMockNetwork(started.router!.url)
+ * await network.nodes[0]!.down()
+ * await network.router.refresh()
+ * console.log(await network.router.available()) // the other node only
+ * await network.nodes[0]!.heal()
+ * await started.close()
+ * ```
+ * @since 0.2.0
+ * @category constructors
+ */
+export const connectPromise = async (
+  routerUrl: string,
+  options: MockNode.ConnectOptions = {}
+): Promise<ConnectedMockNetwork> => {
+  const fetch = options.fetch ?? ((input: string, init?: RequestInit) => globalThis.fetch(input, init))
+  const call = Control.makeCaller(routerUrl, fetch)
+  interface NodeView {
+    readonly index: number
+    readonly address: string
+    readonly url: string
+    readonly available: boolean
+    readonly chaos: ChaosSnapshot
+  }
+  const views = await call<ReadonlyArray<NodeView>>("GET", "/__mock/nodes")
+  const chaosCall = async (index: number, action: string, body?: unknown) => {
+    await call("POST", `/__mock/nodes/${index}/${action}`, body)
+  }
+  const nodes = views.map((view): ConnectedNetworkNode => {
+    const { url: _url, ...control } = Control.makeControl(view.url, fetch)
+    return {
+      ...control,
+      index: view.index,
+      url: view.url,
+      address: view.address,
+      down: () => chaosCall(view.index, "down"),
+      up: () => chaosCall(view.index, "up"),
+      heal: () => chaosCall(view.index, "heal"),
+      slow: (delay) =>
+        chaosCall(view.index, "slow", {
+          ms: Math.min(Chaos.MAX_CHAOS_MS, Math.max(0, Math.round(Duration.toMillis(Duration.decode(delay)))))
+        }),
+      fail: (failOptions = {}) =>
+        chaosCall(view.index, "fail", {
+          status: failOptions.status ?? 503,
+          ...(failOptions.for === undefined
+            ? {}
+            : { for_ms: Math.round(Duration.toMillis(Duration.decode(failOptions.for))) }),
+          ...(failOptions.retryAfter === undefined
+            ? {}
+            : {
+                retry_after: Math.min(
+                  Chaos.MAX_RETRY_AFTER_SECONDS,
+                  Math.ceil(Duration.toSeconds(Duration.decode(failOptions.retryAfter)))
+                )
+              })
+        }),
+      chaos: async () =>
+        (await call<ReadonlyArray<NodeView>>("GET", "/__mock/nodes")).find((n) => n.index === view.index)!.chaos
+    }
+  })
+  return {
+    nodes,
+    router: {
+      url: routerUrl.replace(/\/+$/, ""),
+      refresh: async () => {
+        await call("POST", "/__mock/refresh")
+      },
+      available: async () =>
+        (await call<ReadonlyArray<NodeView>>("GET", "/__mock/nodes")).filter((n) => n.available).map((n) => n.address)
     }
   }
 }

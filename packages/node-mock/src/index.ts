@@ -27,6 +27,9 @@ export {
 } from "./MockNode.js"
 
 export {
+  /** @since 0.2.0 */
+  connectPromise as connectMockNetwork,
+  type ConnectedMockNetwork,
   /** @since 0.1.0 */
   start as startMockNetwork,
   type MockNetworkOptions,

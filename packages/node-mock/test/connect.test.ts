@@ -2,7 +2,14 @@
 // here (Promises) and on the Effect service (Effects), and the wait helpers.
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Exit } from "effect"
-import { connectMockNode, MockNetwork, MockNode, MockNodeError, startMockNetwork } from "../src/index.js"
+import {
+  connectMockNetwork,
+  connectMockNode,
+  MockNetwork,
+  MockNode,
+  MockNodeError,
+  startMockNetwork
+} from "../src/index.js"
 import { get, post } from "./utils/http.js"
 import { closedPort } from "./utils/ports.js"
 import { withNode } from "./utils/node.js"
@@ -161,5 +168,40 @@ describe("one shape for Promise and Effect users", () => {
         yield* node.node.setBehavior("hello-world", { type: "echo" })
       }).pipe(Effect.scoped)
     )
+  })
+})
+
+describe("connectMockNetwork", () => {
+  it("drives a network started elsewhere: each node's control, chaos through the router, the router's view", async () => {
+    const started = await startMockNetwork({ nodes: 2, router: { rateLimit: false } })
+    try {
+      const network = await connectMockNetwork(started.router!.url)
+      assert.deepStrictEqual(
+        network.nodes.map((n) => n.url),
+        started.nodes.map((n) => n.url)
+      )
+      const [a, b] = network.nodes as [MockNetwork.ConnectedNetworkNode, MockNetwork.ConnectedNetworkNode]
+      await a.setBehavior("hello-world", { type: "static", output: "from a" })
+      assert.strictEqual(
+        (await started.nodes[0]!.containers()).find((c) => c.id === "hello-world")?.behavior.type,
+        "static"
+      )
+      await a.down()
+      assert.isTrue((await a.chaos()).down)
+      await network.router.refresh()
+      assert.deepStrictEqual(await network.router.available(), [b.address])
+      await b.fail({ status: 429, retryAfter: "3 seconds" })
+      assert.deepStrictEqual((await b.chaos()).fail?.retry_after, 3)
+      await b.slow(2 ** 40)
+      assert.strictEqual((await b.chaos()).delay_ms, 2 ** 31 - 1)
+      await a.heal()
+      await b.heal()
+      await network.router.refresh()
+      assert.deepStrictEqual(await network.router.available(), [a.address, b.address])
+    } finally {
+      await started.close()
+    }
+    const port = await closedPort()
+    assert.strictEqual((await reasonOf(connectMockNetwork(`http://127.0.0.1:${port}`)))._tag, "ControlFailed")
   })
 })

@@ -38,6 +38,7 @@ it("pins the public API of @infernet/node-mock", () => {
       ],
       "MockNetwork": [
         "MockNetwork",
+        "connectPromise",
         "defaultNodeConfig",
         "layer",
         "make",
@@ -61,6 +62,7 @@ it("pins the public API of @infernet/node-mock", () => {
         "WaitTimedOut",
         "isMockNodeError",
       ],
+      "connectMockNetwork": "function",
       "connectMockNode": "function",
       "startMockNetwork": "function",
       "startMockNode": "function",

@@ -65,9 +65,10 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 const matches = (job: JobSnapshot, status: WaitStatus) =>
   status === "finished" ? job.status !== "running" : job.status === status
 
-export const makeControl = (base: string, fetch: Fetch): Control => {
+/** A JSON call to `base`'s control API: its answer, or a MockNodeError (`ControlFailed`). */
+export const makeCaller = (base: string, fetch: Fetch) => {
   const origin = base.replace(/\/+$/, "")
-  const call = async <A>(method: string, path: string, body?: unknown): Promise<A> => {
+  return async <A>(method: string, path: string, body?: unknown): Promise<A> => {
     const url = `${origin}${path}`
     let response: Response
     try {
@@ -89,6 +90,11 @@ export const makeControl = (base: string, fetch: Fetch): Control => {
     const error = (value as { error?: unknown } | null)?.error
     throw failed(url, typeof error === "string" ? error : text.slice(0, 120), response.status)
   }
+}
+
+export const makeControl = (base: string, fetch: Fetch): Control => {
+  const origin = base.replace(/\/+$/, "")
+  const call = makeCaller(origin, fetch)
   const containerPath = (id: string) => `/__mock/containers/${encodeURIComponent(id)}`
   const control: Control = {
     url: origin,
