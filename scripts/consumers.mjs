@@ -636,7 +636,9 @@ await scenario("vitest", async (report) => {
   return `effect 3.22.2 shared; globalSetup and MockNode.layer: ${tests[1]} tests passed`
 })
 
-await scenario("vitest-parallel", (report) => mockTestsScenario({ report, project, install, installLines, readme, codeBlocks, cover, sh, fail, oneCopy }))
+await scenario("vitest-parallel", (report) =>
+  mockTestsScenario({ report, project, install, installLines, readme, codeBlocks, cover, sh, fail, oneCopy })
+)
 
 // --- every README code block: run, type-checked, parsed, or marked as an excerpt ----------------------------------------
 
