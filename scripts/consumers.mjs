@@ -12,6 +12,7 @@
 //               bundler (blocks whose first line is `// excerpt ...` are skipped: they are marked as excerpts)
 //   chain       the chain README's lines, then its devnet example: Anvil, a test Coordinator, a signature
 //   vitest      the node-mock README's Vitest global setup and `MockNode.layer`, in a project pinned to effect 3.22.2
+//   vitest-parallel  mockNodeTest in a two-file Vitest project, parallel workers (scripts/consumers-mock-tests.mjs)
 //
 // It checks: no `workspace:`/`catalog:` specifier in any packed manifest, publint and attw on every tarball, exactly
 // one copy of `effect` per project, install sizes within budget, and prints a table of scenario, install time,
@@ -36,6 +37,7 @@ import {
   firstErrorLine,
   withIds
 } from "./readme-checks.mjs"
+import { mockTestsScenario } from "./consumers-mock-tests.mjs"
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..")
 const require = createRequire(join(root, "packages", "client", "package.json"))
@@ -766,6 +768,10 @@ await (await import("./consumers-record-replay.mjs")).default({
 // Install lines in prose and code pinned, npm only, and the client + node-mock lines composing (consumers-install.mjs).
 const installChecks = { scenario, project, install, installLines, readme, oneCopy, fail, root, PACKAGES }
 await (await import("./consumers-install.mjs")).installScenarios(installChecks)
+
+await scenario("vitest-parallel", (report) =>
+  mockTestsScenario({ report, project, install, installLines, readme, codeBlocks, cover, sh, fail, oneCopy })
+)
 
 // --- every README code block: run, type-checked, parsed, text, or an excerpt with a reason ---------------------------
 

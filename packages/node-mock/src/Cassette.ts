@@ -8,9 +8,8 @@
  *
  * @since 0.2.0
  */
-import { readFileSync } from "node:fs"
 import { Effect, Either, Schema } from "effect"
-import { describeParseError } from "./internal/configError.js"
+import { describeParseError, readConfigFile } from "./internal/configError.js"
 import { defaultMatch as matchDefault, normalizeRequest } from "./internal/cassetteMatch.js"
 import * as MockNodeError from "./MockNodeError.js"
 
@@ -206,19 +205,8 @@ export const decode = (input: unknown, source = "cassette"): Effect.Effect<Casse
  * @category constructors
  */
 export const load = (path: string): Effect.Effect<Cassette, MockNodeError.MockNodeError> =>
-  Effect.flatMap(
-    Effect.try({
-      try: () => JSON.parse(readFileSync(path, "utf8")) as unknown,
-      catch: (cause) =>
-        new MockNodeError.MockNodeError({
-          reason: new MockNodeError.InvalidConfig({
-            source: path,
-            detail: (cause as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (cause as Error).message
-          })
-        })
-    }),
-    (json) => decode(json, path)
-  )
+  // The configuration's file reader: one way to read a JSON file, and none in a browser bundle.
+  Effect.flatMap(readConfigFile(path), (json) => decode(json, path))
 
 /**
  * How to start a recorder.

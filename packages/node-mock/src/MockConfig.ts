@@ -7,7 +7,8 @@
 import { Effect, Schema } from "effect"
 import { Json } from "@infernet/types"
 import { behaviorTypes as internalBehaviorTypes } from "./internal/behaviorTypes.js"
-import { formatConfigError, readConfigFile } from "./internal/configError.js"
+import { formatConfigError, invalidConfig, readConfigFile } from "./internal/configError.js"
+import { unknownConfigKey } from "./internal/knownKeys.js"
 import { isIpOrCidr } from "./internal/ip.js"
 import type * as MockNodeError from "./MockNodeError.js"
 import { originProblem } from "./internal/cors.js"
@@ -360,6 +361,14 @@ export const RateLimit = Schema.Struct({
  */
 export interface RateLimit extends Schema.Schema.Type<typeof RateLimit> {}
 
+/**
+ * A rate limit as written in JSON (`setRateLimit` takes it).
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type RateLimitInput = typeof RateLimit.Encoded
+
 const addressKeys = (record: { readonly [key: string]: string }) => {
   for (const key of Object.keys(record)) {
     if (!/^0x[0-9a-fA-F]{40}$/.test(key)) {
@@ -468,8 +477,10 @@ const uniqueIds = (containers: ReadonlyArray<{ readonly id: string }>) => {
 }
 
 /**
- * The whole configuration. Unknown top-level keys (`server`, `docker`, `redis`, `log_path`, ...) are ignored, so a
- * real node's `config.json` decodes as is; inside `mock` and `behavior` unknown keys are errors, to catch typos.
+ * The whole configuration. The real node's other keys (`server`, `docker`, `redis`, `log_path`, a container's
+ * `command`, ...) are accepted and ignored, so a real node's `config.json` decodes as is. {@link decode} refuses any
+ * other key, at every level, with its path and the closest known key (`containers[2].behaviour: unknown key; did
+ * you mean "behavior"?`); this schema alone ignores them outside `mock` and `behavior`.
  *
  * @example
  * ```ts
@@ -607,10 +618,14 @@ export const defaultConfig = {
  * @since 0.1.0
  * @category constructors
  */
-export const decode = (input: unknown, source = "options"): Effect.Effect<MockConfig, MockNodeError.MockNodeError> =>
-  Schema.decodeUnknown(MockConfig)(input, { errors: "all" }).pipe(
+export const decode = (input: unknown, source = "options"): Effect.Effect<MockConfig, MockNodeError.MockNodeError> => {
+  // A misspelt key would otherwise be ignored (the real node's keys are accepted and unused): name it first.
+  const unknown = unknownConfigKey(input)
+  if (unknown !== undefined) return Effect.fail(invalidConfig(source, unknown.detail, unknown.field))
+  return Schema.decodeUnknown(MockConfig)(input, { errors: "all" }).pipe(
     Effect.mapError((error) => formatConfigError(error, input, source))
   )
+}
 
 /**
  * Reads and decodes a JSON configuration file.

@@ -9,7 +9,9 @@
 import type { Server } from "node:http"
 import { Cause, type Clock, Context, Duration, Effect, Exit, Layer, ManagedRuntime, type Scope } from "effect"
 import * as Chaos from "./internal/chaos.js"
-import { makeRouter } from "./internal/router.js"
+import * as Control from "./internal/control.js"
+// In a browser bundle ("browser" condition) a stub that refuses: a network needs node:http.
+import { makeRouter } from "#router"
 import * as MockConfig from "./MockConfig.js"
 import * as MockNode from "./MockNode.js"
 import * as MockNodeError from "./MockNodeError.js"
@@ -99,16 +101,17 @@ export interface NetworkNode {
   /** The node itself: configuration, requests, jobs, behaviours. */
   readonly node: MockNode.MockNodeService
   /** Refuses connections: closes the listener and destroys every open connection (requests in flight are cut). */
-  readonly down: Effect.Effect<void>
+  readonly down: () => Effect.Effect<void>
   /** Listens again on the same port. Jobs created before going down are still there. */
-  readonly up: Effect.Effect<void>
+  readonly up: () => Effect.Effect<void>
   /** Delays every request by `delay` (`0` ends it). */
   readonly slow: (delay: Duration.DurationInput) => Effect.Effect<void>
   /** Answers every request with 503 (or 429) for a while. */
   readonly fail: (options?: FailOptions) => Effect.Effect<void>
   /** Up, no delay, no failure. */
-  readonly heal: Effect.Effect<void>
-  readonly chaos: Effect.Effect<ChaosSnapshot>
+  readonly heal: () => Effect.Effect<void>
+  /** The node's current chaos. */
+  readonly chaos: () => Effect.Effect<ChaosSnapshot>
 }
 
 /**
@@ -122,9 +125,9 @@ export interface MockRouter {
   readonly url: string
   readonly port: number
   /** Polls every node's `/info` now, instead of waiting for the next interval. */
-  readonly refresh: Effect.Effect<void>
+  readonly refresh: () => Effect.Effect<void>
   /** The addresses of the nodes available at the last poll. */
-  readonly available: Effect.Effect<ReadonlyArray<string>>
+  readonly available: () => Effect.Effect<ReadonlyArray<string>>
 }
 
 /**
@@ -210,8 +213,8 @@ const startNode = (index: number, options: NodeOptions, host: string, now: () =>
       address: url.host,
       port: node.port,
       node,
-      down: Effect.promise(chaos.down),
-      up: Effect.promise(chaos.up),
+      down: () => Effect.promise(chaos.down),
+      up: () => Effect.promise(chaos.up),
       slow: (delay) => Effect.sync(() => chaos.slow(Duration.toMillis(Duration.decode(delay)))),
       fail: (failOptions = {}) =>
         Effect.sync(() =>
@@ -224,8 +227,8 @@ const startNode = (index: number, options: NodeOptions, host: string, now: () =>
                 : Math.ceil(Duration.toSeconds(Duration.decode(failOptions.retryAfter)))
           })
         ),
-      heal: Effect.promise(chaos.heal),
-      chaos: Effect.sync(chaos.snapshot)
+      heal: () => Effect.promise(chaos.heal),
+      chaos: () => Effect.sync(chaos.snapshot)
     }
     return { networkNode, chaos }
   })
@@ -242,9 +245,9 @@ const startNode = (index: number, options: NodeOptions, host: string, now: () =>
  * const program = Effect.scoped(
  *   Effect.gen(function* () {
  *     const network = yield* MockNetwork.make({ nodes: 3, router: { refreshInterval: "100 millis" } })
- *     yield* network.nodes[1]!.down
- *     yield* network.router!.refresh
- *     return yield* network.router!.available // two addresses
+ *     yield* network.nodes[1]!.down()
+ *     yield* network.router!.refresh()
+ *     return yield* network.router!.available() // two addresses
  *   })
  * )
  * ```
@@ -289,8 +292,8 @@ export const make = (
     const mockRouter: MockRouter = {
       url: `http://${formatHost(host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host)}:${port}`,
       port,
-      refresh,
-      available: Effect.sync(router.available)
+      refresh: () => refresh,
+      available: () => Effect.sync(router.available)
     }
     return { nodes, router: mockRouter } satisfies MockNetworkService
   })
@@ -328,7 +331,7 @@ export const layer = (options?: MockNetworkOptions): Layer.Layer<MockNetwork, Mo
  * @since 0.1.0
  * @category models
  */
-export interface RunningNetworkNode {
+export interface RunningNetworkNode extends MockNode.MockNodeControl {
   readonly index: number
   readonly url: string
   /** `host:port`, as the router hands it out. */
@@ -346,9 +349,6 @@ export interface RunningNetworkNode {
   /** Up, no delay, no failure. */
   heal(): Promise<void>
   chaos(): Promise<ChaosSnapshot>
-  jobs(): Promise<ReadonlyArray<MockNode.JobSnapshot>>
-  requests(): Promise<ReadonlyArray<MockNode.RecordedRequest>>
-  reset(): Promise<void>
 }
 
 /**
@@ -388,6 +388,22 @@ export interface RunningMockNetwork {
  * @since 0.1.0
  * @category constructors
  */
+// A node's control operations (the node's own, in-process) as Promises.
+const control = (n: NetworkNode): Omit<MockNode.MockNodeControl, "url"> => {
+  const out: Record<string, unknown> = {}
+  for (const [key, value] of Object.entries(n.node)) {
+    if (key === "url" || key === "host" || key === "port" || key === "config" || key === "fetch") continue
+    out[key] = async (...args: ReadonlyArray<unknown>) => {
+      const exit = await Effect.runPromiseExit(
+        (value as (...a: ReadonlyArray<unknown>) => Effect.Effect<unknown, MockNodeError.MockNodeError>)(...args)
+      )
+      if (Exit.isSuccess(exit)) return exit.value
+      throw Cause.squash(exit.cause)
+    }
+  }
+  return out as unknown as Omit<MockNode.MockNodeControl, "url">
+}
+
 export const start = async (options?: MockNetworkOptions): Promise<RunningMockNetwork> => {
   const runtime = ManagedRuntime.make(layer(options))
   const run = async <A, E>(effect: Effect.Effect<A, E>): Promise<A> => {
@@ -411,15 +427,13 @@ export const start = async (options?: MockNetworkOptions): Promise<RunningMockNe
       address: n.address,
       port: n.port,
       config: n.node.config,
-      down: () => run(n.down),
-      up: () => run(n.up),
+      down: () => run(n.down()),
+      up: () => run(n.up()),
       slow: (delay) => run(n.slow(delay)),
       fail: (failOptions) => run(n.fail(failOptions)),
-      heal: () => run(n.heal),
-      chaos: () => run(n.chaos),
-      jobs: () => run(n.node.jobs),
-      requests: () => run(n.node.requests),
-      reset: () => run(n.node.reset)
+      heal: () => run(n.heal()),
+      chaos: () => run(n.chaos()),
+      ...control(n)
     })),
     router:
       router === undefined
@@ -427,12 +441,122 @@ export const start = async (options?: MockNetworkOptions): Promise<RunningMockNe
         : {
             url: router.url,
             port: router.port,
-            refresh: () => run(router.refresh),
-            available: () => run(router.available)
+            refresh: () => run(router.refresh()),
+            available: () => run(router.available())
           },
     close: () => {
       closing ??= runtime.dispose()
       return closing
+    }
+  }
+}
+
+/**
+ * A node of a network started elsewhere, from {@link connectPromise}: its control methods, and its chaos switches
+ * through the router's control API.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type ConnectedNetworkNode = Omit<RunningNetworkNode, "port" | "config">
+
+/**
+ * A network started elsewhere (`infernet-node-mock --nodes 3 --router`, another process), from
+ * {@link connectPromise}.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface ConnectedMockNetwork {
+  readonly nodes: ReadonlyArray<ConnectedNetworkNode>
+  readonly router: {
+    readonly url: string
+    /** Polls every node's `/info` now. */
+    refresh(): Promise<void>
+    /** The addresses of the nodes available at the last poll. */
+    available(): Promise<ReadonlyArray<string>>
+  }
+}
+
+/**
+ * The control surface of a mock network started elsewhere, through its router's control API (`GET /__mock/nodes`,
+ * `POST /__mock/nodes/<i>/down|up|slow|fail|heal`, `POST /__mock/refresh`) and each node's own: the same methods as
+ * a network started with {@link start}, as Promises. Rejects with `ControlFailed` when the router cannot be reached.
+ *
+ * @example
+ * ```ts
+ * import { connectMockNetwork, startMockNetwork } from "@infernet/node-mock"
+ *
+ * const started = await startMockNetwork({ nodes: 2 }) // or `npx infernet-node-mock --nodes 2 --router`
+ * const network = await connectMockNetwork(started.router!.url)
+ * await network.nodes[0]!.down()
+ * await network.router.refresh()
+ * console.log(await network.router.available()) // the other node only
+ * await network.nodes[0]!.heal()
+ * await started.close()
+ * ```
+ * @since 0.2.0
+ * @category constructors
+ */
+export const connectPromise = async (
+  routerUrl: string,
+  options: MockNode.ConnectOptions = {}
+): Promise<ConnectedMockNetwork> => {
+  const fetch = options.fetch ?? ((input: string, init?: RequestInit) => globalThis.fetch(input, init))
+  const call = Control.makeCaller(routerUrl, fetch)
+  interface NodeView {
+    readonly index: number
+    readonly address: string
+    readonly url: string
+    readonly available: boolean
+    readonly chaos: ChaosSnapshot
+  }
+  const views = await call<ReadonlyArray<NodeView>>("GET", "/__mock/nodes")
+  const chaosCall = async (index: number, action: string, body?: unknown) => {
+    await call("POST", `/__mock/nodes/${index}/${action}`, body)
+  }
+  const nodes = views.map((view): ConnectedNetworkNode => {
+    const { url: _url, ...control } = Control.makeControl(view.url, fetch)
+    return {
+      ...control,
+      index: view.index,
+      url: view.url,
+      address: view.address,
+      down: () => chaosCall(view.index, "down"),
+      up: () => chaosCall(view.index, "up"),
+      heal: () => chaosCall(view.index, "heal"),
+      slow: (delay) =>
+        chaosCall(view.index, "slow", {
+          ms: Math.min(Chaos.MAX_CHAOS_MS, Math.max(0, Math.round(Duration.toMillis(Duration.decode(delay)))))
+        }),
+      fail: (failOptions = {}) =>
+        chaosCall(view.index, "fail", {
+          status: failOptions.status ?? 503,
+          ...(failOptions.for === undefined
+            ? {}
+            : { for_ms: Math.round(Duration.toMillis(Duration.decode(failOptions.for))) }),
+          ...(failOptions.retryAfter === undefined
+            ? {}
+            : {
+                retry_after: Math.min(
+                  Chaos.MAX_RETRY_AFTER_SECONDS,
+                  Math.ceil(Duration.toSeconds(Duration.decode(failOptions.retryAfter)))
+                )
+              })
+        }),
+      chaos: async () =>
+        (await call<ReadonlyArray<NodeView>>("GET", "/__mock/nodes")).find((n) => n.index === view.index)!.chaos
+    }
+  })
+  return {
+    nodes,
+    router: {
+      url: routerUrl.replace(/\/+$/, ""),
+      refresh: async () => {
+        await call("POST", "/__mock/refresh")
+      },
+      available: async () =>
+        (await call<ReadonlyArray<NodeView>>("GET", "/__mock/nodes")).filter((n) => n.available).map((n) => n.address)
     }
   }
 }

@@ -4,28 +4,14 @@
  *
  * @since 0.1.0
  */
-import { createServer } from "node:http"
-import * as HttpMiddleware from "@effect/platform/HttpMiddleware"
-import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
-import {
-  Cause,
-  type Clock,
-  Context,
-  Effect,
-  Either,
-  Exit,
-  FiberSet,
-  Layer,
-  ManagedRuntime,
-  Redacted,
-  type Scope
-} from "effect"
-import { makeApp, setBehavior as setContainerBehavior } from "./internal/app.js"
+// The node:http server, or (in a browser bundle, through the "browser" condition) a refusal to listen.
+import { listen } from "#listen"
+import { Cause, type Clock, Context, Effect, Exit, FiberSet, Layer, ManagedRuntime, Redacted, type Scope } from "effect"
+import * as Control from "./internal/control.js"
+import { IN_PROCESS_ORIGIN, makeFetch } from "./internal/inProcess.js"
+import { makeState } from "./internal/state.js"
 import { originProblem } from "./internal/cors.js"
-import { ServerHook } from "./internal/chaos.js"
-import { makeListener } from "./internal/fastPath.js"
 import { attachReplay, unused as unusedRecordingsOf } from "./internal/replay.js"
-import { lastOf, makeState, resetState } from "./internal/state.js"
 import * as Cassette from "./Cassette.js"
 import * as MockConfig from "./MockConfig.js"
 import * as MockNodeError from "./MockNodeError.js"
@@ -35,13 +21,87 @@ import type * as Store from "./internal/store.js"
 import type * as Verify from "./internal/verify.js"
 
 /**
- * A request the mock received, as `GET /__mock/requests` and `requests` list it: `{at, method, path, query, client,
- * status, content_type, body, tolerated?}`.
+ * A request the mock received, as `GET /__mock/requests` lists it: `{at, method, path, query, client, status,
+ * content_type, body, tolerated?}`, and, from `requests()`, `json`: the body parsed, when it is JSON.
  *
  * @since 0.1.0
  * @category models
  */
-export type RecordedRequest = State.RecordedRequest
+export type RecordedRequest = Control.ControlRequest
+
+/**
+ * A container and its current behaviour, as `containers()` lists them.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type ContainerSnapshot = Control.ContainerSnapshot
+
+/**
+ * What `waitForJob` waits for: a status, or `"finished"` (the default: `success` or `failed`).
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type WaitStatus = Control.WaitStatus
+
+/**
+ * How long `waitForJob` and `waitForRequests` wait (`timeoutMs`, default 5000, real time) and how often they look
+ * (`intervalMs`, default 10).
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type WaitOptions = Control.WaitOptions
+
+/**
+ * The control surface of a mock node, as Promises: the same for a node started here (`startMockNode`) and one
+ * started elsewhere (`connectMockNode(url)`: the command, a global setup, another process). Every method rejects
+ * with a {@link MockNodeError.MockNodeError}.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface MockNodeControl {
+  /** Base URL of the node. */
+  readonly url: string
+  /** Every container with its current behaviour. */
+  containers(): Promise<ReadonlyArray<ContainerSnapshot>>
+  /** Replaces a container's behaviour until the next reset (`UnknownContainer`, `InvalidConfig`). */
+  setBehavior(container: string, behavior: MockConfig.BehaviorInput): Promise<void>
+  /** The rate limit in force, `null` when off. */
+  rateLimit(): Promise<MockConfig.RateLimitInput | null>
+  /** Replaces the rate limit (`null` turns it off) until the next reset, and forgets what was counted. */
+  setRateLimit(rateLimit: MockConfig.RateLimitInput | null): Promise<void>
+  /** Every stored job of every client. */
+  jobs(): Promise<ReadonlyArray<JobSnapshot>>
+  /** Requests received so far, oldest first, bodies parsed into `json` (control requests are not recorded). */
+  requests(): Promise<ReadonlyArray<RecordedRequest>>
+  /** Delegated subscriptions received so far, with their signature checks. */
+  subscriptions(): Promise<ReadonlyArray<RecordedSubscription>>
+  /** Forgets jobs, requests, subscriptions and rate-limit state; restores configured behaviours and rate limit. */
+  reset(): Promise<void>
+  /** Waits until job `id` has `status` (default `"finished"`); fails with `WaitTimedOut`. */
+  waitForJob(id: string, status?: WaitStatus, options?: WaitOptions): Promise<JobSnapshot>
+  /** Waits until at least `count` requests (matching `filter`, if given) were received; returns them. */
+  waitForRequests(
+    count: number,
+    options?: WaitOptions & { readonly filter?: ((request: RecordedRequest) => boolean) | undefined }
+  ): Promise<ReadonlyArray<RecordedRequest>>
+}
+
+/**
+ * {@link MockNodeControl} for Effect users: the same names, each method returning an `Effect` that fails with a
+ * {@link MockNodeError.MockNodeError}.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type MockNodeControlEffect = {
+  readonly [K in keyof MockNodeControl]: MockNodeControl[K] extends (...args: infer A) => Promise<infer R>
+    ? (...args: A) => Effect.Effect<R, MockNodeError.MockNodeError>
+    : MockNodeControl[K]
+}
 
 /**
  * A delegated subscription the mock received, with the outcome of its signature check.
@@ -80,6 +140,12 @@ export interface MockNodeOptions {
   /** Interface to listen on. Default `127.0.0.1`. */
   readonly host?: string | undefined
   /**
+   * `false` opens no port at all: the node answers only through its in-process {@link MockNodeService.fetch}, and
+   * its `url` is `http://node-mock.invalid` (a name that never resolves, so a request sent over the network by
+   * mistake fails at once). Default `true`.
+   */
+  readonly listen?: boolean | undefined
+  /**
    * The configuration: an object in the `config.json` shape, or the path of a JSON file. Default
    * {@link MockConfig.defaultConfig}. A configuration replaces the default entirely; spread `defaultConfig` to
    * extend it.
@@ -112,33 +178,28 @@ export interface MockNodeOptions {
 }
 
 /**
- * The running node: its address, its configuration, and the control operations the `/__mock/` API also offers.
+ * The running node: its address, its configuration, its in-process `fetch`, and the control operations of
+ * {@link MockNodeControl} as Effects.
  *
  * @since 0.1.0
  * @category models
  */
-export interface MockNodeService {
-  /** Base URL, e.g. `http://127.0.0.1:41234`. */
+export interface MockNodeService extends MockNodeControlEffect {
+  /** Base URL, e.g. `http://127.0.0.1:41234`; `http://node-mock.invalid` with `listen: false`. */
   readonly url: string
   readonly host: string
+  /** The port it listens on; `0` with `listen: false`. */
   readonly port: number
   /** The decoded configuration, defaults filled in. */
   readonly config: MockConfig.MockConfig
-  /** Requests received so far (oldest first; control requests are not recorded). */
-  readonly requests: Effect.Effect<ReadonlyArray<RecordedRequest>>
-  /** Delegated subscriptions received so far, with their signature checks. */
-  readonly subscriptions: Effect.Effect<ReadonlyArray<RecordedSubscription>>
-  /** Every stored job of every client. */
-  readonly jobs: Effect.Effect<ReadonlyArray<JobSnapshot>>
-  /** Forgets jobs, requests, subscriptions and rate-limit state, and restores configured behaviours. */
-  readonly reset: Effect.Effect<void>
-  /** Replaces a container's behaviour until the next reset. */
-  readonly setBehavior: (
-    container: string,
-    behavior: MockConfig.BehaviorInput
-  ) => Effect.Effect<void, MockNodeError.MockNodeError>
+  /**
+   * A WHATWG `fetch` answered in-process by the same handler as the port, with no socket: pass it to a client
+   * (`createNodeClient({ baseUrl: node.url, fetch: node.fetch })`). Only the path and query of the URL are used;
+   * requests come from `127.0.0.1`. It rejects once the node is closed.
+   */
+  readonly fetch: (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>
   /** With `replay`: the recorded interactions no request has used yet (empty without a cassette). */
-  readonly unusedRecordings: Effect.Effect<ReadonlyArray<Cassette.Interaction>>
+  readonly unusedRecordings: () => Effect.Effect<ReadonlyArray<Cassette.Interaction>>
 }
 
 /**
@@ -200,27 +261,6 @@ const nodeAddressOf = (config: MockConfig.MockConfig) => {
 }
 
 /**
- * A `node:http` server with production-style connection limits: time to send headers (also how long a new connection
- * may stay silent) and a whole request, idle keep-alive time, and a cap on open connections. Node checks the first
- * two on an interval, kept short enough that a timeout fires within a quarter of its length past due (at most 1 s).
- */
-const makeServer = (mock: MockConfig.MockSection) => {
-  const server = createServer({
-    headersTimeout: mock.headers_timeout_ms,
-    requestTimeout: mock.request_timeout_ms,
-    connectionsCheckingInterval: Math.max(
-      10,
-      Math.min(1000, Math.floor(Math.min(mock.headers_timeout_ms, mock.request_timeout_ms) / 4))
-    )
-  })
-  server.keepAliveTimeout = mock.keep_alive_timeout_ms
-  server.maxConnections = mock.max_connections
-  return server
-}
-
-const formatHost = (host: string) => (host.includes(":") ? `[${host}]` : host)
-
-/**
  * Starts a mock node in the current scope; it stops (connections closed, running jobs interrupted) when the scope
  * closes.
  *
@@ -251,64 +291,31 @@ export const make = (
     const replayer = options.replay === undefined ? undefined : yield* loadReplay(options.replay, state)
     const host = options.host ?? "127.0.0.1"
     const requestedPort = options.port ?? 0
-    const nodeServer = makeServer(config.mock)
-    const server = yield* NodeHttpServer.make(() => nodeServer, { host, port: requestedPort }).pipe(
-      Effect.mapError(
-        (error) =>
-          new MockNodeError.MockNodeError({
-            reason: new MockNodeError.ServeFailed({
-              host,
-              port: requestedPort,
-              detail: describeListenError(error.cause, requestedPort)
-            })
-          })
-      )
-    )
-    const app = makeApp(state)
-    if (config.mock.fast_path) {
-      const platform = yield* NodeHttpServer.makeHandler(app).pipe(
-        HttpMiddleware.withTracerDisabledWhenEffect(() => true)
-      )
-      const listener = makeListener(state, yield* Effect.runtime<never>(), platform)
-      nodeServer.on("request", listener)
-      yield* Effect.addFinalizer(() => Effect.sync(() => nodeServer.off("request", listener)))
-    } else {
-      yield* server.serve(app).pipe(HttpMiddleware.withTracerDisabledWhenEffect(() => true))
+    let closed = false
+    yield* Effect.addFinalizer(() => Effect.sync(() => (closed = true)))
+    const fetch = makeFetch(state, yield* Effect.runtime<never>(), () => closed)
+    const { url: _origin, ...control } = toEffects(Control.makeControl(IN_PROCESS_ORIGIN, fetch))
+    const unusedRecordings = () => Effect.sync(() => (replayer === undefined ? [] : unusedRecordingsOf(replayer)))
+    if (options.listen === false) {
+      return {
+        url: IN_PROCESS_ORIGIN,
+        host,
+        port: 0,
+        config,
+        fetch,
+        ...control,
+        unusedRecordings
+      } satisfies MockNodeService
     }
-    // Close open connections (keep-alive clients, running streams) instead of waiting for them to end.
-    yield* Effect.addFinalizer(() =>
-      Effect.async<void>((resume) => {
-        if (!nodeServer.listening) return resume(Effect.void)
-        nodeServer.close(() => resume(Effect.void))
-        nodeServer.closeAllConnections()
-      })
-    )
-    // A mock network takes control of its nodes' servers here (chaos: down, slow, 503/429).
-    ;(yield* ServerHook)?.(nodeServer)
-    const port = server.address._tag === "TcpAddress" ? server.address.port : requestedPort
-    const urlHost = host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host
+    const { port, url } = yield* listen(state, host, requestedPort)
     const service: MockNodeService = {
-      url: `http://${formatHost(urlHost)}:${port}`,
+      url,
       host,
       port,
       config,
-      requests: Effect.sync(() => lastOf(state.requests, config.mock.request_log_limit)),
-      subscriptions: Effect.sync(() => lastOf(state.subscriptions, config.mock.request_log_limit)),
-      jobs: Effect.sync(() => state.store.snapshot(state.now())),
-      reset: Effect.sync(() => resetState(state)),
-      setBehavior: (container, behavior) =>
-        Effect.suspend(() => {
-          const result = setContainerBehavior(state, container, behavior)
-          if (Either.isRight(result)) return Effect.void
-          return Effect.fail(
-            new MockNodeError.MockNodeError({
-              reason: state.containers.has(container)
-                ? new MockNodeError.InvalidConfig({ source: "setBehavior", field: "behavior", detail: result.left })
-                : new MockNodeError.UnknownContainer({ container })
-            })
-          )
-        }),
-      unusedRecordings: Effect.sync(() => (replayer === undefined ? [] : unusedRecordingsOf(replayer)))
+      fetch,
+      ...control,
+      unusedRecordings
     }
     return service
   })
@@ -325,12 +332,27 @@ const loadReplay = (replay: string | Cassette.ReplayOptions, state: State.NodeSt
     return attachReplay(state, cassette, options)
   })
 
-const describeListenError = (cause: unknown, port: number): string => {
-  const code = (cause as { code?: string } | undefined)?.code
-  if (code === "EADDRINUSE") return `port ${port} is already in use (try another port, or 0 for a free one)`
-  if (code === "EACCES") return `permission denied for port ${port}`
-  if (code === "EADDRNOTAVAIL") return "the address is not available on this machine"
-  return (cause as Error | undefined)?.message ?? String(cause)
+const withoutUrl = ({ url: _url, ...control }: MockNodeControl) => control
+
+/** Each Promise method of a control as an Effect failing with a `MockNodeError`. */
+const toEffects = (control: MockNodeControl): MockNodeControlEffect => {
+  const out: Record<string, unknown> = {}
+  for (const [key, value] of Object.entries(control)) {
+    out[key] =
+      typeof value === "function"
+        ? (...args: ReadonlyArray<unknown>) =>
+            Effect.tryPromise({
+              try: () => (value as (...a: ReadonlyArray<unknown>) => Promise<unknown>)(...args),
+              catch: (error) =>
+                MockNodeError.isMockNodeError(error)
+                  ? error
+                  : new MockNodeError.MockNodeError({
+                      reason: new MockNodeError.ControlFailed({ url: control.url, detail: String(error) })
+                    })
+            })
+        : value
+  }
+  return out as MockNodeControlEffect
 }
 
 /**
@@ -359,23 +381,20 @@ export const layer = (options?: MockNodeOptions): Layer.Layer<MockNode, MockNode
   Layer.scoped(MockNode, make(options))
 
 /**
- * A mock node started with {@link start}: its address, `close()`, and the control operations as Promises.
+ * A mock node started with {@link start}: its address, its in-process `fetch`, `close()`, and the control
+ * operations of {@link MockNodeControl} as Promises.
  *
  * @since 0.1.0
  * @category models
  */
-export interface RunningMockNode {
-  /** Base URL, e.g. `http://127.0.0.1:41234`. */
-  readonly url: string
+export interface RunningMockNode extends MockNodeControl {
+  /** `0` with `listen: false`. */
   readonly port: number
   readonly config: MockConfig.MockConfig
+  /** A `fetch` answered in-process by the node, with no socket (see {@link MockNodeService.fetch}). */
+  readonly fetch: (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>
   /** Stops the node: closes connections and interrupts running jobs. Safe to call twice. */
   close(): Promise<void>
-  reset(): Promise<void>
-  requests(): Promise<ReadonlyArray<RecordedRequest>>
-  subscriptions(): Promise<ReadonlyArray<RecordedSubscription>>
-  jobs(): Promise<ReadonlyArray<JobSnapshot>>
-  setBehavior(container: string, behavior: MockConfig.BehaviorInput): Promise<void>
   /** With `replay`: the recorded interactions no request has used yet, e.g. to check at the end of a test run. */
   unusedRecordings(): Promise<ReadonlyArray<Cassette.Interaction>>
 }
@@ -416,18 +435,81 @@ export const start = async (options?: MockNodeOptions): Promise<RunningMockNode>
   }
   let closing: Promise<void> | undefined
   return {
+    ...withoutUrl(Control.makeControl(IN_PROCESS_ORIGIN, node.fetch)),
     url: node.url,
     port: node.port,
     config: node.config,
+    fetch: node.fetch,
     close: () => {
       closing ??= runtime.dispose()
       return closing
     },
-    reset: () => run(node.reset),
-    requests: () => run(node.requests),
-    subscriptions: () => run(node.subscriptions),
-    jobs: () => run(node.jobs),
-    setBehavior: (container, behavior) => run(node.setBehavior(container, behavior)),
-    unusedRecordings: () => run(node.unusedRecordings)
+    unusedRecordings: () => run(node.unusedRecordings())
   }
 }
+
+/**
+ * Options of {@link connect} and `connectMockNode`.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface ConnectOptions {
+  /** The `fetch` to reach the node with; default `globalThis.fetch`. */
+  readonly fetch?: ((input: string, init?: RequestInit) => Promise<Response>) | undefined
+}
+
+/**
+ * The control surface of a mock node started elsewhere (the command, a Vitest global setup, another process), over
+ * its `/__mock/` API, as Promises. Checks the node answers first: rejects with `ControlFailed` when it cannot be
+ * reached or its control API refuses this client (`--control-open` opens it to non-loopback clients).
+ *
+ * @example
+ * ```ts
+ * import { connectMockNode, startMockNode } from "@infernet/node-mock"
+ *
+ * const node = await startMockNode() // or the URL of `npx infernet-node-mock`, or inject("infernetNodeUrl")
+ * const control = await connectMockNode(node.url)
+ * await control.setBehavior("hello-world", { type: "static", output: { ok: true } })
+ * await control.setRateLimit({ limit: 2, period_seconds: 60 })
+ * const [request] = await control.waitForRequests(0)
+ * await node.close()
+ * ```
+ * @since 0.2.0
+ * @category constructors
+ */
+export const connectPromise = async (url: string, options: ConnectOptions = {}): Promise<MockNodeControl> => {
+  const fetch = options.fetch ?? ((input: string, init?: RequestInit) => globalThis.fetch(input, init))
+  const control = Control.makeControl(url, fetch)
+  await control.containers()
+  return control
+}
+
+/**
+ * {@link connectPromise} for Effect users: the same control surface, each method an `Effect`.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { MockNode } from "@infernet/node-mock"
+ *
+ * const program = Effect.gen(function* () {
+ *   const node = yield* MockNode.connect("http://127.0.0.1:4000")
+ *   yield* node.setBehavior("hello-world", { type: "fail", failure: "timeout" })
+ *   return yield* node.jobs()
+ * })
+ * ```
+ * @since 0.2.0
+ * @category constructors
+ */
+export const connect = (
+  url: string,
+  options: ConnectOptions = {}
+): Effect.Effect<MockNodeControlEffect, MockNodeError.MockNodeError> =>
+  Effect.tryPromise({
+    try: () => connectPromise(url, options),
+    catch: (error) =>
+      MockNodeError.isMockNodeError(error)
+        ? error
+        : new MockNodeError.MockNodeError({ reason: new MockNodeError.ControlFailed({ url, detail: String(error) }) })
+  }).pipe(Effect.map(toEffects))

@@ -59,12 +59,52 @@ export class UnknownContainer extends Schema.TaggedClass<UnknownContainer>("Unkn
 }
 
 /**
+ * A control call to a node (`connectMockNode`, or a running node's control methods) could not be made or was
+ * refused: the node is not reachable, its control API answered an error (e.g. `403` for a remote client without
+ * `--control-open`), or the answer was not what the control API sends.
+ *
+ * @since 0.2.0
+ * @category errors
+ */
+export class ControlFailed extends Schema.TaggedClass<ControlFailed>("ControlFailed")("ControlFailed", {
+  url: Schema.String,
+  status: Schema.optionalWith(Schema.Number, { exact: true }),
+  detail: Schema.String
+}) {
+  get message(): string {
+    return `Control request ${this.url} failed${this.status === undefined ? "" : ` (HTTP ${this.status})`}: ${this.detail}`
+  }
+}
+
+/**
+ * `waitForJob` or `waitForRequests` gave up: what it waited for had not happened within `timeoutMs`.
+ *
+ * @since 0.2.0
+ * @category errors
+ */
+export class WaitTimedOut extends Schema.TaggedClass<WaitTimedOut>("WaitTimedOut")("WaitTimedOut", {
+  waitingFor: Schema.String,
+  timeoutMs: Schema.Number,
+  last: Schema.String
+}) {
+  get message(): string {
+    return `Timed out after ${this.timeoutMs} ms waiting for ${this.waitingFor} (last seen: ${this.last})`
+  }
+}
+
+/**
  * Why a {@link MockNodeError} happened.
  *
  * @since 0.1.0
  * @category errors
  */
-export const MockNodeErrorReason = Schema.Union(InvalidConfig, ServeFailed, UnknownContainer)
+export const MockNodeErrorReason = Schema.Union(
+  InvalidConfig,
+  ServeFailed,
+  UnknownContainer,
+  ControlFailed,
+  WaitTimedOut
+)
 
 /**
  * @since 0.1.0

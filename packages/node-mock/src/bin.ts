@@ -72,8 +72,44 @@ const parse = () => {
       allowPositionals: false
     }).values
   } catch (cause) {
-    return usageError((cause as Error).message)
+    return usageError(describeParseError((cause as Error).message))
   }
+}
+
+// The flags are the ones HELP lists, so a flag added there is suggested too.
+const FLAGS = [...new Set([...HELP.matchAll(/--([a-z][a-z-]*)/g)].map((m) => m[1]!))]
+
+const distance = (a: string, b: string): number => {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j)
+  for (let i = 1; i <= a.length; i++) {
+    let previous = row[0]!
+    row[0] = i
+    for (let j = 1; j <= b.length; j++) {
+      const current = row[j]!
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1))
+      previous = current
+    }
+  }
+  return row[b.length]!
+}
+
+/** node:util's parse errors in one short line, with the closest flag for an unknown one. */
+const describeParseError = (message: string): string => {
+  const unknown = /^Unknown option '(-{1,2})([^'=]+)/.exec(message)
+  if (unknown !== null) {
+    const name = unknown[2]!
+    const ranked = FLAGS.map((flag) => [flag, distance(name, flag)] as const).sort((a, b) => a[1] - b[1])
+    const best = ranked[0]
+    const suggestion =
+      best !== undefined && (best[1] <= Math.max(2, Math.floor(name.length / 3)) || best[0].startsWith(name))
+        ? `; did you mean --${best[0]}?`
+        : ""
+    return `unknown option ${unknown[1]}${name}${suggestion}`
+  }
+  const positional = /^Unexpected argument '([^']*)'/.exec(message)
+  if (positional !== null)
+    return `unexpected argument ${JSON.stringify(positional[1])} (this command takes options only)`
+  return message
 }
 
 const integer = (name: string, text: string | undefined, min: number, max: number): number | undefined => {
@@ -147,14 +183,26 @@ if (process.argv[2] === "record") {
 } else if (args.nodes !== undefined || args.router === true) {
   if (args.replay !== undefined) usageError("--replay starts one node; it cannot be combined with --nodes or --router")
   const limit = args["router-limit"]
-  const parsedLimit = limit === undefined || limit === "off" ? limit : /^(\d+)\/(\d+)$/.exec(limit)
-  if (parsedLimit === null) usageError(`--router-limit expects <n>/<seconds> or off, got ${JSON.stringify(limit)}`)
+  const parsedLimit = limit === undefined || limit === "off" ? limit : /^([1-9]\d{0,8})\/([1-9]\d{0,8})$/.exec(limit)
+  if (parsedLimit === null) {
+    usageError(
+      `--router-limit expects <n>/<seconds> with both at least 1 (e.g. 10/30), or off; got ${JSON.stringify(limit)}`
+    )
+  }
+  const nodes = integer("nodes", args.nodes, 1, 64) ?? 1
+  const firstPort = integer("port", args.port, 0, 65535) ?? 4000
+  // The nodes take ports from --port up: all of them must be ports.
+  if (firstPort !== 0 && firstPort + nodes - 1 > 65535) {
+    usageError(
+      `--port ${firstPort} with --nodes ${nodes} needs ports ${firstPort} to ${firstPort + nodes - 1}, past 65535; use a lower --port, or --port 0 for free ports`
+    )
+  }
   const { main } = await import("./internal/networkBin.js")
   main({
-    nodes: integer("nodes", args.nodes, 1, 64) ?? 1,
+    nodes,
     router: args.router === true,
     host: args.host ?? "127.0.0.1",
-    port: integer("port", args.port, 0, 65535) ?? 4000,
+    port: firstPort,
     routerPort: integer("router-port", args["router-port"], 0, 65535) ?? 4100,
     refreshSeconds: integer("refresh", args.refresh, 1, 86400),
     routerLimit:

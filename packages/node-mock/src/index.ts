@@ -16,16 +16,22 @@ export * as MockNode from "./MockNode.js"
 /** @since 0.1.0 */
 export * as MockNodeError from "./MockNodeError.js"
 
-// The one non-namespace export: the Promise entry point most users reach for first (`MockNode.start` under a
-// name that reads on its own), with its option and result types.
+// The non-namespace exports: the Promise entry points most users reach for first (`MockNode.start` and
+// `MockNode.connectPromise` under names that read on their own), with their option and result types.
 export {
-  /** @since 0.1.0 */
-  start as startMockNode,
+  /** @since 0.2.0 */
+  connectPromise as connectMockNode,
+  type MockNodeControl,
   type MockNodeOptions,
-  type RunningMockNode
+  type RunningMockNode,
+  /** @since 0.1.0 */
+  start as startMockNode
 } from "./MockNode.js"
 
 export {
+  /** @since 0.2.0 */
+  connectPromise as connectMockNetwork,
+  type ConnectedMockNetwork,
   /** @since 0.1.0 */
   start as startMockNetwork,
   type MockNetworkOptions,

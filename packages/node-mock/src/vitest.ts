@@ -1,4 +1,7 @@
 /**
+ * Vitest helpers: `mockNodeTest` (a fresh mock node per test, or one per worker), and a `globalSetup` that starts
+ * one node for the whole run.
+ *
  * A Vitest `globalSetup` that starts one mock node for the whole test run and `provide`s its URL as
  * `infernetNodeUrl`; tests read it with `inject("infernetNodeUrl")`.
  *
@@ -16,15 +19,23 @@
  * ```
  * @since 0.1.0
  */
-// Brings vitest's types into the program, so the augmentation below has something to augment.
-import type {} from "vitest"
-import { type MockNodeOptions, start } from "./MockNode.js"
+import type { TestAPI } from "vitest"
+import { type MockNodeOptions, type RunningMockNode, start } from "./MockNode.js"
+
+// Vitest's runtime cannot be loaded where this module also runs as a global setup (Vitest's main process refuses:
+// "Vitest failed to access its internal state"), so it is loaded here only when it can be, and `mockNodeTest` exists
+// in test files, where Vitest's runtime is.
+const vitest: typeof import("vitest") | undefined = await import("vitest").catch(() => undefined)
 
 declare module "vitest" {
   /** Values `@infernet/node-mock/vitest` provides to tests. */
   export interface ProvidedContext {
     /** Base URL of the mock node started by the global setup, e.g. `http://127.0.0.1:41234`. */
     infernetNodeUrl: string
+    /** Options of every `mockNode` of {@link mockNodeTest} in the project (serialisable ones). */
+    mockNodeOptions: MockNodeOptions
+    /** Options of the `workerMockNode` of {@link mockNodeTest}. */
+    workerMockNodeOptions: MockNodeOptions
   }
 }
 
@@ -104,3 +115,90 @@ const setup: (project: GlobalSetupContext) => Promise<() => Promise<void>> = glo
  * @category constructors
  */
 export default setup
+
+/**
+ * The fixtures of {@link mockNodeTest}.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface MockNodeFixtures {
+  /**
+   * The options of the test's {@link MockNodeFixtures.mockNode}: `{}` (the default configuration, on a free port)
+   * unless set for a file or a `describe` with `mockNodeTest.scoped({ mockNodeOptions: ... })`, or for a project with
+   * `test.provide: { mockNodeOptions: ... }` in the Vitest config.
+   */
+  mockNodeOptions: MockNodeOptions
+  /** A mock node of the test's own, started before it and closed after it (its jobs, log and behaviours too). */
+  mockNode: RunningMockNode
+}
+
+/**
+ * The worker-scoped fixtures of {@link mockNodeTest}.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface MockNodeWorkerFixtures {
+  /** The options of {@link MockNodeWorkerFixtures.workerMockNode}; `test.provide: { workerMockNodeOptions }` sets them. */
+  workerMockNodeOptions: MockNodeOptions
+  /**
+   * One mock node per Vitest worker, started on first use and closed when the worker ends. Files in other workers
+   * never see it; files that run one after another in the same worker do (`reset()` it in a `beforeEach` if they
+   * must not).
+   */
+  workerMockNode: RunningMockNode
+}
+
+const startFor = async (options: MockNodeOptions, use: (node: RunningMockNode) => Promise<void>) => {
+  const node = await start(options)
+  try {
+    await use(node)
+  } finally {
+    await node.close()
+  }
+}
+
+const notHere = () => {
+  throw new Error("mockNodeTest is for test files: Vitest's runtime is not available here (a global setup?)")
+}
+
+/**
+ * Vitest's `test` with mock-node fixtures: `mockNode`, a fresh node per test (nothing a test does to it, jobs,
+ * behaviours, rate limits, is seen by another test, in this file or in a file running in parallel), and
+ * `workerMockNode`, one node per worker. A node starts only for tests that use the fixture. Options per file or
+ * `describe` with `mockNodeTest.scoped({ mockNodeOptions })`; `listen: false` gives a node with no port at all, to
+ * use through `mockNode.fetch`.
+ *
+ * @example
+ * ```ts
+ * import { mockNodeTest as test } from "@infernet/node-mock/vitest"
+ * import { expect } from "vitest"
+ *
+ * test("a job runs", async ({ mockNode }) => {
+ *   await mockNode.setBehavior("hello-world", { type: "static", output: { ok: true } })
+ *   const response = await mockNode.fetch(`${mockNode.url}/api/jobs`, {
+ *     method: "POST",
+ *     headers: { "content-type": "application/json" },
+ *     body: JSON.stringify({ containers: ["hello-world"], data: {} })
+ *   })
+ *   expect(response.status).toBe(200)
+ * })
+ * ```
+ * @since 0.2.0
+ * @category constructors
+ */
+export const mockNodeTest: TestAPI<MockNodeFixtures & MockNodeWorkerFixtures> =
+  vitest === undefined
+    ? (new Proxy(notHere, { get: notHere, apply: notHere }) as unknown as TestAPI<
+        MockNodeFixtures & MockNodeWorkerFixtures
+      >)
+    : vitest.test.extend<MockNodeFixtures & MockNodeWorkerFixtures>({
+        workerMockNodeOptions: [{}, { injected: true, scope: "worker" }],
+        workerMockNode: [
+          async ({ workerMockNodeOptions }, use) => startFor(workerMockNodeOptions, use),
+          { scope: "worker" }
+        ],
+        mockNodeOptions: [{}, { injected: true }],
+        mockNode: async ({ mockNodeOptions }, use) => startFor(mockNodeOptions, use)
+      })

@@ -342,7 +342,7 @@ describe("Cassette", () => {
     assert.strictEqual((error as unknown as { reason: { _tag: string } }).reason._tag, "InvalidConfig")
     assert.include((error as Error).message, "version")
     const missing = await startMockNode({ replay: join(dir, "none.json") }).catch((e: unknown) => e)
-    assert.include((missing as Error).message, "no such file")
+    assert.include((missing as Error).message, "file not found")
   })
 
   it("replays in Vitest's global setup: globalSetup({ replay }) and INFERNET_NODE_MOCK_REPLAY", async () => {

@@ -5,6 +5,7 @@ import { assert, describe, it } from "@effect/vitest"
 import { Effect, Either, Redacted, Schema } from "effect"
 import { getAddress } from "viem"
 import { privateKeyToAccount } from "viem/accounts"
+import { BEHAVIOR_KEYS, MOCK_KEYS } from "../src/internal/knownKeys.js"
 import { MockConfig } from "../src/index.js"
 
 const errorOf = (input: unknown) => Effect.runSync(Effect.flip(MockConfig.decode(input))).message
@@ -105,11 +106,32 @@ describe("MockConfig.decode", () => {
       ],
       [
         { containers: [{ id: "a", behavior: { type: "stream", chunk_delay: 5 } }] },
-        "options: containers[0].behavior.chunk_delay: is not a known key here (check its spelling)"
+        'options: containers[0].behavior.chunk_delay: unknown key; did you mean "chunk_delay_ms"?'
+      ],
+      [
+        { containers: [{ id: "a" }, { id: "b" }, { id: "c", behaviour: { type: "fail" } }] },
+        'options: containers[2].behaviour: unknown key; did you mean "behavior"?'
+      ],
+      [{ containres: [] }, 'options: containres: unknown key; did you mean "containers"?'],
+      [
+        { containers: [{ id: "a", allowed_ip: ["127.0.0.1"] }] },
+        'options: containers[0].allowed_ip: unknown key; did you mean "allowed_ips"?'
+      ],
+      [
+        { chain: { wallet: { privatekey: "0x12" } } },
+        'options: chain.wallet.privatekey: unknown key; did you mean "private_key"?'
+      ],
+      [
+        { mock: { rate_limit: { limit: 1, period_seconds: 1, routes: { "GET /info": { limit: 1, period: 1 } } } } },
+        'options: mock.rate_limit.routes["GET /info"].period: unknown key (expected one of "limit", "period_seconds")'
+      ],
+      [
+        { containers: [{ id: "a", behavior: { type: "echo", text: "x" } }] },
+        'options: containers[0].behavior.text: unknown key (expected one of "type", "latency_ms", "failure_rate", "failure", "models", "resources")'
       ],
       [{ containers: [{ id: 5 }] }, "options: containers[0].id: expected a string, got 5"],
       [{ containers: "x" }, 'options: containers: expected an array, got "x"'],
-      [{ mock: { ratelimit: {} } }, "options: mock.ratelimit: is not a known key here (check its spelling)"],
+      [{ mock: { ratelimit: {} } }, 'options: mock.ratelimit: unknown key; did you mean "rate_limit"?'],
       [
         { containers: [{ id: "a", allowed_ips: ["1.2.3.4/40"] }] },
         'options: containers[0].allowed_ips[0]: expected an IP address or CIDR range, got "1.2.3.4/40"'
@@ -238,5 +260,16 @@ describe("MockConfig.defaultConfig", () => {
   it("round-trips through the schema", () => {
     const encoded = Schema.encodeSync(MockConfig.MockConfig)(config)
     assert.deepStrictEqual(Schema.decodeUnknownEither(MockConfig.MockConfig)(encoded), Either.right(config))
+  })
+
+  it("the known-key lists follow the schemas (a key added to a schema is accepted in a config file)", () => {
+    assert.deepStrictEqual(
+      Object.keys((MockConfig.MockSection as unknown as { from: { fields: object } }).from.fields).sort(),
+      [...MOCK_KEYS].sort()
+    )
+    for (const member of MockConfig.Behavior.members) {
+      const type = (member.fields.type as unknown as { literals: ReadonlyArray<string> }).literals[0]!
+      assert.deepStrictEqual(Object.keys(member.fields).sort(), [...BEHAVIOR_KEYS[type]!].sort(), type)
+    }
   })
 })

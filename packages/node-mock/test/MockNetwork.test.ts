@@ -103,10 +103,12 @@ describe("startMockNetwork", () => {
         Object.keys(all),
         network.nodes.map((n) => n.address)
       )
-      assert.property(all[network.nodes[0]!.address], "hello-world")
+      assert.property(all[network.nodes[0]!.address], "openai-inference-0.0.1")
+      // hello-world has no /service-resources: the node leaves it out, with or without model_id.
+      assert.notProperty(all[network.nodes[0]!.address], "hello-world")
       const support = (await get(network.router!.url, "/api/v1/resources?model_id=gpt-4o")).json()
       assert.deepStrictEqual(support[network.nodes[1]!.address]["openai-inference-0.0.1"], { supported: true })
-      assert.deepStrictEqual(support[network.nodes[1]!.address]["hello-world"], { supported: false })
+      assert.notProperty(support[network.nodes[1]!.address], "hello-world")
     }))
 
   it("takes a node down (connections refused, streams cut), brings it back with its jobs, and the router follows", () =>
@@ -203,23 +205,49 @@ describe("startMockNetwork", () => {
   })
 })
 
+describe("chaos bounds", () => {
+  it("refuses a delay over 2^31-1 ms or a retry_after over 2^31-1 s over HTTP; the API clamps, and the snapshot shows what applies", () =>
+    withNetwork({ nodes: 1, router: { rateLimit: false } }, async (network) => {
+      const router = network.router!.url
+      const slow = await post(router, "/__mock/nodes/0/slow", { ms: 2 ** 31 })
+      assert.strictEqual(slow.status, 400)
+      assert.strictEqual(slow.json().error, 'Expected {"ms": <integer from 0 to 2147483647>}, got 2147483648')
+      const fail = await post(router, "/__mock/nodes/0/fail", { status: 503, retry_after: 1e21 })
+      assert.strictEqual(fail.status, 400)
+      assert.include(fail.json().error, '"retry_after"?: <integer seconds from 0 to 2147483647>')
+      assert.strictEqual((await network.nodes[0]!.chaos()).fail, null)
+
+      // Node would fire a longer timer after 1 ms (TimeoutOverflowWarning): the API clamps to the longest it keeps.
+      const node = network.nodes[0]!
+      await node.slow(2 ** 40)
+      assert.strictEqual((await node.chaos()).delay_ms, 2 ** 31 - 1)
+      await node.slow(0)
+      await node.fail({ status: 429, retryAfter: "1000000000000 seconds" })
+      assert.strictEqual((await node.chaos()).fail?.retry_after, 2 ** 31 - 1)
+      const limited = await get(node.url, "/health")
+      assert.strictEqual(limited.status, 429)
+      assert.strictEqual(limited.headers["retry-after"], "2147483647")
+      await node.heal()
+    }))
+})
+
 describe("MockNetwork.make", () => {
   it.effect("polls the nodes every refreshInterval on the fiber's clock (TestClock)", () =>
     Effect.scoped(
       Effect.gen(function* () {
         const network = yield* MockNetwork.make({ nodes: 2, router: { refreshInterval: "30 seconds" } })
         const [a, b] = network.nodes as [MockNetwork.NetworkNode, MockNetwork.NetworkNode]
-        assert.deepStrictEqual(yield* network.router!.available, [a.address, b.address])
-        yield* a.down
+        assert.deepStrictEqual(yield* network.router!.available(), [a.address, b.address])
+        yield* a.down()
         // Not polled yet: the router's view is stale, as the real one's can be for one interval.
         yield* TestClock.adjust("29 seconds")
-        assert.deepStrictEqual(yield* network.router!.available, [a.address, b.address])
+        assert.deepStrictEqual(yield* network.router!.available(), [a.address, b.address])
         yield* TestClock.adjust("1 second")
         // The poll runs real HTTP: wait for it in real time, without moving the test clock.
-        for (let i = 0; i < 500 && (yield* network.router!.available).length !== 1; i++) {
+        for (let i = 0; i < 500 && (yield* network.router!.available()).length !== 1; i++) {
           yield* Effect.promise(() => new Promise((resolve) => setTimeout(resolve, 10)))
         }
-        assert.deepStrictEqual(yield* network.router!.available, [b.address])
+        assert.deepStrictEqual(yield* network.router!.available(), [b.address])
       })
     )
   )

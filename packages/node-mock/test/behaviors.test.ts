@@ -3,7 +3,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http"
 import type { AddressInfo } from "node:net"
 import { assert, describe, it } from "@effect/vitest"
-import { Duration, Effect, TestClock } from "effect"
+import { Duration, Effect, Schema, TestClock } from "effect"
+import { NodeInfo } from "@infernet/types"
 import { type MockConfig, MockNode } from "../src/index.js"
 import { eventually, get, post, waitForJob } from "./utils/http.js"
 import { withNode } from "./utils/node.js"
@@ -284,12 +285,12 @@ describe("seeded latency and failure rates", () => {
       for (let i = 0; i < 5; i++) {
         yield* Effect.promise(() => post(node.url, "/api/jobs", { containers: ["r"], data: { i } }))
       }
-      const started = new Map((yield* node.jobs).map((job) => [job.id, job.updatedAt]))
+      const started = new Map((yield* node.jobs()).map((job) => [job.id, job.updatedAt]))
       yield* TestClock.adjust(Duration.seconds(1))
       // The jobs finish on the test clock, then store their results through real I/O: wait for that in real time.
       const jobs = yield* Effect.promise(() =>
         eventually(
-          () => Effect.runPromise(node.jobs),
+          () => Effect.runPromise(node.jobs()),
           (list) => list.every((job) => job.status === "success")
         )
       )
@@ -334,25 +335,43 @@ describe("seeded latency and failure rates", () => {
 describe("GET /resources", () => {
   const config: MockConfig.Input = {
     containers: [
-      { id: "llm", image: "img", behavior: { type: "completion", models: ["gpt-4o", "gpt-3.5-turbo-16k"] } },
-      { id: "custom", behavior: { type: "echo", resources: { hardware: { cpu: { cores: 96 } } } } },
+      {
+        id: "llm",
+        image: "ritualnetwork/css_inference_service:latest",
+        behavior: { type: "completion", models: ["gpt-4o", "gpt-3.5-turbo-16k"] }
+      },
+      { id: "custom", behavior: { type: "echo", resources: { service_id: "custom", hardware_capabilities: [] } } },
+      { id: "hello", behavior: { type: "hello-world" } },
+      { id: "plain", behavior: { type: "echo" } },
       { id: "down", behavior: { type: "fail" } }
     ]
   }
 
-  it("reports plausible, stable resources per container, leaving out containers that fail", () =>
+  it("passes each container's /service-resources answer through (a ServiceResources object), leaving out containers without that route, as the node does", () =>
     withNode({ config }, async (node) => {
       const res = await get(node.url, "/resources")
       assert.strictEqual(res.status, 200)
       const resources = res.json()
+      // hello-world, echo and failing containers have no /service-resources: the node leaves them out.
       assert.deepStrictEqual(Object.keys(resources), ["custom", "llm"])
-      assert.deepStrictEqual(resources.custom, { hardware: { cpu: { cores: 96 } } })
-      assert.deepStrictEqual(resources.llm.models, ["gpt-4o", "gpt-3.5-turbo-16k"])
-      assert.isNumber(resources.llm.hardware.cpu.cores)
+      assert.deepStrictEqual(resources.custom, { service_id: "custom", hardware_capabilities: [] })
+      const llm = Schema.decodeUnknownSync(NodeInfo.ServiceResources)(resources.llm)
+      assert.strictEqual(llm.service_id, "css_inference_service")
+      assert.deepStrictEqual(
+        llm.hardware_capabilities.map((c) => c.capability_id),
+        ["base"]
+      )
+      const ml = llm.compute_capability[0]!
+      assert.strictEqual(ml.id, "ml")
+      assert.deepStrictEqual(ml.models, ["gpt-4o", "gpt-3.5-turbo-16k"])
+      assert.deepStrictEqual(ml.task, ["text-generation"])
+      const cpu = llm.hardware_capabilities[0]!.cpu_info as { num_cores: number; cores: ReadonlyArray<unknown> }
+      assert.strictEqual(cpu.cores.length, cpu.num_cores)
+      // The same on every run.
       assert.strictEqual((await get(node.url, "/resources")).text, res.text)
     }))
 
-  it("answers {supported} per container for ?model_id=", () =>
+  it("answers {supported} for ?model_id= from the containers with /service-resources only", () =>
     withNode({ config }, async (node) => {
       assert.deepStrictEqual((await get(node.url, "/resources?model_id=gpt-4o")).json(), {
         custom: { supported: false },
@@ -362,5 +381,15 @@ describe("GET /resources", () => {
         custom: { supported: false },
         llm: { supported: false }
       })
+    }))
+
+  it("the default configuration lists the inference services, not hello-world", () =>
+    withNode({}, async (node) => {
+      const resources = (await get(node.url, "/resources")).json()
+      assert.deepStrictEqual(Object.keys(resources).sort(), [
+        "openai-inference",
+        "openai-inference-0.0.1",
+        "openai-inference-streaming-0.0.1"
+      ])
     }))
 })

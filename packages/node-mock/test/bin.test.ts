@@ -136,6 +136,22 @@ describe("infernet-node-mock", () => {
     assert.match(second.stderr(), /^infernet-node-mock: .*not\.json: invalid JSON: [^\n]*\n$/)
   })
 
+  it("names a misspelt key of a config file with its path and the key it meant", async () => {
+    const typo = join(dir, "typo.json")
+    await writeFile(
+      typo,
+      JSON.stringify({
+        containers: [{ id: "a" }, { id: "b" }, { id: "hello-world", behaviour: { type: "hello-world" } }]
+      })
+    )
+    const run = start(["--config", typo])
+    assert.strictEqual(await run.exit, 1)
+    assert.strictEqual(
+      run.stderr(),
+      `infernet-node-mock: ${typo}: containers[2].behaviour: unknown key; did you mean "behavior"?\n`
+    )
+  })
+
   it("fails with exit code 1 when the port is taken", async () => {
     const blocker = createServer()
     await new Promise<void>((resolve) => blocker.listen(0, "127.0.0.1", resolve))
@@ -167,6 +183,20 @@ describe("infernet-node-mock", () => {
       assert.strictEqual(await run.exit, 2, args.join(" "))
       assert.match(run.stderr(), /^infernet-node-mock: .*\nRun infernet-node-mock --help for usage\.\n$/)
     }
+    // A misspelt flag gets the one it meant.
+    for (const [typo, meant] of [
+      ["--prot", "--port"],
+      ["--confg", "--config"],
+      ["--router-lmit", "--router-limit"],
+      ["--node", "--nodes"]
+    ] as const) {
+      const run = start([typo, "4000"])
+      assert.strictEqual(await run.exit, 2, typo)
+      assert.strictEqual(
+        run.stderr(),
+        `infernet-node-mock: unknown option ${typo}; did you mean ${meant}?\nRun infernet-node-mock --help for usage.\n`
+      )
+    }
   })
 })
 
@@ -194,7 +224,23 @@ describe("infernet-node-mock --nodes --router", () => {
   it("rejects a bad --router-limit with exit code 2", async () => {
     const run = start(["--nodes", "2", "--router", "--router-limit", "fast"])
     assert.strictEqual(await run.exit, 2)
-    assert.include(run.stderr(), "--router-limit expects <n>/<seconds> or off")
+    assert.include(run.stderr(), "--router-limit expects <n>/<seconds> with both at least 1 (e.g. 10/30), or off")
+    // 0/0 would answer every request 429 with Retry-After: 0.
+    const zero = start(["--nodes", "2", "--router", "--router-limit", "0/0"])
+    assert.strictEqual(await zero.exit, 2)
+    assert.strictEqual(
+      zero.stderr(),
+      'infernet-node-mock: --router-limit expects <n>/<seconds> with both at least 1 (e.g. 10/30), or off; got "0/0"\nRun infernet-node-mock --help for usage.\n'
+    )
+  })
+
+  it("rejects --port too high for --nodes with one line and exit code 2", async () => {
+    const run = start(["--nodes", "3", "--port", "65534"])
+    assert.strictEqual(await run.exit, 2)
+    assert.strictEqual(
+      run.stderr(),
+      "infernet-node-mock: --port 65534 with --nodes 3 needs ports 65534 to 65536, past 65535; use a lower --port, or --port 0 for free ports\nRun infernet-node-mock --help for usage.\n"
+    )
   })
 })
 

@@ -132,7 +132,7 @@ describe("MockNode service control", () => {
       yield* node.setBehavior("c", { type: "static", output: 5 })
       const res = yield* Effect.promise(() => get(node.url, "/__mock/containers"))
       assert.deepStrictEqual(res.json(), [{ id: "c", behavior: { type: "static", output: 5 } }])
-      yield* node.reset
+      yield* node.reset()
       const after = yield* Effect.promise(() => get(node.url, "/__mock/containers"))
       assert.deepStrictEqual(after.json(), [{ id: "c", behavior: { type: "echo" } }])
     }).pipe(Effect.scoped)

@@ -2,16 +2,17 @@
 // bytes on the wire: one script of requests over every route and error row, sent to a node of each kind, must get
 // the same statuses, headers and bodies (job ids and the Date header aside).
 import { assert, describe, it } from "@effect/vitest"
-import { connect } from "node:net"
+import { vi } from "vitest"
+import { connect, Server } from "node:net"
 import { Effect } from "effect"
 import { MockConfig, MockNode } from "../src/index.js"
-import { get, post, put, type RawResponse, request } from "./utils/http.js"
+import { httpTransport, type RawResponse, type Transport, transportOf } from "./utils/http.js"
 import { v0Body } from "./utils/subscriptions.js"
 
 type Step = (url: string, ids: ReadonlyArray<string>) => Promise<RawResponse>
 
 const HELLO = { containers: ["hello-world"], data: { name: "Ritual" } }
-const script: ReadonlyArray<readonly [string, Step]> = [
+const makeScript = ({ get, post, put, request }: Transport): ReadonlyArray<readonly [string, Step]> => [
   ["health", (url) => get(url, "/health")],
   ["HEAD health", (url) => request(url, "/health", { method: "HEAD" })],
   ["info", (url) => get(url, "/info")],
@@ -93,11 +94,13 @@ const config = (fastPath: boolean): MockConfig.Input => ({
   }
 })
 
-const run = (url: string) =>
+const script = makeScript(httpTransport)
+
+const run = (url: string, steps = script) =>
   Effect.promise(async () => {
     const ids: Array<string> = []
     const answers: Array<{ step: string; status: number; headers: Record<string, unknown>; text: string }> = []
-    for (const [step, send] of script) {
+    for (const [step, send] of steps) {
       const res = await send(url, ids)
       if (step.endsWith("job") && res.status === 200) ids.push(res.json().id)
       const { date: _date, ...headers } = res.headers
@@ -154,10 +157,70 @@ describe("the fast request path", () => {
       yield* hangUp("POST /api/jobs HTTP/1.1", 'content-length: 1000\r\n\r\n{"containers": ["echo"], ')
       const job = JSON.stringify(HELLO)
       yield* hangUp("POST /api/jobs HTTP/1.1", `content-length: ${job.length}\r\n\r\n${job}`)
-      const health = yield* Effect.promise(() => get(node.url, "/health"))
+      const health = yield* Effect.promise(() => httpTransport.get(node.url, "/health"))
       assert.strictEqual(health.status, 200)
-      const jobs = yield* node.jobs
+      const jobs = yield* node.jobs()
       assert.strictEqual(jobs.length, 1)
     }).pipe(Effect.scoped)
   )
+})
+
+// What only a socket can do: another source address, a GET with a body (fetch refuses to send one).
+const SOCKET_ONLY = new Set(["results of another client", "large body on a route that reads none"])
+// Headers of the HTTP server's own (connection management, framing); the rest must be the same.
+const SERVER_HEADERS = new Set(["connection", "keep-alive", "transfer-encoding"])
+
+describe("the in-process fetch", () => {
+  it.effect("answers every route and error row as the port does: same statuses, headers and bodies", () =>
+    Effect.gen(function* () {
+      const overHttp = yield* MockNode.make({ config: config(true) })
+      const inProcess = yield* MockNode.make({ config: config(true), listen: false })
+      assert.strictEqual(inProcess.url, "http://node-mock.invalid")
+      assert.strictEqual(inProcess.port, 0)
+      const steps = makeScript(transportOf(inProcess.fetch)).filter(([step]) => !SOCKET_ONLY.has(step))
+      const a = yield* run(inProcess.url, steps)
+      const b = yield* run(
+        overHttp.url,
+        script.filter(([step]) => !SOCKET_ONLY.has(step))
+      )
+      assert.strictEqual(a.ids.length, 2)
+      const strip = (answer: (typeof a.answers)[number]) => ({
+        ...answer,
+        headers: Object.fromEntries(Object.entries(answer.headers).filter(([name]) => !SERVER_HEADERS.has(name)))
+      })
+      for (let i = 0; i < steps.length; i++)
+        assert.deepStrictEqual(strip(a.answers[i]!), strip(b.answers[i]!), steps[i]![0])
+      const byStep = new Map(a.answers.map((answer) => [answer.step, answer]))
+      assert.strictEqual(byStep.get("info, rate limited")?.status, 429)
+      assert.strictEqual(byStep.get("body over the limit")?.status, 413)
+      assert.strictEqual(byStep.get("invalid UTF-8")?.status, 400)
+      assert.strictEqual(byStep.get("ids after reset")?.text, "[]\n")
+    }).pipe(Effect.scoped)
+  )
+
+  it("opens no port with listen: false, streams, and rejects once the node is closed", async () => {
+    const listen = vi.spyOn(Server.prototype, "listen")
+    const node = await MockNode.start({ listen: false })
+    assert.strictEqual(listen.mock.calls.length, 0)
+    listen.mockRestore()
+    const t = transportOf(node.fetch)
+    const stream = await t.post(node.url, "/api/jobs/stream", {
+      containers: ["openai-inference-streaming-0.0.1"],
+      data: { text: "hi" }
+    })
+    assert.strictEqual(stream.status, 200)
+    const id = stream.text.slice(0, stream.text.indexOf("\n"))
+    assert.match(id, /^[0-9a-f-]{36}$/)
+    assert.isAbove(stream.text.length, 40)
+    const [job] = (await t.get(node.url, `/api/jobs?id=${id}`)).json()
+    assert.strictEqual(job.status, "success")
+    const [recorded] = await node.requests()
+    assert.strictEqual(recorded?.client, "127.0.0.1")
+    await node.close()
+    const closed = await node.fetch(`${node.url}/health`).then(
+      () => "answered",
+      (error: unknown) => String(error)
+    )
+    assert.include(closed, "the mock node is closed")
+  })
 })

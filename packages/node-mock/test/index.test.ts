@@ -51,6 +51,7 @@ it("pins the public API of @infernet/node-mock", () => {
       ],
       "MockNetwork": [
         "MockNetwork",
+        "connectPromise",
         "defaultNodeConfig",
         "layer",
         "make",
@@ -58,18 +59,24 @@ it("pins the public API of @infernet/node-mock", () => {
       ],
       "MockNode": [
         "MockNode",
+        "connect",
+        "connectPromise",
         "layer",
         "make",
         "start",
       ],
       "MockNodeError": [
+        "ControlFailed",
         "InvalidConfig",
         "MockNodeError",
         "MockNodeErrorReason",
         "ServeFailed",
         "UnknownContainer",
+        "WaitTimedOut",
         "isMockNodeError",
       ],
+      "connectMockNetwork": "function",
+      "connectMockNode": "function",
       "startMockNetwork": "function",
       "startMockNode": "function",
     }
@@ -81,6 +88,7 @@ it("pins the public API of @infernet/node-mock/vitest", () => {
     [
       "default",
       "globalSetup",
+      "mockNodeTest",
       "optionsFromEnv",
       "providedKey",
     ]

@@ -124,18 +124,35 @@ describe("delegated subscriptions: signature checks", () => {
 })
 
 describe("delegated subscriptions: the guardian", () => {
-  it("refuses with 'Chain not enabled' when the chain is disabled", () =>
+  it("chain disabled: 500, as the real node, whose 405 'Chain not enabled' echoes the message and cannot be serialised", () =>
     withNode({ config: { containers: [{ id: "hello-world" }, { id: "another" }] } }, async (node) => {
       const res = await post(node.url, "/api/jobs", v0Body())
-      assert.strictEqual(res.status, 405)
-      const answer = res.json()
-      assert.strictEqual(answer.error, "Chain not enabled")
-      // The real node echoes the message it refused.
-      assert.strictEqual(answer.params.delegated_subscription.ip, "127.0.0.1")
-      assert.deepStrictEqual(answer.params.delegated_subscription.subscription, v0Body().subscription)
+      // Node 1.4's guardian puts the refused DelegatedSubscriptionMessage in `params`; jsonify fails on its
+      // MessageType enum, and the route's `except` answers 500 "Internal server error: <exception>".
+      assert.strictEqual(res.status, 500)
+      assert.deepStrictEqual(res.json(), {
+        error:
+          "Internal server error: Object of type MessageType is not JSON serializable (the guardian refused it: Chain not enabled)"
+      })
+      const stream = await post(node.url, "/api/jobs/stream", v0Body())
+      assert.strictEqual(stream.status, 500)
+      assert.include(stream.json().error, "Internal server error: Object of type MessageType is not JSON serializable")
       const [record] = await node.subscriptions()
       assert.strictEqual(record!.accepted, false)
       assert.strictEqual(record!.error, "Chain not enabled")
+    }))
+
+  it("chain disabled in a batch: the whole batch is 500 (two spaces, as the node writes it), the other items' jobs still start", () =>
+    withNode({ config: { containers: [{ id: "hello-world" }] } }, async (node) => {
+      const job = { containers: ["hello-world"], data: { n: 1 } }
+      const res = await post(node.url, "/api/jobs/batch", [job, v0Body(), job])
+      assert.strictEqual(res.status, 500)
+      assert.deepStrictEqual(res.json(), {
+        error:
+          "Could not enqueue job:  Object of type MessageType is not JSON serializable (the guardian refused it: item 1: Chain not enabled)"
+      })
+      // The real node creates the jobs' tasks before it fails to write the answer: they run, their ids are lost.
+      assert.strictEqual((await node.jobs()).length, 2)
     }))
 
   it.effect("refuses expired signatures by the mock's clock, unless mock.ignore_expiry", () =>
@@ -146,8 +163,12 @@ describe("delegated subscriptions: the guardian", () => {
       assert.strictEqual((yield* call(() => post(strict.url, "/api/jobs", v0Body()))).status, 200)
       yield* TestClock.adjust(Duration.seconds(100))
       const expired = yield* call(() => post(strict.url, "/api/jobs", v0Body({ signature: { expiry: 99 } })))
-      assert.strictEqual(expired.status, 405)
-      assert.strictEqual(expired.json().error, "Signature expired")
+      // 500, as the real node, whose "Signature expired" rejection echoes the message and cannot be serialised.
+      assert.strictEqual(expired.status, 500)
+      assert.strictEqual(
+        expired.json().error,
+        "Internal server error: Object of type MessageType is not JSON serializable (the guardian refused it: Signature expired)"
+      )
       // `expiry < now` expires: a signature valid until this very second still passes the guardian.
       const boundary = yield* call(() => post(strict.url, "/api/jobs", v0Body({ signature: { expiry: 100 } })))
       assert.strictEqual(boundary.status, 200)
@@ -160,7 +181,7 @@ describe("delegated subscriptions: the guardian", () => {
         (yield* call(() => post(lenient.url, "/api/jobs", v0Body({ signature: { expiry: 99 } })))).status,
         200
       )
-      const [record] = yield* lenient.subscriptions
+      const [record] = yield* lenient.subscriptions()
       assert.strictEqual(record!.signature.status, "signer_mismatch")
     }).pipe(Effect.scoped)
   )
@@ -313,7 +334,7 @@ describe("the usage page's delegated subscription", () => {
       const res = yield* Effect.promise(() => post(node.url, "/api/jobs", body))
       assert.strictEqual(res.status, 200)
       assert.deepStrictEqual(res.json(), {})
-      const [record] = yield* node.subscriptions
+      const [record] = yield* node.subscriptions()
       assert.deepStrictEqual(record!.signature, {
         status: "verified",
         signer: privateKeyToAccount(PAGE_KEY).address
@@ -325,8 +346,8 @@ describe("the usage page's delegated subscription", () => {
   it("is refused as expired in real time today, with its signature still verified in the record", () =>
     withNode(undefined, async (node) => {
       const res = await post(node.url, "/api/jobs", await signPage(1713376164, 1))
-      assert.strictEqual(res.status, 405)
-      assert.strictEqual(res.json().error, "Signature expired")
+      assert.strictEqual(res.status, 500)
+      assert.include(res.json().error, "(the guardian refused it: Signature expired)")
       const [record] = await node.subscriptions()
       assert.strictEqual(record!.signature.status, "verified")
     }))

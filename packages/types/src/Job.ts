@@ -7,7 +7,7 @@ import { Schema } from "effect"
 import { DelegatedSubscriptionRequest } from "./DelegatedSubscription.js"
 import { ErrorResponse } from "./ErrorResponse.js"
 import { JsonObject, JsonValue } from "./Json.js"
-import { ContainerId, JobId } from "./Primitives.js"
+import { ContainerId, CreatedJobId, JobId } from "./Primitives.js"
 
 /**
  * `{"containers": string[], "data": object, "requires_proof"?: boolean}`: the containers run in order, the first
@@ -62,7 +62,7 @@ export type JobSubmission = typeof JobSubmission.Type
  * @since 0.1.0
  * @category schemas
  */
-export const JobResponse = Schema.Struct({ id: JobId }).annotations({ identifier: "JobResponse" })
+export const JobResponse = Schema.Struct({ id: CreatedJobId }).annotations({ identifier: "JobResponse" })
 
 /**
  * @since 0.1.0

@@ -109,14 +109,53 @@ export const NodeInfo = Schema.Struct({
 export interface NodeInfo extends Schema.Schema.Type<typeof NodeInfo> {}
 
 /**
- * `GET /resources`: container id -> the resources its service reports (hardware, models, ...). Containers that do
- * not answer are left out.
+ * What one of Ritual's services answers to `GET /service-resources`: `{version, service_id, hardware_capabilities,
+ * compute_capability}`. Capabilities are tagged (`capability_id`: `"base"`, `"gpu"`, `"tee"`; `id`: `"ml"`, `"zk"`)
+ * and their other keys are kept as they are.
  *
  * @example
  * ```ts
  * import { Schema } from "effect"
  * import { NodeInfo } from "@infernet/types"
- * Schema.decodeUnknownSync(NodeInfo.Resources)({ "hello-world": { hardware: { cpu: { cores: 8 } } } })
+ * const resources = Schema.decodeUnknownSync(NodeInfo.ServiceResources)({
+ *   version: "0.1.0",
+ *   service_id: "css_inference_service",
+ *   hardware_capabilities: [{ capability_id: "base", cpu_info: { num_cores: 8 } }],
+ *   compute_capability: [{ id: "ml", type: "css", task: ["text-generation"], models: [], cached_models: [] }]
+ * })
+ * ```
+ * @since 0.2.0
+ * @category schemas
+ */
+export const ServiceResources = Schema.Struct({
+  version: Schema.optionalWith(Schema.String, { exact: true }),
+  service_id: Schema.String,
+  hardware_capabilities: Schema.Array(
+    Schema.Struct({ capability_id: Schema.String }, Schema.Record({ key: Schema.String, value: Schema.Unknown }))
+  ),
+  compute_capability: Schema.Array(
+    Schema.Struct({ id: Schema.String }, Schema.Record({ key: Schema.String, value: Schema.Unknown }))
+  )
+}).annotations({ identifier: "ServiceResources" })
+
+/**
+ * @since 0.2.0
+ * @category models
+ */
+export interface ServiceResources extends Schema.Schema.Type<typeof ServiceResources> {}
+
+/**
+ * `GET /resources`: container id -> that container's own answer to `GET /service-resources`, passed through
+ * unchanged (Ritual's services answer a {@link ServiceResources}). Containers that fail or have no such route
+ * (hello-world has none) are left out.
+ *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { NodeInfo } from "@infernet/types"
+ * Schema.decodeUnknownSync(NodeInfo.Resources)({
+ *   "openai-inference-0.0.1": { service_id: "css_inference_service", hardware_capabilities: [], compute_capability: [] }
+ * })
  * ```
  * @since 0.1.0
  * @category schemas

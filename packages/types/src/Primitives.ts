@@ -13,19 +13,43 @@ const hexArbitrary = (fc: typeof FastCheck, minBytes: number, maxBytes: number) 
     .map((bytes): `0x${string}` => `0x${Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("")}`)
 
 /**
- * A job id: a UUID, as the node issues them. Branded, so a plain string cannot be passed where a job id is expected.
+ * A job id: any string. The node issues UUIDs for the jobs it creates, but `PUT /api/status` records any string the
+ * caller chooses, and the node then lists it like any other id; so a decoder of node answers accepts every string.
+ * Branded, so a plain string cannot be passed where a job id is expected. {@link CreatedJobId} is the UUID the node
+ * answers to `POST /api/jobs`.
  *
  * @example
  * ```ts
  * import { Primitives } from "@infernet/types"
  * const id = Primitives.JobId.make("29dd2f8b-05c3-4b1c-a103-370c04c6850f")
+ * const recorded = Primitives.JobId.make("nightly-batch-7") // an id recorded with PUT /api/status
  * ```
  * @since 0.1.0
  * @category schemas
  */
-export const JobId = Schema.UUID.pipe(Schema.brand("JobId")).annotations({
+export const JobId = Schema.String.pipe(Schema.brand("JobId")).annotations({
   identifier: "JobId",
-  message: () => "Expected a job id (a UUID such as 29dd2f8b-05c3-4b1c-a103-370c04c6850f)"
+  message: () => "Expected a job id (a string)"
+})
+
+/**
+ * The id of a job the node created: a UUID (the node makes them with `uuid4`), with the same type as {@link JobId}.
+ * `Job.JobResponse`, the answer to `POST /api/jobs`, uses it; answers that list ids use {@link JobId}.
+ *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Primitives } from "@infernet/types"
+ * Schema.decodeUnknownSync(Primitives.CreatedJobId)("29dd2f8b-05c3-4b1c-a103-370c04c6850f")
+ * ```
+ * @since 0.2.0
+ * @category schemas
+ */
+export const CreatedJobId: Schema.brand<typeof Schema.UUID, "JobId"> = Schema.UUID.pipe(
+  Schema.brand("JobId")
+).annotations({
+  identifier: "CreatedJobId",
+  message: () => "Expected a job id created by the node (a UUID such as 29dd2f8b-05c3-4b1c-a103-370c04c6850f)"
 })
 
 /**

@@ -48,6 +48,19 @@ describe("NodeInfo", () => {
     assert.match(decodeError(NodeInfo.ModelSupportMap, { a: { supported: "yes" } }), /supported/)
   })
 
+  it("ServiceResources: a Ritual service's /service-resources answer, capability keys kept as they are", () => {
+    const wire =
+      '{"compute_capability":[{"cached_models":[],"id":"ml","models":["gpt-4o"],"task":["text-generation"],"type":"css"}],' +
+      '"hardware_capabilities":[{"capability_id":"base","cpu_info":{"num_cores":8}}],"service_id":"css_inference_service","version":"0.1.0"}'
+    const decoded = assertWireRoundTrip(NodeInfo.ServiceResources, wire)
+    assert.strictEqual(decoded.compute_capability[0]?.id, "ml")
+    assert.deepStrictEqual(decoded.hardware_capabilities[0]?.cpu_info, { num_cores: 8 })
+    assert.match(
+      decodeError(NodeInfo.ServiceResources, { hardware_capabilities: [], compute_capability: [] }),
+      /service_id/
+    )
+  })
+
   it("encode -> decode is the identity", () => {
     assertEncodeDecodeIdentity(NodeInfo.NodeInfo)
     assertEncodeDecodeIdentity(NodeInfo.HealthInfo)

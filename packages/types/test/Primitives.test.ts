@@ -4,12 +4,22 @@ import { Primitives } from "../src/index.js"
 import { assertEncodeDecodeIdentity, decodeError } from "./utils/roundtrip.js"
 
 describe("Primitives", () => {
-  it("JobId accepts UUIDs only, with a readable message", () => {
+  it("JobId accepts any string, as PUT /api/status records any id and the node lists it (rest-api.md, PUT /api/status)", () => {
     assert.strictEqual(
       Schema.decodeUnknownSync(Primitives.JobId)("29dd2f8b-05c3-4b1c-a103-370c04c6850f"),
       "29dd2f8b-05c3-4b1c-a103-370c04c6850f"
     )
-    assert.include(decodeError(Primitives.JobId, "job-1"), "Expected a job id (a UUID")
+    assert.strictEqual(Schema.decodeUnknownSync(Primitives.JobId)("job-1"), "job-1")
+    assert.strictEqual(Schema.decodeUnknownSync(Primitives.JobId)(""), "")
+    assert.include(decodeError(Primitives.JobId, 7), "Expected a job id (a string)")
+  })
+
+  it("CreatedJobId (the answer to POST /api/jobs, made with uuid4 by the node) accepts UUIDs only", () => {
+    assert.strictEqual(
+      Schema.decodeUnknownSync(Primitives.CreatedJobId)("29dd2f8b-05c3-4b1c-a103-370c04c6850f"),
+      "29dd2f8b-05c3-4b1c-a103-370c04c6850f"
+    )
+    assert.include(decodeError(Primitives.CreatedJobId, "job-1"), "Expected a job id created by the node (a UUID")
   })
 
   it("Address accepts 40 hex digits in any case", () => {
@@ -34,6 +44,7 @@ describe("Primitives", () => {
   it("encode -> decode is the identity", () => {
     for (const schema of [
       Primitives.JobId,
+      Primitives.CreatedJobId,
       Primitives.ContainerId,
       Primitives.Address,
       Primitives.Hex,

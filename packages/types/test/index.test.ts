@@ -48,11 +48,13 @@ it("pins the public API of @infernet/types", () => {
         "NodeInfo",
         "PendingCounts",
         "Resources",
+        "ServiceResources",
       ],
       "Primitives": [
         "Address",
         "Bytes32",
         "ContainerId",
+        "CreatedJobId",
         "Hex",
         "JobId",
         "Uint16",

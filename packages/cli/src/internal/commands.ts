@@ -145,9 +145,14 @@ const interruptedHint = (io: Io["Type"], id: string) =>
     `Interrupted. Job ${id} keeps running on the node; fetch its result with: ${NAME} results --id ${id}\n`
   )
 
+// Any non-empty string: the node issues UUIDs, but an id recorded with `PUT /api/status` may be any string.
 const jobId = (value: string) =>
   Schema.decodeUnknown(Primitives.JobId)(value).pipe(
-    Effect.mapError(() => Errors.usage(`--id: expected a job id (a UUID), got ${JSON.stringify(value)}`))
+    Effect.filterOrFail(
+      (id) => id !== "",
+      () => undefined
+    ),
+    Effect.mapError(() => Errors.usage(`--id: expected a job id, got ${JSON.stringify(value)}`))
   )
 
 // --- Node ------------------------------------------------------------------------------------------------------------

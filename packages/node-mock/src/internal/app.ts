@@ -1,22 +1,21 @@
 // The HTTP application: a route table (the real node's routes plus the mock-only `/__mock/` control API), Werkzeug
 // style 404/405 pages, rate limiting, body limits, and the handlers themselves.
-import type { IncomingMessage } from "node:http"
-import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
-import * as NodeHttpServerRequest from "@effect/platform-node/NodeHttpServerRequest"
 import { Cause, Effect, Either, type ParseResult, Schema, Stream } from "effect"
 import { DelegatedSubscription, Job, Json } from "@infernet/types"
 import * as MockConfig from "../MockConfig.js"
-import { INVALID_UTF8, nestsDeeperThan, parseJson, type Received, TOO_LARGE, withBody } from "./body.js"
+import { INVALID_UTF8, nestsDeeperThan, parseJson, type Received, TOO_LARGE, utf8Length } from "./body.js"
 import { describeParseError } from "./configError.js"
 import { makeContainerLookup } from "./containerLookup.js"
 import * as Cors from "./cors.js"
-import { checkJob, checkSubscription, type SubscriptionContainers } from "./guardian.js"
+import { unknownBehaviorKey, unknownRateLimitKey } from "./knownKeys.js"
+import { checkJob, checkSubscription, type SubscriptionContainers, UNWRITABLE } from "./guardian.js"
 import * as Html from "./html.js"
 import { jobDetail, nodeSnapshot, noteInput } from "./inspector.js"
 import { INSPECTOR_PAGE } from "./inspectorPage.js"
 import { normalizeAddress } from "./ip.js"
 import { replayAnswer, replayerOf, summary as replaySummary } from "./replay.js"
+import { uuid4 } from "./random.js"
 import * as Runner from "./runner.js"
 import {
   lastOf,
@@ -24,6 +23,7 @@ import {
   pushBounded,
   type RecordedRequest,
   type RecordedSubscription,
+  hasServiceResources,
   resetState,
   resourcesOf
 } from "./state.js"
@@ -38,7 +38,10 @@ interface Ctx {
   readonly rawQuery: string
   readonly query: URLSearchParams
   readonly client: string
-  readonly incoming: IncomingMessage
+  /** The request's `Content-Type` header, if any. */
+  readonly contentType: string | undefined
+  /** Any other request header by its lower-case name (CORS reads `Origin` and the preflight's headers). */
+  readonly header: (name: string) => string | undefined
   /** The request body, read before routing: its text, or `TOO_LARGE`. */
   readonly received: Received
   /** The body text once read, for the request log. */
@@ -77,7 +80,7 @@ const respond = (status: number, text: string, contentType: string, headers?: Re
     status,
     headers: {
       "content-type": contentType,
-      "content-length": String(Buffer.byteLength(text)),
+      "content-length": String(utf8Length(text)),
       ...headers
     }
   })
@@ -105,8 +108,8 @@ const html = (status: number, body: string, headers?: Record<string, string>): R
 const isPlainObject = (u: unknown): u is Record<string, unknown> =>
   typeof u === "object" && u !== null && !Array.isArray(u)
 
-const isJsonContentType = (incoming: IncomingMessage): boolean => {
-  const mimetype = (incoming.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase()
+const isJsonContentType = (contentType: string | undefined): boolean => {
+  const mimetype = (contentType ?? "").split(";")[0]!.trim().toLowerCase()
   return mimetype === "application/json" || mimetype.endsWith("+json")
 }
 
@@ -219,14 +222,19 @@ const verifySignature = (state: NodeState, submission: Extract<Submission, { _ta
 type SubmissionOutcome =
   | { readonly _tag: "Created"; readonly body: Json.JsonObject }
   | { readonly _tag: "Rejected"; readonly error: string; readonly params?: Json.JsonObject }
+  /** A guardian rejection the real node fails to write (see `guardian.ts`): a 500 naming the rejection. */
+  | { readonly _tag: "Unwritable"; readonly error: string }
   | { readonly _tag: "Crashed"; readonly detail: string }
+
+/** The real node's 500 text for an {@link SubmissionOutcome} `Unwritable`, with the guardian's reason added. */
+const unwritable = (error: string) => `${UNWRITABLE} (the guardian refused it: ${error})`
 
 const errorBody = (outcome: { readonly error: string; readonly params?: Json.JsonObject }): Json.JsonObject =>
   outcome.params === undefined ? { error: outcome.error } : { error: outcome.error, params: outcome.params }
 
 const startJob = (ctx: Ctx, request: Job.JobRequest): string => {
   const { state, client } = ctx
-  const id = crypto.randomUUID()
+  const id = uuid4()
   noteInput(state, id, request.data)
   const containers = [...request.containers]
   state.store.setRunning(client, id, containers, state.now())
@@ -326,11 +334,11 @@ const submitSubscription = (
     const request = submission.request
     const at = state.now()
     const containers = yield* resolveContainers(state, request)
-    const echo = { id: crypto.randomUUID(), ip: client, ...submission.raw }
-    const verdict = checkSubscription(state, request, containers, at / 1000, echo)
+    const verdict = checkSubscription(state, request, containers, at / 1000)
     const signature = yield* verifySignature(state, submission)
     let outcome: SubmissionOutcome
     if (verdict._tag === "Rejected") outcome = { _tag: "Rejected", ...verdict.rejection }
+    else if (verdict._tag === "Unwritable") outcome = { _tag: "Unwritable", error: verdict.error }
     else if (verdict._tag === "Crashed") outcome = { _tag: "Crashed", detail: verdict.detail }
     else if (streaming) {
       outcome = { _tag: "Rejected", error: "Streaming only supported for OffchainJob requests." }
@@ -346,7 +354,7 @@ const submitSubscription = (
       expiry: request.signature.expiry,
       containers: containers._tag === "Known" ? containers.ids : null,
       accepted: outcome._tag === "Created",
-      ...(outcome._tag === "Rejected" ? { error: outcome.error } : {}),
+      ...(outcome._tag === "Rejected" || outcome._tag === "Unwritable" ? { error: outcome.error } : {}),
       ...(outcome._tag === "Crashed" ? { error: outcome.detail } : {}),
       signature,
       request: submission.raw
@@ -383,15 +391,20 @@ const resources: Handler = (ctx) =>
       [...ctx.state.containers.values()],
       (container) => {
         const behavior = container.behavior
-        if (behavior.type === "fail") return Effect.succeed(undefined)
         if (behavior.type === "proxy") {
           return Effect.map(Runner.proxyResources(container, behavior, modelId), (answer) =>
             answer === undefined ? undefined : ([container.config.id, answer] as const)
           )
         }
+        // The real node passes each container's `/service-resources` answer through; containers without that
+        // route (hello-world) fail and are left out, with or without `model_id`.
         const answer =
-          modelId === undefined ? resourcesOf(container) : { supported: (behavior.models ?? []).includes(modelId) }
-        return Effect.succeed([container.config.id, answer] as const)
+          modelId === undefined
+            ? resourcesOf(container)
+            : hasServiceResources(container)
+              ? { supported: (behavior.models ?? []).includes(modelId) }
+              : undefined
+        return Effect.succeed(answer === undefined ? undefined : ([container.config.id, answer] as const))
       },
       { concurrency: "unbounded" }
     )
@@ -404,8 +417,8 @@ const resources: Handler = (ctx) =>
  */
 const readSubmission = (ctx: Ctx): Either.Either<Submission, Response> => {
   // The real node reads this body with Quart's get_json() (no force): other content types fail.
-  if (!isJsonContentType(ctx.incoming)) {
-    const got = ctx.incoming.headers["content-type"]
+  if (!isJsonContentType(ctx.contentType)) {
+    const got = ctx.contentType
     body(ctx)
     return Either.left(
       json(500, {
@@ -426,6 +439,8 @@ const createdOrRejected = (outcome: SubmissionOutcome): Response => {
       return json(200, outcome.body)
     case "Rejected":
       return json(405, errorBody(outcome))
+    case "Unwritable":
+      return json(500, { error: `Internal server error: ${unwritable(outcome.error)}` })
     case "Crashed":
       return json(500, { error: `Internal server error: ${outcome.detail}` })
   }
@@ -451,13 +466,26 @@ const createBatch: Handler = (ctx) =>
       submissions.push(submission.right)
     }
     const answers: Array<Json.JsonObject> = []
-    for (const submission of submissions) {
+    let unwritableAt: { readonly index: number; readonly error: string } | undefined
+    for (let i = 0; i < submissions.length; i++) {
+      const submission = submissions[i]!
       const outcome =
         submission._tag === "Job"
           ? submitJob(ctx, submission.request)
           : yield* submitSubscription(ctx, submission, "POST /api/jobs/batch", false)
       if (outcome._tag === "Crashed") return json(500, { error: `Could not enqueue job: ${outcome.detail}` })
+      if (outcome._tag === "Unwritable") {
+        // The real node goes on with the other items (their jobs start) and fails only when it writes the answer.
+        unwritableAt ??= { index: i, error: outcome.error }
+        continue
+      }
       answers.push(outcome._tag === "Created" ? outcome.body : errorBody(outcome))
+    }
+    if (unwritableAt !== undefined) {
+      // Two spaces after the colon, as the real node's batch route writes it.
+      return json(500, {
+        error: `Could not enqueue job:  ${unwritable(`item ${unwritableAt.index}: ${unwritableAt.error}`)}`
+      })
     }
     return json(200, answers)
   })
@@ -479,6 +507,9 @@ const createStream: Handler = (ctx) =>
       const outcome = yield* submitSubscription(ctx, submission.right, "POST /api/jobs/stream", true)
       if (outcome._tag === "Crashed") return json(500, { error: `Internal server error: ${outcome.detail}` })
       if (outcome._tag === "Rejected") return json(405, errorBody(outcome))
+      if (outcome._tag === "Unwritable") {
+        return json(500, { error: `Internal server error: ${unwritable(outcome.error)}` })
+      }
       // Not reached: a subscription that passes the guardian is refused with "Streaming only supported ...".
       return json(500, { error: "Internal server error: unexpected subscription outcome" })
     }
@@ -487,7 +518,7 @@ const createStream: Handler = (ctx) =>
     if (rejection !== undefined) return json(405, rejection)
     // Only the first container runs when streaming.
     const container = request.containers[0]!
-    const id = crypto.randomUUID()
+    const id = uuid4()
     noteInput(state, id, request.data)
     state.store.setRunning(client, id, request.containers, state.now())
     const parts: Array<Uint8Array> = []
@@ -606,6 +637,8 @@ export const setBehavior = (
 ): Either.Either<MockConfig.Behavior, string> => {
   const container = state.containers.get(id)
   if (container === undefined) return Either.left(`Unknown container "${id}"`)
+  const unknown = unknownBehaviorKey(input)
+  if (unknown !== undefined) return Either.left(`${unknown.field}: ${unknown.detail}`)
   return Either.match(decodeBehavior(input), {
     onLeft: (error) => Either.left(describeParseError(error)),
     onRight: (behavior) => {
@@ -639,6 +672,33 @@ const controlReplay: Handler = (ctx) => {
   return replayer === undefined
     ? json(404, { error: "node-mock: this node is not replaying a cassette" })
     : json(200, replaySummary(replayer))
+}
+
+const decodeRateLimit = Schema.decodeUnknownEither(Schema.NullOr(MockConfig.RateLimit), { errors: "all" })
+const encodeRateLimit = Schema.encodeSync(Schema.NullOr(MockConfig.RateLimit))
+
+/** Replaces the rate limit in force (`null`: off) and forgets what the limiter counted; the error is one line. */
+export const setRateLimit = (state: NodeState, input: unknown): Either.Either<MockConfig.RateLimit | null, string> => {
+  const unknown = unknownRateLimitKey(input)
+  if (unknown !== undefined) return Either.left(`${unknown.field}: ${unknown.detail}`)
+  return Either.match(decodeRateLimit(input), {
+    onLeft: (error) => Either.left(describeParseError(error)),
+    onRight: (rateLimit) => {
+      state.rateLimit = rateLimit ?? undefined
+      state.limiter.clear()
+      return Either.right(rateLimit)
+    }
+  })
+}
+
+const controlRateLimit: Handler = (ctx) => json(200, { rate_limit: encodeRateLimit(ctx.state.rateLimit ?? null) })
+
+const controlSetRateLimit: Handler = (ctx) => {
+  const parsed = parseBody(ctx, body(ctx))
+  if (!parsed.ok) return json(400, { error: `invalid JSON: ${parsed.message}` })
+  const result = setRateLimit(ctx.state, parsed.value)
+  if (Either.isLeft(result)) return json(400, { error: `rate_limit: ${result.left}` })
+  return json(200, { rate_limit: encodeRateLimit(result.right) })
 }
 
 const badContainerPath: Handler = () =>
@@ -685,7 +745,9 @@ for (const r of [
   route("GET", "/__mock/replay", false, controlReplay),
   route("GET", "/__mock/ui", false, controlUi),
   route("GET", "/__mock/ui/state", false, controlUiState),
-  route("GET", "/__mock/ui/job", false, controlUiJob)
+  route("GET", "/__mock/ui/job", false, controlUiJob),
+  route("GET", "/__mock/rate-limit", false, controlRateLimit),
+  route("PUT", "/__mock/rate-limit", false, controlSetRateLimit)
 ]) {
   const path = r.key.slice(r.method.length + 1)
   routes.set(path, [...(routes.get(path) ?? []), r])
@@ -716,7 +778,7 @@ const allowHeader = (candidates: ReadonlyArray<Route>): string => {
 }
 
 const rateLimitRule = (state: NodeState, key: string) => {
-  const config = state.config.mock.rate_limit
+  const config = state.rateLimit
   if (config === undefined) return undefined
   const rule = config.routes?.[key] ?? config
   return { limit: rule.limit, periodMs: rule.period_seconds * 1000 }
@@ -795,7 +857,10 @@ const dispatch = (ctx: Ctx): Effect.Effect<Response> => {
  * body (up to `mock.max_body_bytes`) alive for as long as the request log keeps the entry.
  */
 const detachedPrefix = (text: string, length: number): string =>
-  Buffer.from(text.slice(0, length), "utf16le").toString("utf16le")
+  typeof Buffer === "undefined"
+    ? // Outside Node (the in-process transport in a browser): a flat copy, built from its characters.
+      text.slice(0, length).split("").join("")
+    : Buffer.from(text.slice(0, length), "utf16le").toString("utf16le")
 
 const record = (ctx: Ctx, status: number): void => {
   const { state } = ctx
@@ -807,7 +872,7 @@ const record = (ctx: Ctx, status: number): void => {
     query: ctx.rawQuery,
     client: ctx.client,
     status,
-    content_type: ctx.incoming.headers["content-type"] ?? null,
+    content_type: ctx.contentType ?? null,
     body: text === null ? null : text.length > LOG_BODY_LIMIT ? detachedPrefix(text, LOG_BODY_LIMIT) : text,
     ...(ctx.tolerated ? { tolerated: "trailing_commas" as const } : {})
   }
@@ -825,10 +890,12 @@ export const pathOf = (url: string): string => {
 /** What a handler sees of one request, whose body (`received`) has been read. */
 export const makeContext = (
   state: NodeState,
-  incoming: IncomingMessage,
   method: string,
   url: string,
-  received: Received
+  contentType: string | undefined,
+  client: string,
+  received: Received,
+  header: (name: string) => string | undefined
 ): Ctx => {
   const q = url.indexOf("?")
   const rawQuery = q === -1 ? "" : url.slice(q + 1)
@@ -838,8 +905,9 @@ export const makeContext = (
     path: q === -1 ? url : url.slice(0, q),
     rawQuery,
     query: rawQuery === "" ? EMPTY_QUERY : new URLSearchParams(rawQuery),
-    client: normalizeAddress(incoming.socket.remoteAddress ?? ""),
-    incoming,
+    client: normalizeAddress(client),
+    contentType,
+    header,
     received,
     body: null,
     tolerated: false
@@ -873,17 +941,3 @@ export const handle = (ctx: Ctx): Effect.Effect<Response> => {
     })
   )
 }
-
-/** The whole mock node as one `@effect/platform` HTTP application over `state`. */
-export const makeApp = (state: NodeState): Effect.Effect<Response, never, HttpServerRequest.HttpServerRequest> =>
-  Effect.flatMap(HttpServerRequest.HttpServerRequest, (request) => {
-    const incoming = NodeHttpServerRequest.toIncomingMessage(request)
-    // A request whose client hung up mid-body is not processed; there is no one to answer.
-    return withBody(
-      incoming,
-      state.config.mock.max_body_bytes,
-      state.budget,
-      (received) => handle(makeContext(state, incoming, request.method, request.url, received)),
-      Effect.succeed(HttpServerResponse.empty({ status: 400 }))
-    )
-  })

@@ -4,6 +4,23 @@ import type { IncomingMessage } from "node:http"
 import { Effect } from "effect"
 import { Json } from "@infernet/types"
 
+const encoder = new TextEncoder()
+
+/** The UTF-8 length of a string: `Buffer.byteLength` in Node, a `TextEncoder` elsewhere (the in-process transport). */
+export const utf8Length: (text: string) => number =
+  typeof Buffer === "undefined" ? (text) => encoder.encode(text).length : (text) => Buffer.byteLength(text)
+
+/**
+ * Decodes a body's bytes as strict UTF-8: its text, or {@link INVALID_UTF8}.
+ */
+export const decodeUtf8 = (bytes: Uint8Array): string | typeof INVALID_UTF8 => {
+  try {
+    return utf8.decode(bytes)
+  } catch {
+    return INVALID_UTF8
+  }
+}
+
 /** A body that went past `mock.max_body_bytes`. */
 export const TOO_LARGE: unique symbol = Symbol.for("@infernet/node-mock/TooLarge")
 

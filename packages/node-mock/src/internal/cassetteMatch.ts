@@ -1,8 +1,8 @@
 // How a cassette's recorded requests are compared with incoming ones, and how signatures are kept out of a cassette.
-import { createHash } from "node:crypto"
 import { Json } from "@infernet/types"
 import type { Interaction, MatchRequest } from "../Cassette.js"
 import { parseJson } from "./body.js"
+import { sha256 } from "./random.js"
 
 const isObject = (u: unknown): u is Record<string, unknown> => typeof u === "object" && u !== null && !Array.isArray(u)
 
@@ -100,7 +100,7 @@ export const nearest = (
 const hashSignature = (signature: Record<string, unknown>): Record<string, unknown> => ({
   nonce: signature.nonce ?? null,
   expiry: signature.expiry ?? null,
-  sha256: createHash("sha256").update(Json.canonical(signature)).digest("hex")
+  sha256: Array.from(sha256(Json.canonical(signature)), (byte) => byte.toString(16).padStart(2, "0")).join("")
 })
 
 const isSignature = (u: unknown): u is Record<string, unknown> => isObject(u) && "r" in u && "s" in u

@@ -14,6 +14,14 @@ export class ServerHook extends Context.Reference<ServerHook>()("@infernet/node-
   defaultValue: (): ((server: Server) => void) | undefined => undefined
 }) {}
 
+/** The longest delay `slow` applies (2^31 - 1 ms, about 24.8 days: Node's longest timer); longer ones are clamped. */
+export const MAX_CHAOS_MS = 2 ** 31 - 1
+
+/** The largest `Retry-After` a failing node sends (2^31 - 1 seconds); larger ones are clamped. */
+export const MAX_RETRY_AFTER_SECONDS = 2 ** 31 - 1
+
+const clamp = (value: number, max: number) => (Number.isNaN(value) ? 0 : Math.min(max, Math.max(0, value)))
+
 /** A node's chaos as `GET /__mock/nodes` shows it. */
 export interface ChaosSnapshot {
   readonly down: boolean
@@ -134,13 +142,16 @@ export const install = (server: Server, listen: { host: string; port: number }, 
         down = false
       }),
     slow: (ms) => {
-      delayMs = Math.max(0, ms)
+      delayMs = clamp(Math.round(ms), MAX_CHAOS_MS)
     },
     fail: (options) => {
       failing = {
         status: options.status,
         until: options.forMs === undefined ? undefined : now() + options.forMs,
-        retryAfter: options.retryAfterSeconds
+        retryAfter:
+          options.retryAfterSeconds === undefined
+            ? undefined
+            : clamp(Math.ceil(options.retryAfterSeconds), MAX_RETRY_AFTER_SECONDS)
       }
     },
     heal: () => {

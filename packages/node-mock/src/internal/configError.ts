@@ -1,8 +1,9 @@
 // Turns a configuration ParseError into one line naming the field, and reads configuration files.
-import { readFile } from "node:fs/promises"
 import { Effect, ParseResult } from "effect"
 import * as MockNodeError from "../MockNodeError.js"
 import { behaviorTypes } from "./behaviorTypes.js"
+
+const FS_MODULE = ["node", "fs/promises"].join(":")
 
 export const formatPath = (path: ReadonlyArray<PropertyKey>): string => {
   let out = ""
@@ -105,7 +106,12 @@ export const formatConfigError = (
 
 export const readConfigFile = (path: string): Effect.Effect<unknown, MockNodeError.MockNodeError> =>
   Effect.tryPromise({
-    try: () => readFile(path, "utf8"),
+    try: async () => {
+      // Loaded only to read a file, through a name esbuild does not follow: a browser bundle (the in-process
+      // transport with a configuration object) has no file system and needs none.
+      const fs: typeof import("node:fs/promises") = await import(/* @vite-ignore */ FS_MODULE)
+      return fs.readFile(path, "utf8")
+    },
     catch: (cause) => {
       const code = (cause as { code?: string }).code
       const detail =

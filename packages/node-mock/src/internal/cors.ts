@@ -7,7 +7,6 @@
 // request log); every other answer (errors, 404/405/413/429 pages and streams too) gets Access-Control-Allow-Origin
 // and exposes the headers the client reads (Retry-After, RateLimit-*). The control API `/__mock/` never gets CORS
 // headers: a page on another origin cannot read it (and the loopback rule is unchanged).
-import type { IncomingHttpHeaders } from "node:http"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import { Effect } from "effect"
 
@@ -49,7 +48,8 @@ export const originProblem = (text: string): string | undefined => {
 export interface CorsRequest {
   readonly method: string
   readonly path: string
-  readonly incoming: { readonly headers: IncomingHttpHeaders }
+  /** A request header by its lower-case name. */
+  readonly header: (name: string) => string | undefined
   readonly state: { readonly config: { readonly mock: { readonly cors: ReadonlyArray<string> } } }
 }
 
@@ -75,14 +75,13 @@ export const around = <C extends CorsRequest>(
 ): Effect.Effect<Response> => {
   const origins = request.state.config.mock.cors
   if (origins.length === 0 || request.path.startsWith(CONTROL_PREFIX)) return next(request)
-  const headers = request.incoming.headers
-  const allowed = allowOrigin(origins, headers.origin)
+  const allowed = allowOrigin(origins, request.header("origin"))
   // The answer depends on the request's Origin unless every origin gets `*`.
   const vary: Record<string, string> = allowed === ANY ? {} : { vary: "Origin" }
   if (allowed === undefined) return withHeaders(next(request), vary)
-  const requestMethod = headers["access-control-request-method"]
+  const requestMethod = request.header("access-control-request-method")
   if (request.method === "OPTIONS" && requestMethod !== undefined) {
-    const requestHeaders = headers["access-control-request-headers"]
+    const requestHeaders = request.header("access-control-request-headers")
     return HttpServerResponse.empty({
       status: 204,
       headers: {

@@ -6,9 +6,11 @@
 // the platform handler, as every request does with `mock.fast_path: false`.
 import type { IncomingMessage, ServerResponse } from "node:http"
 import { Cause, Effect, Exit, FiberId, Runtime } from "effect"
+import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
+import * as NodeHttpServerRequest from "@effect/platform-node/NodeHttpServerRequest"
 import { handle, makeContext, pathOf, STREAM_PATH } from "./app.js"
-import { ABORTED, collectBody, hasNoBody, type Received } from "./body.js"
+import { ABORTED, collectBody, hasNoBody, type Received, withBody } from "./body.js"
 import * as Html from "./html.js"
 import type { NodeState } from "./state.js"
 
@@ -61,7 +63,17 @@ export const makeListener = (state: NodeState, runtime: Runtime.Runtime<never>, 
   const budget = state.budget
   const run = (request: IncomingMessage, response: ServerResponse, url: string, received: Received, held: number) => {
     const method = request.method ?? "GET"
-    const answer = handle(makeContext(state, request, method, url, received))
+    const answer = handle(
+      makeContext(
+        state,
+        method,
+        url,
+        request.headers["content-type"],
+        request.socket.remoteAddress ?? "",
+        received,
+        nodeHeader(request.headers)
+      )
+    )
     // A handler that answers at once is done with the body; one that waits holds it until its fiber ends.
     if (HttpServerResponse.isServerResponse(answer)) {
       budget.release(held)
@@ -91,3 +103,38 @@ export const makeListener = (state: NodeState, runtime: Runtime.Runtime<never>, 
     })
   }
 }
+
+/** The whole mock node as one `@effect/platform` HTTP application over `state` (streams, and `fast_path: false`). */
+export const makeApp = (
+  state: NodeState
+): Effect.Effect<HttpServerResponse.HttpServerResponse, never, HttpServerRequest.HttpServerRequest> =>
+  Effect.flatMap(HttpServerRequest.HttpServerRequest, (request) => {
+    const incoming = NodeHttpServerRequest.toIncomingMessage(request)
+    // A request whose client hung up mid-body is not processed; there is no one to answer.
+    return withBody(
+      incoming,
+      state.config.mock.max_body_bytes,
+      state.budget,
+      (received) =>
+        handle(
+          makeContext(
+            state,
+            request.method,
+            request.url,
+            incoming.headers["content-type"],
+            incoming.socket.remoteAddress ?? "",
+            received,
+            nodeHeader(incoming.headers)
+          )
+        ),
+      Effect.succeed(HttpServerResponse.empty({ status: 400 }))
+    )
+  })
+
+/** A header of a `node:http` request by its lower-case name; repeated ones joined as one value. */
+const nodeHeader =
+  (headers: IncomingMessage["headers"]) =>
+  (name: string): string | undefined => {
+    const value = headers[name]
+    return Array.isArray(value) ? value.join(", ") : value
+  }

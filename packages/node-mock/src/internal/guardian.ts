@@ -42,7 +42,16 @@ export type SubscriptionContainers =
 export type SubscriptionVerdict =
   | { readonly _tag: "Accepted" }
   | { readonly _tag: "Rejected"; readonly rejection: GuardianError }
+  /**
+   * A rejection the real node cannot write: its guardian puts the refused message object itself in `params`
+   * (`delegated_subscription=message`), Quart's `jsonify` turns the dataclass into a dict but cannot serialise its
+   * `type` (an `Enum`), and the route's `except` answers 500 instead of 405.
+   */
+  | { readonly _tag: "Unwritable"; readonly error: string }
   | { readonly _tag: "Crashed"; readonly detail: string }
+
+/** The text of the real node's exception when it writes a rejection that echoes the message. */
+export const UNWRITABLE = "Object of type MessageType is not JSON serializable"
 
 /**
  * The delegated-subscription checks (real node 1.x order): chain enabled, signature not expired, containers
@@ -53,14 +62,11 @@ export const checkSubscription = (
   state: NodeState,
   request: DelegatedSubscription.DelegatedSubscriptionRequest,
   containers: SubscriptionContainers,
-  nowSeconds: number,
-  echo: Json.JsonObject
+  nowSeconds: number
 ): SubscriptionVerdict => {
-  if (!state.config.chain.enabled) {
-    return { _tag: "Rejected", rejection: reject("Chain not enabled", { delegated_subscription: echo }) }
-  }
+  if (!state.config.chain.enabled) return { _tag: "Unwritable", error: "Chain not enabled" }
   if (!state.config.mock.ignore_expiry && request.signature.expiry < Math.floor(nowSeconds)) {
-    return { _tag: "Rejected", rejection: reject("Signature expired", { delegated_subscription: echo }) }
+    return { _tag: "Unwritable", error: "Signature expired" }
   }
   if (containers._tag === "Unknown") return { _tag: "Accepted" }
   if (containers._tag === "NoMatch") {

@@ -6,7 +6,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http"
 import { Json, NodeInfo } from "@infernet/types"
 import { Schema } from "effect"
-import type { Chaos } from "./chaos.js"
+import { type Chaos, MAX_CHAOS_MS, MAX_RETRY_AFTER_SECONDS } from "./chaos.js"
 import { normalizeAddress } from "./ip.js"
 import { inspectNetwork } from "./networkInspector.js"
 
@@ -240,10 +240,12 @@ export const makeRouter = (settings: RouterSettings): Router => {
         return json(response, 400, { error: "Expected a JSON object" })
       }
     }
-    const wholeNumber = (key: string): number | undefined | "bad" => {
+    // At most MAX_CHAOS_MS (2^31 - 1, the longest timer Node keeps; longer ones fire after 1 ms) or
+    // MAX_RETRY_AFTER_SECONDS, so what the snapshot shows is what happens.
+    const wholeNumber = (key: string, max: number): number | undefined | "bad" => {
       const value = body[key]
       if (value === undefined || value === null) return undefined
-      return typeof value === "number" && Number.isInteger(value) && value >= 0 ? value : "bad"
+      return typeof value === "number" && Number.isInteger(value) && value >= 0 && value <= max ? value : "bad"
     }
     switch (match[2]) {
       case "down":
@@ -256,20 +258,22 @@ export const makeRouter = (settings: RouterSettings): Router => {
         await chaos.heal()
         break
       case "slow": {
-        const ms = wholeNumber("ms")
+        const ms = wholeNumber("ms", MAX_CHAOS_MS)
         if (ms === undefined || ms === "bad") {
-          return json(response, 400, { error: 'Expected {"ms": <non-negative integer>}' })
+          return json(response, 400, {
+            error: `Expected {"ms": <integer from 0 to ${MAX_CHAOS_MS}>}, got ${JSON.stringify(body.ms ?? null)}`
+          })
         }
         chaos.slow(ms)
         break
       }
       case "fail": {
         const status = body.status ?? 503
-        const forMs = wholeNumber("for_ms")
-        const retryAfter = wholeNumber("retry_after")
+        const forMs = wholeNumber("for_ms", Number.MAX_SAFE_INTEGER)
+        const retryAfter = wholeNumber("retry_after", MAX_RETRY_AFTER_SECONDS)
         if ((status !== 503 && status !== 429) || forMs === "bad" || retryAfter === "bad") {
           return json(response, 400, {
-            error: 'Expected {"status": 503 | 429, "for_ms"?: <integer>, "retry_after"?: <seconds>}'
+            error: `Expected {"status": 503 | 429, "for_ms"?: <integer >= 0>, "retry_after"?: <integer seconds from 0 to ${MAX_RETRY_AFTER_SECONDS}>}`
           })
         }
         chaos.fail({ status, forMs, retryAfterSeconds: retryAfter })

@@ -56,6 +56,8 @@ export interface NodeState {
   readonly containers: Map<string, ContainerState>
   readonly store: JobStore
   readonly limiter: RateLimiter
+  /** The rate limit in force: `mock.rate_limit`, until `PUT /__mock/rate-limit` replaces it (reset restores it). */
+  rateLimit: MockConfig.RateLimit | undefined
   readonly requests: Array<RecordedRequest>
   readonly subscriptions: Array<RecordedSubscription>
   readonly local: AddressMatcher
@@ -85,6 +87,7 @@ export const makeState = (
   containers: new Map(config.containers.map((c) => [c.id, makeContainerState(c, config.mock.seed)])),
   store: new JobStore(config.mock.pending_ttl_seconds * 1000),
   limiter: new RateLimiter(),
+  rateLimit: config.mock.rate_limit,
   requests: [],
   subscriptions: [],
   local: makeMatcher(config.mock.local_addresses),
@@ -104,6 +107,7 @@ export const makeState = (
 export const resetState = (state: NodeState): void => {
   state.store.clear()
   state.limiter.clear()
+  state.rateLimit = state.config.mock.rate_limit
   state.requests.length = 0
   state.subscriptions.length = 0
   for (const container of state.config.containers) {
@@ -125,23 +129,74 @@ export const pushBounded = <A>(list: Array<A>, item: A, limit: number): void => 
 export const lastOf = <A>(list: ReadonlyArray<A>, limit: number): Array<A> =>
   list.length > limit ? list.slice(list.length - limit) : [...list]
 
-const CPU_MODELS = ["AMD EPYC 7R13", "Intel Xeon Platinum 8375C", "AMD EPYC 9354", "Intel Xeon Gold 6338"]
+const CPU_MODELS = [
+  ["AMD EPYC 7R13 Processor", "AuthenticAMD"],
+  ["Intel(R) Xeon(R) Platinum 8375C CPU @ 2.90GHz", "GenuineIntel"],
+  ["AMD EPYC 9354 32-Core Processor", "AuthenticAMD"],
+  ["Intel(R) Xeon(R) Gold 6338 CPU @ 2.00GHz", "GenuineIntel"]
+] as const
 
-/** Plausible resources for a container, the same on every run: `behavior.resources` when configured. */
-export const resourcesOf = (state: ContainerState): Json.JsonObject => {
+/**
+ * Whether a container answers `GET /service-resources`: Ritual's inference services do (the behaviours that
+ * simulate them, proxies that forward to one), and any container given `behavior.resources`; others (hello-world,
+ * echo, static and failing containers) have no such route, and the real node leaves them out of `/resources`.
+ */
+export const hasServiceResources = (state: ContainerState): boolean => {
+  const behavior = state.behavior
+  if (behavior.type === "fail") return false
+  if (behavior.resources !== undefined) return true
+  return behavior.type === "completion" || behavior.type === "embeddings" || behavior.type === "stream"
+}
+
+/** `ritualnetwork/css_inference_service:latest` -> `css_inference_service`; the container id without an image. */
+const serviceIdOf = (state: ContainerState): string => {
+  const image = state.config.image
+  if (image === "") return state.config.id
+  const name = image.slice(image.lastIndexOf("/") + 1)
+  const tag = name.indexOf(":")
+  return tag === -1 ? name : name.slice(0, tag)
+}
+
+/**
+ * A container's answer to `GET /service-resources`, the same on every run: `behavior.resources` when configured,
+ * else a `ServiceResources` object (`service_id`, `hardware_capabilities`, `compute_capability`) as Ritual's
+ * inference services answer; `undefined` for a container without that route ({@link hasServiceResources}).
+ */
+export const resourcesOf = (state: ContainerState): Json.JsonObject | undefined => {
+  if (!hasServiceResources(state)) return undefined
   if (state.behavior.resources !== undefined) return state.behavior.resources
   const prng = fromSeed("resources", state.config.id)
-  const inference =
-    state.behavior.type === "completion" || state.behavior.type === "embeddings" || state.behavior.type === "stream"
   const cores = [2, 4, 8, 16][pick(prng, 4)]!
+  const [model, vendor] = CPU_MODELS[pick(prng, CPU_MODELS.length)]!
+  const frequency = [2000, 2450, 2900, 3250][pick(prng, 4)]!
+  const disk = [64, 128, 256][pick(prng, 3)]! * 1024 ** 3
+  const embeddings = state.behavior.type === "embeddings"
   return {
-    hardware: {
-      cpu: { architecture: "x86_64", cores, model: CPU_MODELS[pick(prng, CPU_MODELS.length)]! },
-      memory: { total_mb: cores * 4096 },
-      disk: { total_gb: [64, 128, 256][pick(prng, 3)]! },
-      gpus: inference ? [{ model: "NVIDIA A10G", memory_mb: 24576 }] : []
-    },
-    models: [...(state.behavior.models ?? [])],
-    service: { image: state.config.image }
+    version: "0.1.0",
+    service_id: serviceIdOf(state),
+    hardware_capabilities: [
+      {
+        capability_id: "base",
+        os_info: { name: "Linux", version: "#1 SMP Debian 6.1.0" },
+        cpu_info: {
+          model,
+          architecture: "x86_64",
+          byte_order: "little",
+          vendor_id: vendor,
+          num_cores: cores,
+          cores: Array.from({ length: cores }, (_, id) => ({ id, frequency }))
+        },
+        disk_info: [{ path: "/", filesystem: "ext4", size: disk, available: Math.floor(disk * 0.6) }]
+      }
+    ],
+    compute_capability: [
+      {
+        id: "ml",
+        type: "css",
+        task: embeddings ? ["embeddings"] : ["text-generation"],
+        models: [...(state.behavior.models ?? [])],
+        cached_models: []
+      }
+    ]
   }
 }

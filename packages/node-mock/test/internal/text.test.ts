@@ -51,3 +51,17 @@ describe("text", () => {
     assert.deepStrictEqual(chunks("", 1), [])
   })
 })
+
+describe("sha256 (written out, so the in-process transport runs outside Node)", () => {
+  it("gives node:crypto's digests", async () => {
+    const { createHash } = await import("node:crypto")
+    const { sha256 } = await import("../../src/internal/random.js")
+    for (const text of ["", "abc", "a".repeat(55), "a".repeat(56), "a".repeat(64), "é€😀\u0000x", "x".repeat(1000)]) {
+      assert.strictEqual(
+        Buffer.from(sha256(text)).toString("hex"),
+        createHash("sha256").update(text).digest("hex"),
+        text
+      )
+    }
+  })
+})

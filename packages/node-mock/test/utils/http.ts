@@ -112,3 +112,48 @@ export const eventually = async <A>(read: () => Promise<A>, holds: (a: A) => boo
     await new Promise((resolve) => setTimeout(resolve, 5))
   }
 }
+
+/** The same helpers over a `fetch` (e.g. a mock node's in-process `fetch`), with a `RawResponse` of one chunk. */
+export const transportOf = (fetch: (input: string, init?: RequestInit) => Promise<Response>) => {
+  const viaFetch = async (base: string, path: string, options: RequestOptions = {}): Promise<RawResponse> => {
+    const headers: Record<string, string> = { ...options.headers }
+    let payload: string | Uint8Array | undefined
+    if (options.body !== undefined) {
+      // Bytes, so that fetch adds no Content-Type of its own (it would for a string), as the raw client sends none.
+      if (typeof options.body === "string") payload = new TextEncoder().encode(options.body)
+      else if (options.body instanceof Uint8Array) payload = options.body
+      else {
+        payload = Json.stringify(options.body)
+        headers["content-type"] ??= "application/json"
+      }
+    }
+    const response = await fetch(new URL(path, base).href, {
+      method: options.method ?? (payload === undefined ? "GET" : "POST"),
+      headers,
+      ...(payload === undefined ? {} : { body: payload as BodyInit })
+    })
+    const bytes = Buffer.from(await response.arrayBuffer())
+    const text = bytes.toString("utf8")
+    return {
+      status: response.status,
+      headers: Object.fromEntries(response.headers),
+      text,
+      chunks: [bytes],
+      json: () => Json.parse(text) as any
+    }
+  }
+  return {
+    request: viaFetch,
+    get: (base: string, path: string, options: Omit<RequestOptions, "method" | "body"> = {}) =>
+      viaFetch(base, path, { ...options, method: "GET" }),
+    post: (base: string, path: string, body: unknown, options: Omit<RequestOptions, "method" | "body"> = {}) =>
+      viaFetch(base, path, { ...options, method: "POST", body }),
+    put: (base: string, path: string, body: unknown, options: Omit<RequestOptions, "method" | "body"> = {}) =>
+      viaFetch(base, path, { ...options, method: "PUT", body })
+  }
+}
+
+/** The raw `node:http` helpers as a transport. */
+export const httpTransport = { request, get, post, put }
+
+export type Transport = ReturnType<typeof transportOf>
