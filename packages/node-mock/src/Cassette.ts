@@ -261,6 +261,7 @@ export interface Recorder {
  * @category constructors
  */
 export const record = async (options: RecordOptions): Promise<Recorder> => {
-  const { startRecorder } = await import("./internal/recorder.js")
+  // "#recorder": the node:http recorder, or in a browser bundle a refusal (a recorder is a server).
+  const { startRecorder } = await import("#recorder")
   return startRecorder(options)
 }

@@ -8,6 +8,7 @@
 import { readFileSync } from "node:fs"
 import { parseArgs } from "node:util"
 import type * as MockNodeModule from "./MockNode.js"
+import { closest } from "./internal/knownKeys.js"
 
 // Arguments are handled before Effect and the server are loaded, so `--help` and usage errors answer at once.
 
@@ -79,31 +80,14 @@ const parse = () => {
 // The flags are the ones HELP lists, so a flag added there is suggested too.
 const FLAGS = [...new Set([...HELP.matchAll(/--([a-z][a-z-]*)/g)].map((m) => m[1]!))]
 
-const distance = (a: string, b: string): number => {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j)
-  for (let i = 1; i <= a.length; i++) {
-    let previous = row[0]!
-    row[0] = i
-    for (let j = 1; j <= b.length; j++) {
-      const current = row[j]!
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1))
-      previous = current
-    }
-  }
-  return row[b.length]!
-}
-
 /** node:util's parse errors in one short line, with the closest flag for an unknown one. */
 const describeParseError = (message: string): string => {
   const unknown = /^Unknown option '(-{1,2})([^'=]+)/.exec(message)
   if (unknown !== null) {
     const name = unknown[2]!
-    const ranked = FLAGS.map((flag) => [flag, distance(name, flag)] as const).sort((a, b) => a[1] - b[1])
-    const best = ranked[0]
-    const suggestion =
-      best !== undefined && (best[1] <= Math.max(2, Math.floor(name.length / 3)) || best[0].startsWith(name))
-        ? `; did you mean --${best[0]}?`
-        : ""
+    // A typo of a flag, or the start of one (`--rout` for `--router`).
+    const best = closest(name, FLAGS) ?? FLAGS.find((flag) => flag.startsWith(name))
+    const suggestion = best === undefined ? "" : `; did you mean --${best}?`
     return `unknown option ${unknown[1]}${name}${suggestion}`
   }
   const positional = /^Unexpected argument '([^']*)'/.exec(message)

@@ -119,7 +119,7 @@ describe("Cassette", () => {
       answer = (await request(url, "/api/jobs/batch", { method: "POST", body: batch })).text
     })
     const text = readFileSync(out, "utf8")
-    const recorded = Effect.runSync(Cassette.load(out)).interactions[0]!
+    const recorded = (await Effect.runPromise(Cassette.load(out))).interactions[0]!
     assert.strictEqual(recorded.response.body, answer)
     assert.include(recorded.request.body, `"max_gas_price":${big}`)
     assert.strictEqual(text.match(/sha256/g)?.length, 1)
@@ -316,7 +316,7 @@ describe("Cassette", () => {
       assert.strictEqual(
         Cassette.defaultMatch(
           { method: "POST", path: "/api/jobs", query: "", body: "{}" },
-          Effect.runSync(Cassette.load(out)).interactions[0]!
+          (await Effect.runPromise(Cassette.load(out))).interactions[0]!
         ),
         false
       )

@@ -44,7 +44,8 @@ export const MOCK_KEYS = [
   "max_connections",
   "request_log_limit",
   "stream_chunking",
-  "fast_path"
+  "fast_path",
+  "cors"
 ] as const
 
 export const RATE_LIMIT: Spec = obj({ limit: ANY, period_seconds: ANY, routes: { items: LIMIT } })
