@@ -354,7 +354,10 @@ describe("infernet-client (built binary)", () => {
       const id = await cli(["results", "--id", ""])
       assert.strictEqual(id.code, 2)
       assertOneErrorLine(id.stderr)
-      assert.include(id.stderr, "'--id'")
+      assert.strictEqual(
+        id.stderr,
+        "error: --id: expected ID, got an empty value (see: infernet-client results --help)\n"
+      )
       const url = await cli(["info", "--url", "ftp://example.com"])
       assert.strictEqual(url.code, 2)
       assertOneErrorLine(url.stderr)
