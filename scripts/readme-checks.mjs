@@ -92,8 +92,11 @@ const REASONS = [
   { label: "needs your own file", test: /^needs your own file\b/ },
   { label: "changes your shell set-up", test: /^shell set-up\b/ },
   { label: "needs a clone of the repository", test: /^from a clone of the repository\b/ },
-  // A framework's own config file (vite.config.ts, next.config.mjs): it runs inside that tool, not on its own.
-  { label: "another tool's config file", test: /^[\w-]+\.config\.[cm]?[jt]s of an? [\w.]+ app\b/ }
+  // A framework's or server's own configuration (vite.config.ts, next.config.mjs, nginx): it runs inside that tool.
+  {
+    label: "another tool's config file",
+    test: /^(?:[\w-]+\.config\.[cm]?[jt]s of an? [\w.]+ app|nginx configuration, inside)\b/
+  }
 ]
 
 export const EXCERPT = /^(\/\/|#) excerpt\b/i
