@@ -9,6 +9,7 @@
 import { Job, Json } from "@infernet/types"
 import { Duration, Effect, Predicate, Schema } from "effect"
 import { dual } from "effect/Function"
+import * as Transient from "./internal/transient.js"
 
 const describeParams = (params: Json.JsonObject | undefined): string =>
   params === undefined || Object.keys(params).length === 0 ? "" : ` ${Json.stringify(params)}`
@@ -580,7 +581,7 @@ export const isNodeClientError = (u: unknown): u is NodeClientError => u instanc
  * @since 0.1.0
  * @category predicates
  */
-export const transientStatuses: ReadonlySet<number> = new Set([502, 503, 504])
+export const transientStatuses: ReadonlySet<number> = Transient.transientStatuses
 
 /**
  * Whether a failure is transient, so that a safe (idempotent) request may be sent again: transport errors, 429,
@@ -596,20 +597,7 @@ export const transientStatuses: ReadonlySet<number> = new Set([502, 503, 504])
  * @since 0.1.0
  * @category predicates
  */
-export const isTransient = (error: NodeClientError): boolean => {
-  const reason = error.reason
-  switch (reason._tag) {
-    case "TransportError":
-    case "RateLimited":
-    case "NodeUnavailable":
-      return true
-    case "ApiError":
-    case "UnexpectedResponse":
-      return transientStatuses.has(reason.status)
-    default:
-      return false
-  }
-}
+export const isTransient = (error: NodeClientError): boolean => Transient.isTransientReason(error.reason)
 
 /**
  * Whether a value is a reason with the given tag; handy in `Effect.catchIf`.

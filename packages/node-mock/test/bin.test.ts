@@ -1,38 +1,20 @@
 // The infernet-node-mock command, run as a real process. src/bin.ts is bundled with esbuild (resolving workspace
 // packages to their sources), so the test needs no prior build and exercises real signals and exit codes.
 import { type ChildProcess, spawn } from "node:child_process"
-import { copyFile, mkdir, mkdtemp, writeFile } from "node:fs/promises"
+import { writeFile } from "node:fs/promises"
 import { createServer } from "node:net"
-import { networkInterfaces, tmpdir } from "node:os"
-import { join } from "node:path"
-import { fileURLToPath } from "node:url"
+import { networkInterfaces } from "node:os"
+import { dirname, join } from "node:path"
 import { assert, beforeAll, describe, it } from "@effect/vitest"
-import { build } from "esbuild"
+import { bundleBin } from "./utils/bundle.js"
 import { get, request } from "./utils/http.js"
 
-const root = fileURLToPath(new URL("..", import.meta.url))
 let dir: string
 let bin: string
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), "node-mock-bin-"))
-  await mkdir(join(dir, "dist"))
-  bin = join(dir, "dist", "bin.mjs")
-  await copyFile(join(root, "package.json"), join(dir, "package.json"))
-  await build({
-    entryPoints: [join(root, "src", "bin.ts")],
-    outfile: bin,
-    bundle: true,
-    platform: "node",
-    format: "esm",
-    target: "node20",
-    conditions: ["@infernet/source"],
-    logLevel: "error",
-    // Bundled CommonJS dependencies call require(); give them one.
-    banner: {
-      js: 'import { createRequire as __createRequire } from "node:module"; const require = __createRequire(import.meta.url);'
-    }
-  })
+  bin = await bundleBin()
+  dir = dirname(dirname(bin))
 })
 
 interface Run {

@@ -1,27 +1,9 @@
 // mockNodeTest isolates tests: a Vitest project of four files, run in three parallel worker threads, where every test
 // reconfigures its node's container and runs into its own rate limit many times, must pass as a whole (each test
 // sees only its own behaviours, jobs, requests and rate-limit state), and its files must really overlap in time.
-import { spawn } from "node:child_process"
 import { fileURLToPath } from "node:url"
 import { assert, describe, it } from "@effect/vitest"
-
-const runVitest = (cwd: string) =>
-  new Promise<{ code: number | null; output: string }>((resolve) => {
-    const vitest = fileURLToPath(new URL("../node_modules/vitest/vitest.mjs", import.meta.url))
-    const child = spawn(process.execPath, [vitest, "run", "--config", "vitest.config.ts"], {
-      cwd,
-      env: { ...process.env, CI: "1", NO_COLOR: "1" },
-      stdio: ["ignore", "pipe", "pipe"]
-    })
-    let output = ""
-    child.stdout.on("data", (chunk) => {
-      output += chunk
-    })
-    child.stderr.on("data", (chunk) => {
-      output += chunk
-    })
-    child.on("exit", (code) => resolve({ code, output }))
-  })
+import { runVitest } from "./utils/vitest.js"
 
 describe("mockNodeTest", () => {
   it("keeps parallel files and every test apart: 4 files x 5 tests in 3 workers, reconfiguring all the time", async () => {

@@ -1,9 +1,9 @@
 // @infernet/node-mock/vitest: the global setup, called directly and through a real Vitest run.
-import { spawn } from "node:child_process"
 import { fileURLToPath } from "node:url"
 import { assert, describe, it } from "@effect/vitest"
 import setup, { globalSetup, optionsFromEnv, providedKey } from "../src/vitest.js"
 import { get } from "./utils/http.js"
+import { runVitest } from "./utils/vitest.js"
 
 const fakeProject = () => {
   const provided = new Map<string, unknown>()
@@ -58,22 +58,7 @@ describe("@infernet/node-mock/vitest", () => {
 
   it("works as a user's globalSetup in a real Vitest run", async () => {
     const cwd = fileURLToPath(new URL("./fixtures/vitest-project/", import.meta.url))
-    const vitest = fileURLToPath(new URL("../node_modules/vitest/vitest.mjs", import.meta.url))
-    const { code, output } = await new Promise<{ code: number | null; output: string }>((resolve) => {
-      const child = spawn(process.execPath, [vitest, "run", "--config", "vitest.config.ts"], {
-        cwd,
-        env: { ...process.env, CI: "1", NO_COLOR: "1" },
-        stdio: ["ignore", "pipe", "pipe"]
-      })
-      let output = ""
-      child.stdout.on("data", (chunk) => {
-        output += chunk
-      })
-      child.stderr.on("data", (chunk) => {
-        output += chunk
-      })
-      child.on("exit", (code) => resolve({ code, output }))
-    })
+    const { code, output } = await runVitest(cwd)
     assert.strictEqual(code, 0, output)
     assert.match(output, /MOCK_URL=http:\/\/127\.0\.0\.1:\d+/)
     assert.match(output, /1 passed/)

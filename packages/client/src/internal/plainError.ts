@@ -7,6 +7,7 @@
  */
 import { type Brand, Duration, Option, Predicate } from "effect"
 import * as Errors from "../NodeClientError.js"
+import { isTransientReason } from "./transient.js"
 
 /** A field of a reason, as a Promise user sees it. */
 type PlainValue<V> = V extends Duration.Duration
@@ -131,17 +132,4 @@ export const fromEffect = (error: Errors.NodeClientError): NodeClientError => {
 export const toRejection = (error: unknown): unknown => (Errors.isNodeClientError(error) ? fromEffect(error) : error)
 
 /** Whether a failure is transient (transport error, 429, 502/503/504, a pool's unavailable node). */
-export const isTransient = (error: NodeClientError): boolean => {
-  const reason = error.reason
-  switch (reason._tag) {
-    case "TransportError":
-    case "RateLimited":
-    case "NodeUnavailable":
-      return true
-    case "ApiError":
-    case "UnexpectedResponse":
-      return Errors.transientStatuses.has(reason.status)
-    default:
-      return false
-  }
-}
+export const isTransient = (error: NodeClientError): boolean => isTransientReason(error.reason)

@@ -4,13 +4,9 @@
  * another. Chaos and inspection go over HTTP: the router's `/__mock/nodes/<i>/down|up` and the nodes' `/__mock/jobs`.
  */
 import { type ChildProcess, spawn } from "node:child_process"
-import { copyFile, mkdir, mkdtemp, writeFile } from "node:fs/promises"
-import { tmpdir } from "node:os"
-import { join } from "node:path"
-import { fileURLToPath } from "node:url"
-import { build } from "esbuild"
-
-const nodeMock = fileURLToPath(new URL("../../../node-mock", import.meta.url))
+import { writeFile } from "node:fs/promises"
+import { dirname, join } from "node:path"
+import { bundleBin } from "../../../node-mock/test/utils/bundle.js"
 
 export interface ProcessNode {
   readonly index: number
@@ -29,23 +25,9 @@ export interface ProcessNetwork {
 
 /** Starts `count` nodes, every one with `config` (a node-mock config object), and a router polling every second. */
 export const spawnNetwork = async (count: number, config: unknown): Promise<ProcessNetwork> => {
-  const dir = await mkdtemp(join(tmpdir(), "client-network-"))
-  await mkdir(join(dir, "dist"))
-  await copyFile(join(nodeMock, "package.json"), join(dir, "package.json"))
-  const bin = join(dir, "dist", "bin.mjs")
-  await build({
-    entryPoints: [join(nodeMock, "src", "bin.ts")],
-    outfile: bin,
-    bundle: true,
-    platform: "node",
-    format: "esm",
-    target: "node20",
-    conditions: ["@infernet/source"],
-    logLevel: "error",
-    banner: {
-      js: 'import { createRequire as __createRequire } from "node:module"; const require = __createRequire(import.meta.url);'
-    }
-  })
+  // node-mock's command bundled from its sources, as node-mock's own tests build it.
+  const bin = await bundleBin()
+  const dir = dirname(dirname(bin))
   const configPath = join(dir, "config.json")
   await writeFile(configPath, JSON.stringify(config))
   const child: ChildProcess = spawn(
